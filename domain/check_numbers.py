@@ -1,0 +1,66 @@
+"""Check numbers: positive whole numbers, and the set of those an account has used."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+
+from domain.errors import InvalidCheckNumber
+
+# QuickBooks Desktop keeps at most 11 characters of a check number; stay inside every ERP.
+MAX_CHECK_NUMBER = 99_999_999_999
+
+
+def check_number(value: object, what: str) -> int:
+    """`value` as a check number: a whole number from 1 to 99,999,999,999."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidCheckNumber(f"{what} must be a whole number")
+    text = str(value).strip()
+    if not text.isdigit():
+        raise InvalidCheckNumber(f"{what} must be a positive whole number, not {value!r}")
+    number = int(text)
+    if not 1 <= number <= MAX_CHECK_NUMBER:
+        raise InvalidCheckNumber(f"{what} must be from 1 to {MAX_CHECK_NUMBER}, not {number}")
+    return number
+
+
+class CheckNumberSet:
+    """A set of check numbers kept as sorted, disjoint runs, so a million checks stay small."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []  # inclusive
+
+    def __contains__(self, number: object) -> bool:
+        if not isinstance(number, int):
+            return False
+        i = bisect_right(self._starts, number) - 1
+        return i >= 0 and number <= self._ends[i]
+
+    @property
+    def highest(self) -> int | None:
+        return self._ends[-1] if self._ends else None
+
+    def add_all(self, numbers: Iterable[int]) -> None:
+        for number in numbers:
+            self.add(number)
+
+    def add(self, number: int) -> None:
+        if number in self:
+            return
+        i = bisect_right(self._starts, number)
+        joins_left = i > 0 and self._ends[i - 1] == number - 1
+        joins_right = i < len(self._starts) and self._starts[i] == number + 1
+        if joins_left and joins_right:
+            self._ends[i - 1] = self._ends.pop(i)
+            self._starts.pop(i)
+        elif joins_left:
+            self._ends[i - 1] = number
+        elif joins_right:
+            self._starts[i] = number
+        else:
+            self._starts.insert(i, number)
+            self._ends.insert(i, number)
+
+    def runs(self) -> list[tuple[int, int]]:
+        return list(zip(self._starts, self._ends, strict=True))

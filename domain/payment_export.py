@@ -1,0 +1,238 @@
+"""The payment-record export as the disbursement records it: outcomes, fixes, and retries.
+
+Kept apart from the drawdown so each reads as its own story; the events belong to Disbursement
+(the library re-homes them there, so their topics name `Disbursement`).
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.errors import ExportNotPending, PaymentNotFailedToExport, UnknownPayment
+from domain.export_failure import ExportFailureReason
+from domain.invoice_payment import ExportFailure, ExportStatus, InvoicePayment, PaymentLine
+from domain.text import optional_text, required_text
+
+
+class PaymentExports(Aggregate):
+    """What happens to each invoice payment's record in the ERP after funding completes.
+
+    Invariants: an outcome is recorded once per attempt, and only while the record is pending;
+    check number, Bank ID, the invoice link, Export and "mark as exported" apply only to a
+    record that failed to export.
+    """
+
+    payments: dict[UUID, InvoicePayment]
+
+    class ExportSucceeded(Aggregate.Event):
+        payment_id: UUID
+        attempt: int
+        erp_payment_ref: str
+        marked_for_check_run: bool
+        actor: str
+
+        def apply(self, disbursement: PaymentExports) -> None:
+            payment = disbursement.payments[self.payment_id]
+            payment.export_status = (
+                ExportStatus.MARKED_FOR_CHECK_RUN
+                if self.marked_for_check_run
+                else ExportStatus.EXPORTED
+            )
+            payment.erp_payment_ref = self.erp_payment_ref
+            payment.export_failure = None
+            payment.exported_at = self.timestamp
+
+    class ExportFailed(Aggregate.Event):
+        payment_id: UUID
+        attempt: int
+        reason: str
+        message: str
+        erp_code: str | None
+        actor: str
+
+        def apply(self, disbursement: PaymentExports) -> None:
+            payment = disbursement.payments[self.payment_id]
+            payment.export_status = ExportStatus.FAILED_TO_EXPORT
+            payment.export_failure = ExportFailure(
+                ExportFailureReason(self.reason), self.message, self.erp_code
+            )
+            payment.changed_since_failure = False
+
+    class CheckNumberEdited(Aggregate.Event):
+        payment_id: UUID
+        check_number: int
+        previous_check_number: int | None
+        actor: str
+
+        def apply(self, disbursement: PaymentExports) -> None:
+            payment = disbursement.payments[self.payment_id]
+            payment.check_number = self.check_number
+            payment.changed_since_failure = True
+
+    class BankIdEdited(Aggregate.Event):
+        payment_id: UUID
+        bank_id: str
+        previous_bank_id: str | None
+        actor: str
+
+        def apply(self, disbursement: PaymentExports) -> None:
+            payment = disbursement.payments[self.payment_id]
+            payment.bank_id = self.bank_id
+            payment.changed_since_failure = True
+
+    class PaymentRelinked(Aggregate.Event):
+        """The invoice was synced after the payment was made; the payment now points at it."""
+
+        payment_id: UUID
+        erp_bill_ref: str
+        actor: str
+
+        def apply(self, disbursement: PaymentExports) -> None:
+            payment = disbursement.payments[self.payment_id]
+            payment.line = PaymentLine(
+                **{**payment.line.__dict__, "erp_bill_ref": self.erp_bill_ref}
+            )
+            payment.changed_since_failure = True
+
+    class ExportRequested(Aggregate.Event):
+        payment_id: UUID
+        attempt: int
+        actor: str
+
+        def apply(self, disbursement: PaymentExports) -> None:
+            payment = disbursement.payments[self.payment_id]
+            payment.export_status = ExportStatus.PENDING
+            payment.export_attempt = self.attempt
+
+    class MarkedAsExported(Aggregate.Event):
+        """Someone keyed the record into the ERP by hand; paysync stops trying."""
+
+        payment_id: UUID
+        erp_payment_ref: str | None
+        note: str | None
+        actor: str
+
+        def apply(self, disbursement: PaymentExports) -> None:
+            payment = disbursement.payments[self.payment_id]
+            payment.export_status = ExportStatus.EXPORTED
+            payment.erp_payment_ref = self.erp_payment_ref
+            payment.exported_at = self.timestamp
+
+    def payment(self, payment_id: UUID) -> InvoicePayment:
+        try:
+            return self.payments[payment_id]
+        except KeyError:
+            raise UnknownPayment(f"the disbursement has no payment {payment_id}") from None
+
+    # --- guards -------------------------------------------------------------------------------
+    def failed_payment(self, payment_id: UUID) -> InvoicePayment:
+        payment = self.payment(payment_id)
+        if not payment.is_failed:
+            raise PaymentNotFailedToExport(
+                f"the payment record is {payment.export_status.value}: check number, Bank ID "
+                "and Export can be changed only after it failed to export"
+            )
+        return payment
+
+    def pending_payment(self, payment_id: UUID, attempt: int) -> InvoicePayment:
+        payment = self.payment(payment_id)
+        if payment.export_status is not ExportStatus.PENDING or payment.export_attempt != attempt:
+            raise ExportNotPending(
+                f"attempt {attempt} of payment {payment_id} is no longer pending "
+                f"(the record is {payment.export_status.value}, attempt {payment.export_attempt})"
+            )
+        return payment
+
+    # --- what the export process records ------------------------------------------------------
+    def record_export_succeeded(
+        self,
+        payment_id: UUID,
+        attempt: int,
+        erp_payment_ref: str,
+        marked_for_check_run: bool,
+        actor: str,
+    ) -> None:
+        self.pending_payment(payment_id, attempt)
+        self.trigger_event(
+            self.ExportSucceeded,
+            payment_id=payment_id,
+            attempt=attempt,
+            erp_payment_ref=erp_payment_ref,
+            marked_for_check_run=marked_for_check_run,
+            actor=actor,
+        )
+
+    def record_export_failed(
+        self,
+        payment_id: UUID,
+        attempt: int,
+        reason: ExportFailureReason,
+        message: str,
+        erp_code: str | None,
+        actor: str,
+    ) -> None:
+        self.pending_payment(payment_id, attempt)
+        self.trigger_event(
+            self.ExportFailed,
+            payment_id=payment_id,
+            attempt=attempt,
+            reason=reason.value,
+            message=message,
+            erp_code=erp_code,
+            actor=actor,
+        )
+
+    # --- what the accounting approver does with a failed record -------------------------------
+    def edit_check_number(self, payment_id: UUID, check_number: int, actor: str) -> None:
+        """The funding account must have claimed the number first (see FundingAccount)."""
+        payment = self.failed_payment(payment_id)
+        if check_number != payment.check_number:
+            self.trigger_event(
+                self.CheckNumberEdited,
+                payment_id=payment_id,
+                check_number=check_number,
+                previous_check_number=payment.check_number,
+                actor=actor,
+            )
+
+    def edit_bank_id(self, payment_id: UUID, bank_id: object, actor: str) -> None:
+        payment = self.failed_payment(payment_id)
+        new_bank_id = required_text(bank_id, "the Bank ID", 60)
+        if new_bank_id != payment.bank_id:
+            self.trigger_event(
+                self.BankIdEdited,
+                payment_id=payment_id,
+                bank_id=new_bank_id,
+                previous_bank_id=payment.bank_id,
+                actor=actor,
+            )
+
+    def relink(self, payment_id: UUID, erp_bill_ref: str, actor: str) -> None:
+        payment = self.failed_payment(payment_id)
+        if erp_bill_ref != payment.erp_bill_ref:
+            self.trigger_event(
+                self.PaymentRelinked, payment_id=payment_id, erp_bill_ref=erp_bill_ref, actor=actor
+            )
+
+    def request_export(self, payment_id: UUID, actor: str) -> int:
+        """Export a failed record again; returns the attempt that will carry it."""
+        payment = self.failed_payment(payment_id)
+        attempt = payment.next_attempt
+        self.trigger_event(
+            self.ExportRequested, payment_id=payment_id, attempt=attempt, actor=actor
+        )
+        return attempt
+
+    def mark_as_exported(
+        self, payment_id: UUID, erp_payment_ref: object, note: object, actor: str
+    ) -> None:
+        self.failed_payment(payment_id)
+        self.trigger_event(
+            self.MarkedAsExported,
+            payment_id=payment_id,
+            erp_payment_ref=optional_text(erp_payment_ref, "the ERP reference"),
+            note=optional_text(note, "the note", 1000),
+            actor=actor,
+        )

@@ -1,0 +1,24 @@
+"""Names and identifiers that people type: trimmed, never empty, never absurdly long."""
+
+from __future__ import annotations
+
+from domain.errors import InvalidText
+
+
+def required_text(value: object, what: str, max_length: int = 200) -> str:
+    """`value` trimmed; refused when it is not text, is blank, or is longer than `max_length`."""
+    if not isinstance(value, str):
+        raise InvalidText(f"{what} must be text")
+    text = value.strip()
+    if not text:
+        raise InvalidText(f"{what} must not be empty")
+    if len(text) > max_length:
+        raise InvalidText(f"{what} must be at most {max_length} characters")
+    return text
+
+
+def optional_text(value: object, what: str, max_length: int = 200) -> str | None:
+    """Like `required_text`, but None and blank mean 'not given'."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return required_text(value, what, max_length)
