@@ -12,6 +12,7 @@ from domain.errors import (
     AmountExceedsOpenAmount,
     InvoiceAlreadyApproved,
     InvoiceNotApproved,
+    InvoiceStillNotSynced,
     SeparationOfDutiesViolated,
 )
 from domain.money import ZERO, money, positive_money
@@ -191,6 +192,14 @@ class Invoice(Aggregate):
                 f"the payment of {amount} exceeds the open amount of {self.open_amount} "
                 f"on invoice {self.invoice_number}"
             )
+
+    def require_erp_ref(self) -> str:
+        """The bill's reference in the ERP, which a payment record must link to."""
+        if self.erp_ref is None:
+            raise InvoiceStillNotSynced(
+                f"invoice {self.invoice_number} is not synced to the ERP yet: sync it first"
+            )
+        return self.erp_ref
 
     def check_not_approved_by(self, authorizer: str) -> None:
         if self.approved_by == authorizer:

@@ -1,0 +1,41 @@
+"""The one validated settings object, read from PAYSYNC_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything paysync reads from its environment, checked once at start-up."""
+
+    model_config = SettingsConfigDict(env_prefix="PAYSYNC_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("./var"), description="folder of the SQLite store")
+    database_url: str | None = Field(
+        default=None, description="a postgresql:// URL switches the event store to PostgreSQL"
+    )
+    signing_key: str = Field(
+        default="paysync-development-signing-key-change-me",
+        min_length=16,
+        description="HMAC key that signs and checks bearer tokens",
+    )
+    erp_timeout_seconds: float = Field(default=5.0, gt=0)
+    # The incumbent promises 10 minutes; transient ERP errors are retried within it.
+    export_window_seconds: float = Field(default=600.0, gt=0)
+    export_first_backoff_seconds: float = Field(default=0.5, gt=0)
+    export_max_backoff_seconds: float = Field(default=60.0, gt=0)
+    follower_poll_seconds: float = Field(default=0.5, gt=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_only(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("PAYSYNC_DATABASE_URL must be a postgresql:// URL")
+        return value or None
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url is not None
