@@ -18,8 +18,8 @@ class Settings(BaseSettings):
         default=None, description="a postgresql:// URL switches the event store to PostgreSQL"
     )
     signing_key: str = Field(
-        default="paysync-development-signing-key-change-me",
-        min_length=16,
+        default="paysync-development-signing-key-change-me-in-production",
+        min_length=32,
         description="HMAC key that signs and checks bearer tokens",
     )
     erp_timeout_seconds: float = Field(default=5.0, gt=0)

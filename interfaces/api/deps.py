@@ -1,0 +1,85 @@
+"""Typed dependencies: the running paysync, and who is calling with which role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from application.errors import NotFound
+from application.invoice_sync import InvoiceSync
+from application.payments import Payments
+from infrastructure.tokens import InvalidToken, Principal, Role
+from interfaces.bootstrap import Paysync
+
+bearer = HTTPBearer(auto_error=False, description="a token from `paysync token`")
+
+
+def get_paysync(request: Request) -> Paysync:
+    paysync: Paysync = request.app.state.paysync
+    return paysync
+
+
+PaysyncDep = Annotated[Paysync, Depends(get_paysync)]
+
+
+def get_payments(paysync: PaysyncDep) -> Payments:
+    return paysync.payments
+
+
+PaymentsDep = Annotated[Payments, Depends(get_payments)]
+
+
+def caller(
+    company_id: str,
+    paysync: PaysyncDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    """The caller, who must hold a valid token for the company in the path.
+
+    A token of another company gets 404, as if the company's records did not exist, so no
+    caller can learn what another company has.
+    """
+    if credentials is None:
+        raise HTTPException(401, "a bearer token is required", {"WWW-Authenticate": "Bearer"})
+    try:
+        principal = paysync.tokens.read(credentials.credentials)
+    except InvalidToken as error:
+        raise HTTPException(
+            401, f"the bearer token is not valid: {error}", {"WWW-Authenticate": "Bearer"}
+        ) from None
+    if principal.company_id != company_id:
+        raise NotFound(f"no company {company_id}")
+    return principal
+
+
+def allow(*roles: Role) -> Callable[[Principal], Principal]:
+    def check(principal: Annotated[Principal, Depends(caller)]) -> Principal:
+        if principal.role not in roles:
+            allowed = ", ".join(role.value for role in roles)
+            raise HTTPException(
+                403, f"the {principal.role.value} role may not do this; it needs: {allowed}"
+            )
+        return principal
+
+    return check
+
+
+# Who may do what. Auditors read everything and change nothing.
+Reader = Annotated[Principal, Depends(allow(*Role))]
+Admin = Annotated[Principal, Depends(allow(Role.PAYMENTS_ADMIN))]
+Approver = Annotated[Principal, Depends(allow(Role.ACCOUNTING_APPROVER))]
+AdminOrApprover = Annotated[
+    Principal, Depends(allow(Role.PAYMENTS_ADMIN, Role.ACCOUNTING_APPROVER))
+]
+InvoiceIntake = Annotated[Principal, Depends(allow(Role.PAYMENTS_ADMIN, Role.SERVICE))]
+FundingNotifier = Annotated[Principal, Depends(allow(Role.SERVICE, Role.PAYMENTS_ADMIN))]
+
+
+def get_invoice_sync(paysync: PaysyncDep) -> InvoiceSync:
+    return paysync.invoice_sync
+
+
+InvoiceSyncDep = Annotated[InvoiceSync, Depends(get_invoice_sync)]

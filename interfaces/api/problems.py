@@ -1,0 +1,76 @@
+"""Errors as application/problem+json (RFC 9457), mapped from the domain's hierarchy once."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from application.errors import ErpUnreachable, NotFound
+from domain.errors import BadInput, DomainError, RuleRefused
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str, kind: str, **extra: Any) -> JSONResponse:
+    body = {"type": f"/problems/{kind}", "title": title, "status": status, "detail": detail}
+    return JSONResponse({**body, **extra}, status_code=status, media_type=PROBLEM_JSON)
+
+
+def status_of(error: DomainError) -> int:
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, BadInput):
+        return 422
+    if isinstance(error, RuleRefused):
+        return 409
+    if isinstance(error, ErpUnreachable):
+        return 503
+    return 400
+
+
+def kind_of(error: Exception) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", type(error).__name__).lower()
+
+
+def title_of(error: Exception) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", type(error).__name__).capitalize()
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(_: Request, error: DomainError) -> JSONResponse:
+        extra = {k: v for k, v in vars(error).items() if isinstance(v, str | None)}
+        return problem(status_of(error), title_of(error), str(error), kind_of(error), **extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+        errors = [
+            {
+                "field": ".".join(str(part) for part in e["loc"] if part != "body"),
+                "message": str(e.get("ctx", {}).get("error") or e["msg"]),
+            }
+            for e in error.errors()
+        ]
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return problem(422, "Invalid request", detail, "invalid-request", errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        titles = {
+            401: "Unauthorized",
+            403: "Forbidden",
+            404: "Not found",
+            405: "Method not allowed",
+        }
+        title = titles.get(error.status_code, "Error")
+        response = problem(
+            error.status_code, title, str(error.detail), title.lower().replace(" ", "-")
+        )
+        if error.headers:
+            response.headers.update(error.headers)
+        return response

@@ -1,0 +1,46 @@
+"""The company's ERP integration settings."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict
+
+from application.queries import ErpSettingsView
+from interfaces.api.deps import Approver, PaymentsDep, Reader
+
+router = APIRouter(prefix="/v1/companies/{company_id}/erp-settings", tags=["erp settings"])
+
+
+class ErpSettingsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    connector: str
+    payment_record_sync_enabled: bool
+    override_subcontractor_invoice_number: bool = False
+    erp_base_url: str | None = None
+
+
+class ErpSettingsOut(BaseModel):
+    company_id: str
+    connector: str
+    payment_record_sync_enabled: bool
+    override_subcontractor_invoice_number: bool
+    erp_base_url: str | None
+    version: int
+
+    @classmethod
+    def of(cls, view: ErpSettingsView) -> ErpSettingsOut:
+        return cls.model_validate(view, from_attributes=True)
+
+
+@router.put("", response_model=ErpSettingsOut)
+def configure(
+    company_id: str, body: ErpSettingsIn, caller: Approver, payments: PaymentsDep
+) -> ErpSettingsOut:
+    view = payments.configure_erp(company_id, **body.model_dump(), actor=caller.subject)
+    return ErpSettingsOut.of(view)
+
+
+@router.get("", response_model=ErpSettingsOut)
+def read(company_id: str, caller: Reader, payments: PaymentsDep) -> ErpSettingsOut:
+    return ErpSettingsOut.of(payments.erp_settings(company_id))

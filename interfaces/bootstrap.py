@@ -1,0 +1,106 @@
+"""The composition root: builds every part of paysync from one Settings object.
+
+Nothing is built at import time; the server, the command line and the tests all come here.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from application.erp_export import ExportExecutor, ExportPolicy, RetryPolicy
+from application.export_queue import ExportQueue
+from application.following import Follower, LocalWakeup, Wakeup
+from application.invoice_sync import InvoiceSync
+from application.payments import Payments
+from infrastructure.erp.directory import ConnectorDirectory
+from infrastructure.event_store import event_store_env
+from infrastructure.export_queue_postgres import PostgresExportQueue
+from infrastructure.export_queue_sqlite import SQLiteExportQueue
+from infrastructure.postgres_wakeup import PostgresWakeup
+from infrastructure.settings import Settings
+from infrastructure.tokens import Tokens
+from infrastructure.views import open_view
+
+
+class Background(Protocol):
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+@dataclass
+class Paysync:
+    """A paysync: the applications, the ERP connectors, and what may run beside them."""
+
+    settings: Settings
+    payments: Payments
+    tokens: Tokens
+    connectors: ConnectorDirectory
+    invoice_sync: InvoiceSync
+    export_queue: ExportQueue
+    export_policy: Follower
+    export_executor: ExportExecutor
+    running: list[Background] = field(default_factory=list)
+    _closing: list[object] = field(default_factory=list, repr=False)
+
+    def start_worker(self) -> None:
+        """Run the ERP export in this process: follow the log, export what falls due."""
+        for part in (self.export_executor, self.export_policy):
+            part.start()
+            self.running.append(part)
+
+    def close(self) -> None:
+        while self.running:
+            self.running.pop().stop()
+        for closable in (*self._closing, self.connectors, self.payments):
+            with suppress(Exception):
+                closable.close()  # type: ignore[attr-defined]
+        self._closing.clear()
+        with suppress(Exception):
+            self.export_queue.datastore.close()  # type: ignore[attr-defined]
+
+
+def bootstrap(settings: Settings) -> Paysync:
+    payments = Payments(event_store_env(settings))
+    connectors = ConnectorDirectory(settings.erp_timeout_seconds)
+    closing: list[object] = []
+    queue: ExportQueue = open_view(settings, "erp_export", SQLiteExportQueue, PostgresExportQueue)
+    executor = ExportExecutor(
+        payments,
+        queue,
+        connectors,
+        retry=RetryPolicy(
+            window_seconds=settings.export_window_seconds,
+            first_backoff_seconds=settings.export_first_backoff_seconds,
+            max_backoff_seconds=settings.export_max_backoff_seconds,
+        ),
+        poll_seconds=settings.follower_poll_seconds,
+    )
+    policy = ExportPolicy(queue, payments, on_enqueued=executor.poke)
+    wakeup = _wakeup(settings, payments, closing)
+    return Paysync(
+        settings=settings,
+        payments=payments,
+        tokens=Tokens(settings.signing_key),
+        connectors=connectors,
+        invoice_sync=InvoiceSync(payments, connectors),
+        export_queue=queue,
+        export_policy=Follower(
+            payments, policy, poll_seconds=settings.follower_poll_seconds, wakeup=wakeup
+        ),
+        export_executor=executor,
+        _closing=closing,
+    )
+
+
+def _wakeup(settings: Settings, payments: Payments, closing: list[object]) -> Wakeup:
+    """On PostgreSQL every process hears every insert; on SQLite only this process's saves."""
+    if settings.database_url:
+        channel = payments.recorder.channel_name  # type: ignore[attr-defined]
+        conninfo = settings.database_url.split("?")[0]
+        wakeup = PostgresWakeup(conninfo, channel)
+        closing.append(wakeup)
+        return wakeup
+    return LocalWakeup(payments.saved)
