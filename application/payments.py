@@ -14,10 +14,18 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import Recording
 
 from application.conflicts import AggregateLocks, retry_on_conflict
 from application.errors import NotFound, UnknownReference
-from application.queries import DisbursementView, ErpSettingsView, FundingAccountView, InvoiceView
+from application.following import LocalSignal
+from application.queries import (
+    DisbursementView,
+    ErpSettingsView,
+    ExportCandidate,
+    FundingAccountView,
+    InvoiceView,
+)
 from domain import drawdown
 from domain.company import Company
 from domain.disbursement import Disbursement
@@ -34,6 +42,11 @@ class Payments(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self.hot = AggregateLocks()
+        self.saved = LocalSignal()
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        """Wake this process's followers: the export starts the moment funding completes."""
+        self.saved.notify()
 
     # --- company ERP settings -----------------------------------------------------------------
     @retry_on_conflict
@@ -150,6 +163,9 @@ class Payments(Application[UUID]):
         invoice.record_synced(erp_ref, erp_invoice_number, actor)
         self.save(invoice)
         return InvoiceView.of(invoice)
+
+    def check_can_sync(self, company_id: str, invoice_id: UUID) -> None:
+        self._get(Invoice, company_id, invoice_id).check_is_approved()
 
     def invoice(self, company_id: str, invoice_id: UUID) -> InvoiceView:
         return InvoiceView.of(self._get(Invoice, company_id, invoice_id))
@@ -345,6 +361,12 @@ class Payments(Application[UUID]):
         disbursement.mark_as_exported(payment_id, erp_payment_ref, note, actor)
         self.save(disbursement)
         return DisbursementView.of(disbursement)
+
+    def export_candidate(
+        self, company_id: str, disbursement_id: UUID, payment_id: UUID
+    ) -> ExportCandidate:
+        disbursement = self._get(Disbursement, company_id, disbursement_id)
+        return ExportCandidate.of(disbursement, disbursement.payment(payment_id))
 
     # --- loading, always within one company ---------------------------------------------------
     def _get(

@@ -93,3 +93,9 @@ class ErpConnector(Protocol):
     def export_bill(self, bill: BillToExport) -> ErpAnswer: ...
 
     def export_payment(self, record: PaymentRecordToExport) -> ErpAnswer: ...
+
+
+class ErpConnectors(Protocol):
+    """Finds the connector for a company's ERP settings (one per connector and ERP address)."""
+
+    def connector_for(self, connector: str, erp_base_url: str | None) -> ErpConnector: ...

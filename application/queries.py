@@ -7,11 +7,12 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
+from application.ports import PaymentRecordToExport
 from domain.company import Company
 from domain.disbursement import Disbursement
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
-from domain.invoice_payment import ExportFailure, InvoicePayment
+from domain.invoice_payment import ExportFailure, ExportStatus, InvoicePayment
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class InvoiceView:
     payment_status: str
     amount_paid: Decimal
     open_amount: Decimal
+    received_on: datetime
     version: int
 
     @classmethod
@@ -106,6 +108,7 @@ class InvoiceView:
             payment_status=invoice.payment_status.value,
             amount_paid=invoice.amount_paid,
             open_amount=invoice.open_amount,
+            received_on=invoice.created_on,
             version=invoice.version,
         )
 
@@ -178,3 +181,43 @@ class DisbursementView:
             version=disbursement.version,
             modified_on=disbursement.modified_on,
         )
+
+
+@dataclass(frozen=True)
+class ExportCandidate:
+    """A payment record as the export needs it: its state, and what to send the ERP."""
+
+    export_status: ExportStatus
+    export_attempt: int
+    invoice_number: str
+    record: PaymentRecordToExport | None  # None: the invoice was not synced before payment
+
+    def is_pending(self, attempt: int) -> bool:
+        return self.export_status is ExportStatus.PENDING and self.export_attempt == attempt
+
+    @classmethod
+    def of(cls, disbursement: Disbursement, payment: InvoicePayment) -> ExportCandidate:
+        line = payment.line
+        record = None
+        if (
+            line.erp_bill_ref is not None
+            and payment.check_number is not None
+            and payment.bank_id is not None
+            and disbursement.funded_at is not None
+        ):
+            record = PaymentRecordToExport(
+                payment_id=payment.id,
+                disbursement_id=disbursement.id,
+                invoice_id=line.invoice_id,
+                invoice_number=line.invoice_number,
+                erp_vendor_id=line.erp_vendor_id,
+                vendor_name=line.vendor_name,
+                erp_bill_ref=line.erp_bill_ref,
+                bill_amount=line.bill_amount,
+                amount=payment.amount,
+                check_number=str(payment.check_number),
+                bank_id=payment.bank_id,
+                paid_on=disbursement.funded_at.date(),
+                idempotency_key=payment.idempotency_key(),
+            )
+        return cls(payment.export_status, payment.export_attempt, line.invoice_number, record)

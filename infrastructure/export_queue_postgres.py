@@ -1,0 +1,129 @@
+"""The export queue in PostgreSQL, beside the events; workers claim with SKIP LOCKED."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from psycopg.sql import SQL, Identifier
+
+from application.export_queue import Enqueue, ExportJob, ExportQueue, QueueChange
+
+COLUMNS = SQL(
+    "payment_id, company_id, disbursement_id, attempt, enqueued_at, due_at, tries, last_error"
+)
+
+
+class PostgresExportQueue(PostgresTrackingRecorder, ExportQueue):
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self.jobs_table = SQL("{0}.{1}").format(
+            Identifier(datastore.schema), Identifier(f"{self.tracking_table_name}_jobs")
+        )
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {0} ("
+                "payment_id uuid PRIMARY KEY, company_id text NOT NULL, "
+                "disbursement_id uuid NOT NULL, attempt integer NOT NULL, "
+                "enqueued_at double precision NOT NULL, due_at double precision NOT NULL, "
+                "tries integer NOT NULL, last_error text, lease_owner text, "
+                "lease_until double precision)"
+            ).format(self.jobs_table)
+        )
+
+    def apply(self, changes: Sequence[QueueChange], tracking: Tracking) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            self._insert_tracking(curs, tracking)
+            for change in changes:
+                if isinstance(change, Enqueue):
+                    job = change.job
+                    curs.execute(
+                        SQL(
+                            "INSERT INTO {0} ({1}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+                            "ON CONFLICT (payment_id) DO UPDATE SET attempt=EXCLUDED.attempt, "
+                            "enqueued_at=EXCLUDED.enqueued_at, due_at=EXCLUDED.due_at, "
+                            "tries=EXCLUDED.tries, last_error=NULL, lease_owner=NULL, "
+                            "lease_until=NULL"
+                        ).format(self.jobs_table, COLUMNS),
+                        (
+                            job.payment_id,
+                            job.company_id,
+                            job.disbursement_id,
+                            job.attempt,
+                            job.enqueued_at,
+                            job.due_at,
+                            job.tries,
+                            job.last_error,
+                        ),
+                    )
+                elif change.attempt is None:
+                    curs.execute(
+                        SQL("DELETE FROM {0} WHERE payment_id=%s").format(self.jobs_table),
+                        (change.payment_id,),
+                    )
+                else:
+                    curs.execute(
+                        SQL("DELETE FROM {0} WHERE payment_id=%s AND attempt=%s").format(
+                            self.jobs_table
+                        ),
+                        (change.payment_id, change.attempt),
+                    )
+
+    def claim(self, owner: str, now: float, lease_seconds: float, limit: int) -> list[ExportJob]:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                SQL(
+                    "UPDATE {0} SET lease_owner=%s, lease_until=%s WHERE payment_id IN ("
+                    "SELECT payment_id FROM {0} WHERE due_at <= %s AND "
+                    "(lease_until IS NULL OR lease_until < %s) ORDER BY due_at LIMIT %s "
+                    "FOR UPDATE SKIP LOCKED) RETURNING {1}"
+                ).format(self.jobs_table, COLUMNS),
+                (owner, now + lease_seconds, now, now, limit),
+            )
+            return [job_from_row(row) for row in curs.fetchall()]
+
+    def reschedule(self, job: ExportJob, due_at: float, error: str) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                SQL(
+                    "UPDATE {0} SET due_at=%s, tries=tries+1, last_error=%s, lease_owner=NULL, "
+                    "lease_until=NULL WHERE payment_id=%s AND attempt=%s"
+                ).format(self.jobs_table),
+                (due_at, error, job.payment_id, job.attempt),
+            )
+
+    def complete(self, payment_id: UUID, attempt: int) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                SQL("DELETE FROM {0} WHERE payment_id=%s AND attempt=%s").format(self.jobs_table),
+                (payment_id, attempt),
+            )
+
+    def next_due_at(self) -> float | None:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT MIN(due_at) AS due FROM {0}").format(self.jobs_table))
+            row = curs.fetchone()
+            return None if row is None or row["due"] is None else float(row["due"])
+
+    def jobs(self) -> list[ExportJob]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL("SELECT {1} FROM {0} ORDER BY due_at").format(self.jobs_table, COLUMNS)
+            )
+            return [job_from_row(row) for row in curs.fetchall()]
+
+
+def job_from_row(row: Any) -> ExportJob:
+    return ExportJob(
+        payment_id=row["payment_id"],
+        company_id=row["company_id"],
+        disbursement_id=row["disbursement_id"],
+        attempt=int(row["attempt"]),
+        enqueued_at=float(row["enqueued_at"]),
+        due_at=float(row["due_at"]),
+        tries=int(row["tries"]),
+        last_error=row["last_error"],
+    )
