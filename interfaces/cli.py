@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--ttl-days", type=float, default=30.0)
     token.set_defaults(command=run_token)
 
+    worker = commands.add_parser("worker", help="run the ERP export in this process only")
+    worker.set_defaults(command=run_worker)
+
     sandbox = commands.add_parser("erp-sandbox", help="serve the ERP sandbox")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8765)
@@ -63,7 +66,28 @@ def run_serve(args: argparse.Namespace) -> int:
     from interfaces.api.app import create_app
 
     settings = Settings()
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    app = create_app(settings, worker=not args.no_worker)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    """The ERP export on its own: follow the log, export what falls due, until stopped."""
+    import signal
+    import threading
+
+    from interfaces.bootstrap import bootstrap
+
+    paysync = bootstrap(Settings())
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    paysync.start_worker()
+    print(f"paysync worker {paysync.export_executor.owner} exporting", flush=True)
+    try:
+        stop.wait()
+    finally:
+        paysync.close()
     return 0
 
 

@@ -19,13 +19,21 @@ from interfaces.api.routes import (
 from interfaces.bootstrap import Paysync, bootstrap
 
 
-def create_app(settings: Settings, paysync: Paysync | None = None) -> FastAPI:
-    """The API over a paysync built from `settings` (or the one given, which the caller owns)."""
+def create_app(
+    settings: Settings, paysync: Paysync | None = None, *, worker: bool = False
+) -> FastAPI:
+    """The API over a paysync built from `settings` (or the one given, which the caller owns).
+
+    With `worker`, the ERP export runs in the server's process while it serves (the embedded
+    default of `paysync serve`).
+    """
     owned = paysync is None
     system = paysync or bootstrap(settings)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if worker:
+            system.start_worker()
         try:
             yield
         finally:

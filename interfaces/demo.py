@@ -1,0 +1,130 @@
+"""`paysync run`: the API, the ERP sandbox and a demo company, in one command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from application.errors import NotFound
+from infrastructure.settings import Settings
+from infrastructure.tokens import Role
+from interfaces.bootstrap import Paysync, bootstrap
+
+DEMO_COMPANY = "demo"
+
+
+def run_demo(host: str, port: int, sandbox_port: int) -> int:
+    import uvicorn
+
+    from interfaces.api.app import create_app
+
+    settings = Settings()
+    sandbox_url = f"http://127.0.0.1:{sandbox_port}"
+    sandbox = start_sandbox(sandbox_port, settings.data_dir / "erp-sandbox")
+    paysync = bootstrap(settings)
+    try:
+        seed_demo_company(paysync, sandbox_url)
+        print_welcome(paysync, f"http://{host}:{port}", sandbox_url)
+        uvicorn.run(create_app(settings, paysync, worker=True), host=host, port=port)
+    finally:
+        paysync.close()
+        sandbox.terminate()
+        sandbox.wait(timeout=10)
+    return 0
+
+
+def start_sandbox(port: int, data_dir: Path) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable,
+        "-m",
+        "infrastructure.erp_sandbox",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(data_dir),
+    ]
+    process = subprocess.Popen(command)  # noqa: S603 - our interpreter, our module
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/sandbox/health", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    process.terminate()
+    raise SystemExit(f"the ERP sandbox did not start on port {port}")
+
+
+def seed_demo_company(paysync: Paysync, sandbox_url: str) -> None:
+    """A company with QuickBooks Online (the sandbox), a funding account and ready invoices.
+
+    Seeded once: a second `paysync run` on the same data folder keeps what is there.
+    """
+    payments = paysync.payments
+    try:
+        payments.erp_settings(DEMO_COMPANY)
+        return
+    except NotFound:
+        pass  # not seeded yet
+    with httpx.Client(base_url=sandbox_url) as erp:
+        erp.post("/sandbox/bank-accounts", json={"bank_id": "1001"})
+        erp.post("/sandbox/checks", json={"bank_id": "1001", "check_number": "100"})
+        for vendor in ("V042", "V043"):
+            erp.post("/sandbox/vendors", json={"erp_vendor_id": vendor})
+    payments.configure_erp(
+        DEMO_COMPANY,
+        connector="quickbooks_online",
+        payment_record_sync_enabled=True,
+        override_subcontractor_invoice_number=False,
+        erp_base_url=sandbox_url,
+        actor="demo-setup",
+    )
+    account = payments.open_funding_account(
+        DEMO_COMPANY,
+        nickname="Operating",
+        bank_id="1001",
+        next_check_number=100,
+        actor="demo-setup",
+    )
+    for number, vendor, name, amount in (
+        ("INV-7", "V042", "Rebar Co", "1000.00"),
+        ("INV-8", "V043", "Concrete Inc", "2500.00"),
+    ):
+        invoice = payments.receive_invoice(
+            DEMO_COMPANY,
+            invoice_number=number,
+            vendor_id=vendor.lower(),
+            vendor_name=name,
+            erp_vendor_id=vendor,
+            project="Tower A",
+            amount_due=amount,
+            actor="demo-setup",
+        )
+        payments.approve_invoice(DEMO_COMPANY, invoice, "ann-approver")
+        paysync.invoice_sync.sync(DEMO_COMPANY, invoice, "ann-approver")
+    print(f"demo funding account {account}: next check number 100 (the ERP's latest check is 100)")
+
+
+def print_welcome(paysync: Paysync, url: str, sandbox_url: str) -> None:
+    tokens = paysync.tokens
+    print(
+        f"""
+paysync is running at {url}  (API docs: {url}/docs)
+ERP sandbox (QuickBooks Online) at {sandbox_url}  (records: {sandbox_url}/sandbox/payments)
+demo company: {DEMO_COMPANY}
+
+payments admin token:
+  {tokens.issue("pat-admin", Role.PAYMENTS_ADMIN, DEMO_COMPANY)}
+accounting approver token:
+  {tokens.issue("ann-approver", Role.ACCOUNTING_APPROVER, DEMO_COMPANY)}
+auditor token:
+  {tokens.issue("audrey-auditor", Role.AUDITOR, DEMO_COMPANY)}
+
+try: curl -H "Authorization: Bearer <token>" {url}/v1/companies/{DEMO_COMPANY}/erp-settings
+""",
+        flush=True,
+    )
