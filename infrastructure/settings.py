@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     export_window_seconds: float = Field(default=600.0, gt=0)
     export_first_backoff_seconds: float = Field(default=0.5, gt=0)
     export_max_backoff_seconds: float = Field(default=60.0, gt=0)
+    # A job's lease must outlast the ERP timeout by far, so two workers never call the ERP for
+    # one record at once; a crashed worker's jobs fall due again when their leases lapse.
+    export_lease_seconds: float = Field(default=60.0, gt=0)
     follower_poll_seconds: float = Field(default=0.5, gt=0)
 
     @field_validator("database_url")

@@ -76,6 +76,7 @@ def bootstrap(settings: Settings) -> Paysync:
             first_backoff_seconds=settings.export_first_backoff_seconds,
             max_backoff_seconds=settings.export_max_backoff_seconds,
         ),
+        lease_seconds=settings.export_lease_seconds,
         poll_seconds=settings.follower_poll_seconds,
     )
     policy = ExportPolicy(queue, payments, on_enqueued=executor.poke)
