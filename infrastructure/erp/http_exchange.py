@@ -1,0 +1,47 @@
+"""One HTTP exchange with an ERP, and what it means when no usable answer comes back.
+
+Every HTTP connector shares this: a timeout, a refused connection, an HTTP 5xx or 429 is the
+ERP being unavailable, the one failure a later attempt may cure by itself. After a timeout the
+ERP may well have done the work, which is why connectors resend the same idempotency key.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from application.ports import ErpRefused
+from domain.export_failure import ExportFailureReason
+
+TOO_MANY_REQUESTS = 429
+
+
+def send(
+    client: httpx.Client, request: httpx.Request, erp_name: str
+) -> httpx.Response | ErpRefused:
+    """The ERP's answer, or why none came back (ERP_UNAVAILABLE, unless it was unsendable)."""
+    try:
+        return client.send(request)
+    except (httpx.ReadTimeout, httpx.WriteTimeout) as error:
+        return ErpRefused(
+            ExportFailureReason.ERP_UNAVAILABLE,
+            f"{erp_name} did not answer in time ({type(error).__name__}); it may have done the"
+            " work, which resending the same request id will not repeat",
+        )
+    except httpx.LocalProtocolError as error:
+        # Nothing left this side (e.g. a blank token is not a valid header): sending the same
+        # request again would fail the same way, so this is no outage.
+        return ErpRefused(
+            ExportFailureReason.ERP_REJECTED,
+            f"paysync could not send the request to {erp_name}: {error}",
+        )
+    except httpx.TransportError as error:
+        return ErpRefused(
+            ExportFailureReason.ERP_UNAVAILABLE,
+            f"Could not reach {erp_name} at {request.url.copy_with(query=None)}"
+            f" ({type(error).__name__}: {error})",
+        )
+
+
+def is_unavailable(response: httpx.Response) -> bool:
+    """An answer that says "not now" (server trouble or throttling) rather than "no"."""
+    return response.is_server_error or response.status_code == TOO_MANY_REQUESTS

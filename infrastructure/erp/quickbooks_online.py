@@ -1,0 +1,226 @@
+"""The QuickBooks Online connector: bills and bill payments over the Accounting API v3.
+
+A payment record is a BillPayment of PayType Check (even when paid by ACH): the Bank ID goes to
+CheckPayment.BankAccountRef, the check number to DocNumber (the "Ref No."), and its one line
+links the bill. The idempotency key is sent as QuickBooks Online's `requestid`, so a resent
+request gets the first answer and never a second record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from application.ports import (
+    BillToExport,
+    ErpAccepted,
+    ErpAnswer,
+    ErpRefused,
+    PaymentRecordToExport,
+)
+from domain.export_failure import ExportFailureReason
+from infrastructure.erp import http_exchange
+
+ERP_NAME = "QuickBooks Online"
+MINOR_VERSION = "75"
+REQUEST_ID_MAX_LENGTH = 50
+# The port carries no expense account for a bill's line; QuickBooks Online requires one, so
+# the company's account id is configuration. The sandbox takes any.
+DEFAULT_EXPENSE_ACCOUNT_ID = "1"
+
+
+class QuickBooksOnlineConnector:
+    """Speaks to one QuickBooks Online company (realm); see the module docstring."""
+
+    connector_name = "quickbooks_online"
+
+    def __init__(
+        self,
+        base_url: str,
+        realm_id: str = "paysync",
+        access_token: str = "sandbox",  # noqa: S107 - the sandbox takes any token
+        timeout: float = 5.0,
+        client: httpx.Client | None = None,
+        *,
+        expense_account_id: str = DEFAULT_EXPENSE_ACCOUNT_ID,
+    ) -> None:
+        self._company_url = f"{base_url.rstrip('/')}/v3/company/{realm_id}"
+        self._access_token = access_token
+        self._timeout = timeout
+        self._expense_account_id = expense_account_id
+        self._owns_client = client is None
+        self._client = httpx.Client(timeout=timeout) if client is None else client
+
+    def close(self) -> None:
+        """Closes the connection pool, unless the caller lent it and keeps it."""
+        if self._owns_client:
+            self._client.close()
+
+    def __enter__(self) -> QuickBooksOnlineConnector:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def export_bill(self, bill: BillToExport) -> ErpAnswer:
+        payload = bill_payload(bill, self._expense_account_id)
+        return self._create("bill", "Bill", payload, bill.idempotency_key)
+
+    def export_payment(self, record: PaymentRecordToExport) -> ErpAnswer:
+        payload = bill_payment_payload(record)
+        return self._create("billpayment", "BillPayment", payload, record.idempotency_key)
+
+    def _create(
+        self, resource: str, entity: str, payload: dict[str, Any], request_id: str
+    ) -> ErpAnswer:
+        request = self._client.build_request(
+            "POST",
+            f"{self._company_url}/{resource}",
+            params={"requestid": quickbooks_request_id(request_id), "minorversion": MINOR_VERSION},
+            headers={
+                "Authorization": f"Bearer {self._access_token}",
+                "Accept": "application/json",
+            },
+            json=payload,
+            timeout=self._timeout,
+        )
+        answer = http_exchange.send(self._client, request, ERP_NAME)
+        if isinstance(answer, ErpRefused):
+            return answer
+        return translate_answer(answer, entity)
+
+
+def quickbooks_request_id(idempotency_key: str) -> str:
+    """The idempotency key as a `requestid`, which QuickBooks Online takes up to 50 characters.
+
+    A longer key is replaced by a digest of it: the same key always gives the same requestid,
+    which is all the resend of an attempt needs.
+    """
+    if len(idempotency_key) <= REQUEST_ID_MAX_LENGTH:
+        return idempotency_key
+    return hashlib.sha256(idempotency_key.encode()).hexdigest()[:REQUEST_ID_MAX_LENGTH]
+
+
+def bill_payload(bill: BillToExport, expense_account_id: str) -> dict[str, Any]:
+    """The invoice as a QuickBooks Online Bill: one expense line for the project."""
+    lines = [
+        {
+            "Amount": bill.amount,
+            "DetailType": "AccountBasedExpenseLineDetail",
+            "Description": bill.project,
+            "AccountBasedExpenseLineDetail": {"AccountRef": {"value": expense_account_id}},
+        }
+    ]
+    return {
+        "VendorRef": {"value": bill.erp_vendor_id, "name": bill.vendor_name},
+        "DocNumber": bill.invoice_number,
+        "TxnDate": bill.invoice_date.isoformat(),
+        "PrivateNote": f"paysync invoice {bill.invoice_id}",
+        **_money_lines(lines),
+    }
+
+
+def bill_payment_payload(record: PaymentRecordToExport) -> dict[str, Any]:
+    """The payment record as a QuickBooks Online BillPayment, one line paying the bill."""
+    lines = [
+        {
+            "Amount": record.amount,
+            "LinkedTxn": [{"TxnId": record.erp_bill_ref, "TxnType": "Bill"}],
+        }
+    ]
+    return {
+        "VendorRef": {"value": record.erp_vendor_id, "name": record.vendor_name},
+        "PayType": "Check",
+        "CheckPayment": {"BankAccountRef": {"value": record.bank_id}, "PrintStatus": "NotSet"},
+        "DocNumber": record.check_number,
+        "TxnDate": record.paid_on.isoformat(),
+        "PrivateNote": f"paysync payment {record.payment_id}",
+        **_money_lines(lines),
+    }
+
+
+def _money_lines(lines: list[dict[str, Any]]) -> dict[str, Any]:
+    """TotalAmt and Line with amounts as the JSON numbers QuickBooks Online takes.
+
+    The total is summed in Decimal; only then does each amount become a float, which a
+    two-place Decimal survives exactly (its shortest repr reads back as the same amount).
+    """
+    total = sum((Decimal(line["Amount"]) for line in lines), Decimal(0))
+    return {
+        "TotalAmt": float(total),
+        "Line": [{**line, "Amount": float(line["Amount"])} for line in lines],
+    }
+
+
+def translate_answer(response: httpx.Response, entity: str) -> ErpAnswer:
+    """What QuickBooks Online answered, in the words of the Failed to Export list."""
+    body = _json_object(response)
+    errors = _fault_errors(body)
+    if response.is_success and not errors:
+        erp_ref = _created_id(body, entity)
+        if erp_ref is not None:
+            return ErpAccepted(erp_ref=erp_ref)
+    if errors:
+        erp_code = str(errors[0].get("code", response.status_code))
+        message = "; ".join(f"{error.get('Message')}: {error.get('Detail')}" for error in errors)
+    else:
+        erp_code = str(response.status_code)
+        message = f"HTTP {response.status_code} {response.reason_phrase}: {response.text[:300]}"
+    if http_exchange.is_unavailable(response):
+        reason = ExportFailureReason.ERP_UNAVAILABLE
+    elif response.status_code == httpx.codes.BAD_REQUEST and errors:
+        reason = fault_reason(erp_code, str(errors[0].get("element", "")), message)
+    else:
+        reason = ExportFailureReason.ERP_REJECTED
+    return ErpRefused(reason=reason, message=message, erp_code=erp_code)
+
+
+def fault_reason(code: str, element: str, message: str) -> ExportFailureReason:
+    """The Failed to Export reason for a ValidationFault; a code alone is not always enough.
+
+    Invalid Reference Id (2500) is the same code for an unknown vendor, bank account or bill,
+    and a business validation error (6000) covers more than an overpaid bill: the faulty
+    element tells them apart.
+    """
+    if code == "6140":
+        return ExportFailureReason.CHECK_NUMBER_IN_USE
+    if code == "2500" and "BankAccountRef" in element:
+        return ExportFailureReason.BANK_ID_NOT_FOUND
+    if code == "2500" and "VendorRef" in element:
+        return ExportFailureReason.VENDOR_NOT_SYNCED
+    if code == "2500" and "LinkedTxn" in element:
+        return ExportFailureReason.INVOICE_NOT_SYNCED
+    if code == "6000" and ("Line.Amount" in element or "open balance" in message.lower()):
+        return ExportFailureReason.AMOUNT_EXCEEDS_OPEN_BALANCE
+    return ExportFailureReason.ERP_REJECTED
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any] | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _created_id(body: dict[str, Any] | None, entity: str) -> str | None:
+    created = body.get(entity) if body is not None else None
+    erp_ref = created.get("Id") if isinstance(created, dict) else None
+    return erp_ref if isinstance(erp_ref, str) and erp_ref else None
+
+
+def _fault_errors(body: dict[str, Any] | None) -> list[dict[str, Any]]:
+    fault = body.get("Fault") if body is not None else None
+    errors = fault.get("Error") if isinstance(fault, dict) else None
+    if not isinstance(errors, list):
+        return []
+    return [error for error in errors if isinstance(error, dict)]
