@@ -127,7 +127,7 @@ class ExportExecutor:
         *,
         retry: RetryPolicy = RetryPolicy(),
         lease_seconds: float = 60.0,
-        concurrency: int = 4,
+        concurrency: int = 8,
         poll_seconds: float = 0.5,
     ) -> None:
         self.payments = payments

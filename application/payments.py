@@ -15,6 +15,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Recording
+from eventsourcing.utils import Environment, EnvType
 
 from application.conflicts import AggregateLocks, retry_on_conflict
 from application.errors import NotFound, UnknownReference
@@ -43,6 +44,12 @@ class Payments(Application[UUID]):
         super().__init__(env)
         self.hot = AggregateLocks()
         self.saved = LocalSignal()
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        """Only what paysync's settings say: the library would also read the process
+        environment, where a stray PAYMENTS_POSTGRES_* variable could point the store
+        elsewhere or switch on database functions (which drop tracking records in 9.5.6)."""
+        return Environment(name, dict(env or {}))
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         """Wake this process's followers: the export starts the moment funding completes."""
@@ -275,11 +282,13 @@ class Payments(Application[UUID]):
         marked_for_check_run: bool,
         actor: str,
     ) -> None:
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
-        disbursement.record_export_succeeded(
-            payment_id, attempt, erp_payment_ref, marked_for_check_run, actor
-        )
-        self.save(disbursement)
+        # Outcomes of one disbursement's payments arrive together: queue, do not collide.
+        with self.hot.holding(disbursement_id):
+            disbursement = self._get(Disbursement, company_id, disbursement_id)
+            disbursement.record_export_succeeded(
+                payment_id, attempt, erp_payment_ref, marked_for_check_run, actor
+            )
+            self.save(disbursement)
 
     @retry_on_conflict
     def record_export_failed(
@@ -294,9 +303,10 @@ class Payments(Application[UUID]):
         erp_code: str | None,
         actor: str,
     ) -> None:
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
-        disbursement.record_export_failed(payment_id, attempt, reason, message, erp_code, actor)
-        self.save(disbursement)
+        with self.hot.holding(disbursement_id):
+            disbursement = self._get(Disbursement, company_id, disbursement_id)
+            disbursement.record_export_failed(payment_id, attempt, reason, message, erp_code, actor)
+            self.save(disbursement)
 
     @retry_on_conflict
     def edit_failed_payment(
@@ -317,7 +327,7 @@ class Payments(Application[UUID]):
         disbursement = self._get(Disbursement, company_id, disbursement_id)
         with self.hot.holding(disbursement.funding_account_id):
             account = self._get(FundingAccount, company_id, disbursement.funding_account_id)
-            disbursement.failed_payment(payment_id)
+            disbursement.editable_payment(payment_id)
             if bank_id is not None:
                 disbursement.edit_bank_id(payment_id, bank_id, actor)
             if check_number is not None:

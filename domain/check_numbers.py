@@ -16,7 +16,7 @@ def check_number(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise InvalidCheckNumber(f"{what} must be a whole number")
     text = str(value).strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # not '²' or '①', which int() refuses
         raise InvalidCheckNumber(f"{what} must be a positive whole number, not {value!r}")
     number = int(text)
     if not 1 <= number <= MAX_CHECK_NUMBER:

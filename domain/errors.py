@@ -71,6 +71,10 @@ class FundingAccountDeactivated(RuleRefused):
     pass
 
 
+class CheckNumbersExhausted(RuleRefused):
+    pass
+
+
 # --- disbursements --------------------------------------------------------------------------
 class PaymentCountOutOfRange(RuleRefused):
     pass
@@ -102,6 +106,10 @@ class PaymentNotFailedToExport(RuleRefused):
 
 
 class ExportNotPending(RuleRefused):
+    pass
+
+
+class RetryBeforeEditing(RuleRefused):
     pass
 
 

@@ -6,8 +6,8 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from domain.check_numbers import CheckNumberSet, check_number
-from domain.errors import CheckNumberWouldRepeat, FundingAccountDeactivated
+from domain.check_numbers import MAX_CHECK_NUMBER, CheckNumberSet, check_number
+from domain.errors import CheckNumbersExhausted, CheckNumberWouldRepeat, FundingAccountDeactivated
 from domain.text import required_text
 
 
@@ -158,6 +158,11 @@ class FundingAccount(Aggregate):
         numbers: list[int] = []
         candidate = self.next_check_number
         while len(numbers) < count:
+            if candidate > MAX_CHECK_NUMBER:
+                raise CheckNumbersExhausted(
+                    f"funding account {self.nickname} has no check numbers left below "
+                    f"{MAX_CHECK_NUMBER}; ERPs keep at most 11 digits"
+                )
             if not self.is_used(candidate):
                 numbers.append(candidate)
             candidate += 1

@@ -75,7 +75,6 @@ class InvoicePayment:
         self.export_failure: ExportFailure | None = None
         self.erp_payment_ref: str | None = None
         self.exported_at: datetime | None = None
-        self.changed_since_failure = False
 
     @property
     def id(self) -> UUID:
@@ -103,11 +102,12 @@ class InvoicePayment:
 
         A failure the ERP may have half-done (it was unreachable; perhaps it took the record
         and the answer was lost) is retried under the same attempt, so the same idempotency
-        key reaches the ERP and it cannot create the record twice. After a change, or after
-        the ERP refused outright, the next attempt is a new request.
+        key reaches the ERP and it cannot create the record twice; such a record cannot be
+        edited first (see PaymentExports.editable_payment). After the ERP refused outright,
+        the next attempt is a new request.
         """
         failure = self.export_failure
-        if failure and failure.reason.is_transient and not self.changed_since_failure:
+        if failure is not None and failure.reason.is_transient:
             return self.export_attempt
         return self.export_attempt + 1
 

@@ -26,10 +26,11 @@ def money(value: object) -> Decimal:
         raise InvalidAmount(f"{value!r} is not an amount: write it like '1234.50'") from None
     if not isinstance(amount, Decimal) or not amount.is_finite():
         raise InvalidAmount(f"{value!r} is not an amount: write it like '1234.50'")
-    if amount != amount.quantize(CENT):
-        raise InvalidAmount(f"{value!r} has more than two decimal places")
+    # Range first: quantizing a number past Decimal's precision raises, not refuses.
     if abs(amount) > MAX_AMOUNT:
         raise InvalidAmount(f"{value!r} is larger than the largest amount we take")
+    if amount != amount.quantize(CENT):
+        raise InvalidAmount(f"{value!r} has more than two decimal places")
     return amount.quantize(CENT)
 
 

@@ -10,7 +10,12 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import ExportNotPending, PaymentNotFailedToExport, UnknownPayment
+from domain.errors import (
+    ExportNotPending,
+    PaymentNotFailedToExport,
+    RetryBeforeEditing,
+    UnknownPayment,
+)
 from domain.export_failure import ExportFailureReason
 from domain.invoice_payment import ExportFailure, ExportStatus, InvoicePayment, PaymentLine
 from domain.text import optional_text, required_text
@@ -58,7 +63,6 @@ class PaymentExports(Aggregate):
             payment.export_failure = ExportFailure(
                 ExportFailureReason(self.reason), self.message, self.erp_code
             )
-            payment.changed_since_failure = False
 
     class CheckNumberEdited(Aggregate.Event):
         payment_id: UUID
@@ -69,7 +73,6 @@ class PaymentExports(Aggregate):
         def apply(self, disbursement: PaymentExports) -> None:
             payment = disbursement.payments[self.payment_id]
             payment.check_number = self.check_number
-            payment.changed_since_failure = True
 
     class BankIdEdited(Aggregate.Event):
         payment_id: UUID
@@ -80,7 +83,6 @@ class PaymentExports(Aggregate):
         def apply(self, disbursement: PaymentExports) -> None:
             payment = disbursement.payments[self.payment_id]
             payment.bank_id = self.bank_id
-            payment.changed_since_failure = True
 
     class PaymentRelinked(Aggregate.Event):
         """The invoice was synced after the payment was made; the payment now points at it."""
@@ -94,7 +96,6 @@ class PaymentExports(Aggregate):
             payment.line = PaymentLine(
                 **{**payment.line.__dict__, "erp_bill_ref": self.erp_bill_ref}
             )
-            payment.changed_since_failure = True
 
     class ExportRequested(Aggregate.Event):
         payment_id: UUID
@@ -118,6 +119,7 @@ class PaymentExports(Aggregate):
             payment = disbursement.payments[self.payment_id]
             payment.export_status = ExportStatus.EXPORTED
             payment.erp_payment_ref = self.erp_payment_ref
+            payment.export_failure = None
             payment.exported_at = self.timestamp
 
     def payment(self, payment_id: UUID) -> InvoicePayment:
@@ -133,6 +135,22 @@ class PaymentExports(Aggregate):
             raise PaymentNotFailedToExport(
                 f"the payment record is {payment.export_status.value}: check number, Bank ID "
                 "and Export can be changed only after it failed to export"
+            )
+        return payment
+
+    def editable_payment(self, payment_id: UUID) -> InvoicePayment:
+        """A failed record whose fields may change: the ERP refused it, so it holds nothing.
+
+        After `erp_unavailable` the ERP may hold the record already (it did the work and the
+        answer was lost); a changed record would go out under a new idempotency key and could
+        be booked twice. Exporting it again first, unchanged, settles which it is.
+        """
+        payment = self.failed_payment(payment_id)
+        failure = payment.export_failure
+        if failure is not None and failure.reason.is_transient:
+            raise RetryBeforeEditing(
+                "the ERP could not be reached, so it may already hold this record: export it "
+                "again first; if the ERP then refuses it, it can be edited"
             )
         return payment
 
@@ -187,7 +205,7 @@ class PaymentExports(Aggregate):
     # --- what the accounting approver does with a failed record -------------------------------
     def edit_check_number(self, payment_id: UUID, check_number: int, actor: str) -> None:
         """The funding account must have claimed the number first (see FundingAccount)."""
-        payment = self.failed_payment(payment_id)
+        payment = self.editable_payment(payment_id)
         if check_number != payment.check_number:
             self.trigger_event(
                 self.CheckNumberEdited,
@@ -198,7 +216,7 @@ class PaymentExports(Aggregate):
             )
 
     def edit_bank_id(self, payment_id: UUID, bank_id: object, actor: str) -> None:
-        payment = self.failed_payment(payment_id)
+        payment = self.editable_payment(payment_id)
         new_bank_id = required_text(bank_id, "the Bank ID", 60)
         if new_bank_id != payment.bank_id:
             self.trigger_event(
@@ -210,7 +228,7 @@ class PaymentExports(Aggregate):
             )
 
     def relink(self, payment_id: UUID, erp_bill_ref: str, actor: str) -> None:
-        payment = self.failed_payment(payment_id)
+        payment = self.editable_payment(payment_id)
         if erp_bill_ref != payment.erp_bill_ref:
             self.trigger_event(
                 self.PaymentRelinked, payment_id=payment_id, erp_bill_ref=erp_bill_ref, actor=actor
