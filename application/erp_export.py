@@ -15,9 +15,11 @@ import random
 import threading
 import time
 import uuid
+from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
@@ -25,9 +27,9 @@ from application.errors import NotFound
 from application.export_queue import Dequeue, Enqueue, ExportJob, ExportQueue, QueueChange
 from application.following import Batch, BatchProjection
 from application.payments import Payments
-from application.ports import ErpAccepted, ErpConnectors, ErpRefused
+from application.ports import ErpAnswer, ErpConnectors, ErpRefused
+from application.queries import ExportOutcome
 from domain.disbursement import Disbursement
-from domain.errors import ExportNotPending
 from domain.export_failure import ExportFailureReason
 from domain.invoice_payment import ExportStatus, InvoicePayment
 
@@ -148,16 +150,33 @@ class ExportExecutor:
         self._poke.set()
 
     def run_due(self) -> int:
-        """Run every job due now (in parallel, up to `concurrency`); how many there were."""
+        """Run every job due now; how many there were.
+
+        The ERP calls run in parallel (up to `concurrency`); then each disbursement's
+        outcomes are recorded in one save, so a 100-payment run writes once, not 100 times.
+        """
         jobs = self.queue.claim(self.owner, time.time(), self.lease_seconds, self.concurrency * 4)
         if self._pool is None or len(jobs) <= 1:
-            for job in jobs:
-                self.export(job)
+            answers = [self.ask_erp(job) for job in jobs]
         else:
-            list(self._pool.map(self.export, jobs))
+            answers = list(self._pool.map(self.ask_erp, jobs))
+        by_disbursement: dict[tuple[str, UUID], list[ExportJob]] = defaultdict(list)
+        outcomes: dict[UUID, ExportOutcome] = {}
+        for job, answer in zip(jobs, answers, strict=True):
+            if answer is not None:
+                by_disbursement[(job.company_id, job.disbursement_id)].append(job)
+                outcomes[job.payment_id] = ExportOutcome(job.payment_id, job.attempt, answer)
+        for (company_id, disbursement_id), done in by_disbursement.items():
+            self.payments.record_export_outcomes(
+                company_id, disbursement_id, [outcomes[job.payment_id] for job in done], EXPORTER
+            )
+            for job in done:
+                self.queue.complete(job.payment_id, job.attempt)
         return len(jobs)
 
-    def export(self, job: ExportJob) -> None:
+    def ask_erp(self, job: ExportJob) -> ErpAnswer | None:
+        """The answer to record for the job, or None when there is nothing to record now:
+        its outcome is recorded already, or the ERP is unreachable and the job will retry."""
         try:
             candidate = self.payments.export_candidate(
                 job.company_id, job.disbursement_id, job.payment_id
@@ -165,18 +184,14 @@ class ExportExecutor:
         except NotFound:
             candidate = None
         if candidate is None or not candidate.is_pending(job.attempt):
-            self.queue.complete(job.payment_id, job.attempt)  # its outcome is already recorded
-            return
+            self.queue.complete(job.payment_id, job.attempt)
+            return None
         if candidate.record is None:
-            self._record(
-                job,
-                ErpRefused(
-                    ExportFailureReason.INVOICE_NOT_SYNCED,
-                    f"invoice {candidate.invoice_number} was not synced to the ERP before the "
-                    "payment was made; sync it, then relink and export the payment",
-                ),
+            return ErpRefused(
+                ExportFailureReason.INVOICE_NOT_SYNCED,
+                f"invoice {candidate.invoice_number} was not synced to the ERP before the "
+                "payment was made; sync it, then relink and export the payment",
             )
-            return
         settings = self.payments.erp_settings(job.company_id)
         connector = self.connectors.connector_for(settings.connector, settings.erp_base_url)
         answer = connector.export_payment(candidate.record)
@@ -184,35 +199,8 @@ class ExportExecutor:
             next_try = self.retry.next_try_at(job, time.time())
             if next_try is not None:
                 self.queue.reschedule(job, next_try, f"{answer.erp_code or ''} {answer.message}")
-                return
-        self._record(job, answer)
-
-    def _record(self, job: ExportJob, answer: ErpAccepted | ErpRefused) -> None:
-        try:
-            if isinstance(answer, ErpAccepted):
-                self.payments.record_export_succeeded(
-                    job.company_id,
-                    job.disbursement_id,
-                    job.payment_id,
-                    attempt=job.attempt,
-                    erp_payment_ref=answer.erp_ref,
-                    marked_for_check_run=answer.marked_for_check_run,
-                    actor=EXPORTER,
-                )
-            else:
-                self.payments.record_export_failed(
-                    job.company_id,
-                    job.disbursement_id,
-                    job.payment_id,
-                    attempt=job.attempt,
-                    reason=answer.reason,
-                    message=answer.message,
-                    erp_code=answer.erp_code,
-                    actor=EXPORTER,
-                )
-        except ExportNotPending:
-            pass  # another worker recorded this attempt's outcome first
-        self.queue.complete(job.payment_id, job.attempt)
+                return None
+        return answer
 
     # --- running in the background -------------------------------------------------------------
     def start(self) -> None:

@@ -20,16 +20,19 @@ from eventsourcing.utils import Environment, EnvType
 from application.conflicts import AggregateLocks, retry_on_conflict
 from application.errors import NotFound, UnknownReference
 from application.following import LocalSignal
+from application.ports import ErpAccepted, ErpRefused
 from application.queries import (
     DisbursementView,
     ErpSettingsView,
     ExportCandidate,
+    ExportOutcome,
     FundingAccountView,
     InvoiceView,
 )
 from domain import drawdown
 from domain.company import Company
 from domain.disbursement import Disbursement
+from domain.errors import ExportNotPending
 from domain.export_failure import ExportFailureReason
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
@@ -270,7 +273,6 @@ class Payments(Application[UUID]):
         return version
 
     # --- the payment-record export ------------------------------------------------------------
-    @retry_on_conflict
     def record_export_succeeded(
         self,
         company_id: str,
@@ -282,15 +284,11 @@ class Payments(Application[UUID]):
         marked_for_check_run: bool,
         actor: str,
     ) -> None:
-        # Outcomes of one disbursement's payments arrive together: queue, do not collide.
-        with self.hot.holding(disbursement_id):
-            disbursement = self._get(Disbursement, company_id, disbursement_id)
-            disbursement.record_export_succeeded(
-                payment_id, attempt, erp_payment_ref, marked_for_check_run, actor
-            )
-            self.save(disbursement)
+        answer = ErpAccepted(erp_payment_ref, marked_for_check_run)
+        self._record_one(
+            company_id, disbursement_id, ExportOutcome(payment_id, attempt, answer), actor
+        )
 
-    @retry_on_conflict
     def record_export_failed(
         self,
         company_id: str,
@@ -303,10 +301,44 @@ class Payments(Application[UUID]):
         erp_code: str | None,
         actor: str,
     ) -> None:
+        answer = ErpRefused(reason, message, erp_code)
+        self._record_one(
+            company_id, disbursement_id, ExportOutcome(payment_id, attempt, answer), actor
+        )
+
+    def _record_one(
+        self, company_id: str, disbursement_id: UUID, outcome: ExportOutcome, actor: str
+    ) -> None:
+        if not self.record_export_outcomes(company_id, disbursement_id, [outcome], actor):
+            raise ExportNotPending(
+                f"attempt {outcome.attempt} of {outcome.payment_id} is not pending"
+            )
+
+    @retry_on_conflict
+    def record_export_outcomes(
+        self,
+        company_id: str,
+        disbursement_id: UUID,
+        outcomes: Sequence[ExportOutcome],
+        actor: str,
+    ) -> list[ExportOutcome]:
+        """Record what the ERP answered for several payments of one disbursement, in one save.
+
+        Outcomes whose attempt is no longer pending (another worker recorded it first) are
+        left out; the ones recorded are returned.
+        """
+        # Outcomes of one disbursement arrive together: queue on a lock, do not collide.
         with self.hot.holding(disbursement_id):
             disbursement = self._get(Disbursement, company_id, disbursement_id)
-            disbursement.record_export_failed(payment_id, attempt, reason, message, erp_code, actor)
+            recorded = []
+            for outcome in outcomes:
+                try:
+                    outcome.record_on(disbursement, actor)
+                except ExportNotPending:
+                    continue
+                recorded.append(outcome)
             self.save(disbursement)
+            return recorded
 
     @retry_on_conflict
     def edit_failed_payment(

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from application.ports import PaymentRecordToExport
+from application.ports import ErpAccepted, ErpAnswer, PaymentRecordToExport
 from domain.company import Company
 from domain.disbursement import Disbursement
 from domain.funding_account import FundingAccount
@@ -221,3 +221,28 @@ class ExportCandidate:
                 idempotency_key=payment.idempotency_key(),
             )
         return cls(payment.export_status, payment.export_attempt, line.invoice_number, record)
+
+
+@dataclass(frozen=True)
+class ExportOutcome:
+    """What the ERP answered for one attempt at one payment record."""
+
+    payment_id: UUID
+    attempt: int
+    answer: ErpAnswer
+
+    def record_on(self, disbursement: Disbursement, actor: str) -> None:
+        answer = self.answer
+        if isinstance(answer, ErpAccepted):
+            disbursement.record_export_succeeded(
+                self.payment_id, self.attempt, answer.erp_ref, answer.marked_for_check_run, actor
+            )
+        else:
+            disbursement.record_export_failed(
+                self.payment_id,
+                self.attempt,
+                answer.reason,
+                answer.message,
+                answer.erp_code,
+                actor,
+            )

@@ -1,0 +1,103 @@
+"""The auditor's questions: who did what and when, how a record looked, is the history intact.
+
+Read only, and always within one company: an aggregate belongs to the company named by its
+first (created) event, since later events do not repeat it.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+
+from application.audit_records import AuditEvent, AuditRecord, ExportLine, type_name
+from application.audit_verification import Anchor, ChainVerifier, Verification
+from application.errors import NotFound
+from application.following import Follower
+from application.payments import Payments
+
+EXPORT_PAGE = 500
+OWNERS_CACHED = 10_000  # bounds the export's memory however many records the log holds
+
+
+class Audit:
+    def __init__(self, payments: Payments, chain: Follower, verifier: ChainVerifier) -> None:
+        self.payments = payments
+        self.chain = chain
+        self.verifier = verifier
+
+    def events(self, company_id: str, aggregate_id: UUID) -> list[AuditEvent]:
+        """Every event of one record, oldest first."""
+        events = list(self.payments.events.get(aggregate_id))
+        if not events or _company_of(events[0]) != company_id:
+            raise NotFound(f"no record {aggregate_id} in company {company_id}")
+        return [AuditEvent.of(event) for event in events]
+
+    def record(
+        self,
+        company_id: str,
+        aggregate_id: UUID,
+        *,
+        version: int | None = None,
+        as_of: datetime | None = None,
+    ) -> AuditRecord:
+        """Any record of the company as it is now, or was at a version or a moment."""
+        self._owner(aggregate_id, company_id)
+        if as_of is not None:
+            version = self.payments.version_at(aggregate_id, as_of)
+        try:
+            aggregate: Aggregate = self.payments.repository.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            raise NotFound(f"no record {aggregate_id} in company {company_id}") from None
+        return AuditRecord.of(aggregate)
+
+    def export(self, company_id: str | None) -> Iterator[ExportLine]:
+        """The whole history in log order, read a page at a time (all companies: None)."""
+        owners: OrderedDict[UUID, tuple[str | None, str]] = OrderedDict()
+        start = 1
+        while page := self.payments.recorder.select_notifications(start, EXPORT_PAGE):
+            for notification in page:
+                event = self.payments.mapper.to_domain_event(notification)
+                owner, aggregate_type = self._cached_owner(owners, event)
+                if company_id is None or owner == company_id:
+                    yield ExportLine.of(notification.id, aggregate_type, event)
+            start = page[-1].id + 1
+
+    def verify(self, anchor: Anchor | None = None) -> Verification:
+        """Chain whatever is not chained yet, then check every stored event against the chain."""
+        self.chain.catch_up()
+        return self.verifier.verify(anchor)
+
+    def _owner(self, aggregate_id: UUID, company_id: str) -> None:
+        created = list(self.payments.events.get(aggregate_id, lte=1))
+        if not created or _company_of(created[0]) != company_id:
+            raise NotFound(f"no record {aggregate_id} in company {company_id}")
+
+    def _cached_owner(
+        self, owners: OrderedDict[UUID, tuple[str | None, str]], event: Any
+    ) -> tuple[str | None, str]:
+        aggregate_id = event.originator_id
+        if aggregate_id in owners:
+            owners.move_to_end(aggregate_id)
+            return owners[aggregate_id]
+        created = (
+            event
+            if event.originator_version == 1
+            else next(iter(self.payments.events.get(aggregate_id, lte=1)), None)
+        )
+        topic = getattr(created, "originator_topic", None)
+        owner = (_company_of(created), type_name(topic) if topic else "")
+        owners[aggregate_id] = owner
+        if len(owners) > OWNERS_CACHED:
+            owners.popitem(last=False)
+        return owner
+
+
+def _company_of(created: object) -> str | None:
+    company_id = getattr(created, "company_id", None)
+    return company_id if isinstance(company_id, str) else None
