@@ -1,0 +1,58 @@
+"""A tiny ERP behind the ErpConnector port, for the state machine: it answers as told.
+
+Like QuickBooks Online it answers a repeated idempotency key with its first answer (when it
+did the work), so the machine can check that no payment is ever booked twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from application.ports import (
+    BillToExport,
+    ErpAccepted,
+    ErpAnswer,
+    ErpConnector,
+    ErpRefused,
+    PaymentRecordToExport,
+)
+from domain.export_failure import ExportFailureReason
+
+
+@dataclass
+class FakeErp:
+    mode: str = "accept"  # accept | refuse | unavailable | lost_answer
+    answers: dict[str, ErpAnswer] = field(default_factory=dict)
+    payments: dict[str, PaymentRecordToExport] = field(default_factory=dict)
+    bills: int = 0
+
+    def export_bill(self, bill: BillToExport) -> ErpAnswer:
+        self.bills += 1
+        return ErpAccepted(f"bill-{bill.invoice_id}")
+
+    def export_payment(self, record: PaymentRecordToExport) -> ErpAnswer:
+        key = record.idempotency_key
+        if key in self.answers:
+            return self.answers[key]
+        if self.mode == "unavailable":
+            return ErpRefused(ExportFailureReason.ERP_UNAVAILABLE, "503", "503")
+        if self.mode == "refuse":
+            answer: ErpAnswer = ErpRefused(
+                ExportFailureReason.CHECK_NUMBER_IN_USE, "Duplicate Document Number", "6140"
+            )
+        else:
+            answer = ErpAccepted(f"erp-{len(self.payments) + 1}")
+            self.payments[answer.erp_ref] = record
+        self.answers[key] = answer
+        if self.mode == "lost_answer" and isinstance(answer, ErpAccepted):
+            # The ERP did the work; the answer never arrived.
+            return ErpRefused(ExportFailureReason.ERP_UNAVAILABLE, "timed out", None)
+        return answer
+
+
+class FakeConnectors:
+    def __init__(self, erp: FakeErp) -> None:
+        self.erp = erp
+
+    def connector_for(self, connector: str, erp_base_url: str | None) -> ErpConnector:
+        return self.erp  # type: ignore[return-value]
