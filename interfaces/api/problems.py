@@ -52,7 +52,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         errors = [
             {
                 "field": ".".join(str(part) for part in e["loc"] if part != "body"),
-                "message": str(e.get("ctx", {}).get("error") or e["msg"]),
+                "message": str(e["msg"]).removeprefix("Value error, "),
             }
             for e in error.errors()
         ]
