@@ -67,7 +67,7 @@ class ExportPolicy(BatchProjection):
         for event, _ in batch:
             if isinstance(event, Disbursement.FundingCompleted | Disbursement.ExportRequested):
                 # The disbursement as of this event: which records it made due, and for whom.
-                disbursement = self.payments.repository.get(
+                disbursement: object = self.payments.repository.get(
                     event.originator_id, version=event.originator_version
                 )
                 assert isinstance(disbursement, Disbursement)

@@ -265,6 +265,7 @@ class Payments(Application[UUID]):
         """The version an aggregate had at `moment`: that of its last event by then."""
         version = None
         for event in self.events.get(aggregate_id):
+            assert isinstance(event, Aggregate.Event)
             if event.timestamp > moment:
                 break
             version = event.originator_version
@@ -414,6 +415,7 @@ class Payments(Application[UUID]):
     def _get(
         self, kind: type[A], company_id: str, aggregate_id: UUID, version: int | None = None
     ) -> A:
+        aggregate: object
         try:
             aggregate = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
@@ -437,6 +439,7 @@ class Payments(Application[UUID]):
 
     def _company(self, company_id: str, actor: str) -> Company:
         """The company's aggregate; a company's first command enrolls it."""
+        company: object
         try:
             company = self.repository.get(Company.id_for(company_id))
         except AggregateNotFoundError:

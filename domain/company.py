@@ -25,7 +25,7 @@ class Connector(StrEnum):
     @classmethod
     def named(cls, value: object) -> Connector:
         try:
-            return cls(value)
+            return cls(str(value))
         except ValueError:
             names = ", ".join(c.value for c in cls)
             raise UnknownConnector(

@@ -29,4 +29,4 @@ def open_view(settings: Settings, name: str, sqlite_class: type[V], postgres_cla
         env[f"{prefix}_SQLITE_DBNAME"] = str(settings.data_dir / f"view_{name}.sqlite3")
         view_class = sqlite_class
     factory = InfrastructureFactory.construct(Environment(name, env))
-    return factory.tracking_recorder(view_class)  # type: ignore[arg-type, return-value]
+    return factory.tracking_recorder(view_class)  # type: ignore[return-value]
