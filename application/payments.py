@@ -200,6 +200,47 @@ class Payments(Application[UUID]):
         return disbursement.id
 
     @retry_on_conflict
+    def add_payment(
+        self,
+        company_id: str,
+        disbursement_id: UUID,
+        *,
+        invoice_id: UUID,
+        amount: object,
+        actor: str,
+    ) -> DisbursementView:
+        disbursement = self._get(Disbursement, company_id, disbursement_id)
+        invoice = self._referenced(Invoice, company_id, invoice_id)
+        drawdown.add_payment(disbursement, invoice, amount, actor)
+        self.save(disbursement)
+        return DisbursementView.of(disbursement)
+
+    @retry_on_conflict
+    def remove_payment(
+        self, company_id: str, disbursement_id: UUID, payment_id: UUID, actor: str
+    ) -> DisbursementView:
+        disbursement = self._get(Disbursement, company_id, disbursement_id)
+        disbursement.remove_payment(payment_id, actor)
+        self.save(disbursement)
+        return DisbursementView.of(disbursement)
+
+    @retry_on_conflict
+    def change_payment_amount(
+        self,
+        company_id: str,
+        disbursement_id: UUID,
+        payment_id: UUID,
+        amount: object,
+        actor: str,
+    ) -> DisbursementView:
+        disbursement = self._get(Disbursement, company_id, disbursement_id)
+        disbursement.check_is_draft()
+        invoice = self._get(Invoice, company_id, disbursement.payment(payment_id).invoice_id)
+        drawdown.change_amount(disbursement, invoice, payment_id, amount, actor)
+        self.save(disbursement)
+        return DisbursementView.of(disbursement)
+
+    @retry_on_conflict
     def authorize(self, company_id: str, disbursement_id: UUID, actor: str) -> DisbursementView:
         disbursement = self._get(Disbursement, company_id, disbursement_id)
         with self.hot.holding(disbursement.funding_account_id):

@@ -198,7 +198,7 @@ class Disbursement(PaymentExports, Aggregate):
         self.trigger_event(self.PaymentRemoved, payment_id=payment_id, actor=actor)
 
     def change_amount(self, payment_id: UUID, amount: Decimal, actor: str) -> None:
-        """The invoice must have been checked for the new amount (see `payment_rules`)."""
+        """The invoice must have been checked for the new amount (see drawdown.change_amount)."""
         self.check_is_draft()
         if self.payment(payment_id).amount != amount:
             self.trigger_event(

@@ -51,6 +51,22 @@ def draft_disbursement(
     )
 
 
+def add_payment(disbursement: Disbursement, invoice: Invoice, amount: object, actor: str) -> UUID:
+    """Pay one more invoice from a draft; returns the new payment's id."""
+    line = payment_line(invoice, amount)
+    disbursement.add_payment(line, actor)
+    return line.payment_id
+
+
+def change_amount(
+    disbursement: Disbursement, invoice: Invoice, payment_id: UUID, amount: object, actor: str
+) -> None:
+    """A draft's payment may be changed to any amount still open on its invoice."""
+    checked = positive_money(amount)
+    invoice.check_can_pay(checked)
+    disbursement.change_amount(payment_id, checked, actor)
+
+
 def authorize(
     disbursement: Disbursement,
     account: FundingAccount,

@@ -137,6 +137,21 @@ def read(
     return DisbursementOut.of(view)
 
 
+@router.post("/{disbursement_id}/payments", status_code=201, response_model=DisbursementOut)
+def add_payment(
+    company_id: str, disbursement_id: UUID, body: PaymentIn, caller: Admin, payments: PaymentsDep
+) -> DisbursementOut:
+    """Pay one more invoice from a draft."""
+    view = payments.add_payment(
+        company_id,
+        disbursement_id,
+        invoice_id=body.invoice_id,
+        amount=body.amount,
+        actor=caller.subject,
+    )
+    return DisbursementOut.of(view)
+
+
 @router.post("/{disbursement_id}/authorize", response_model=DisbursementOut)
 def authorize(
     company_id: str, disbursement_id: UUID, caller: Admin, payments: PaymentsDep

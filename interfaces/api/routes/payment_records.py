@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from interfaces.api.deps import AdminOrApprover, PaymentsDep
+from infrastructure.tokens import Role
+from interfaces.api.deps import Admin, AdminOrApprover, PaymentsDep
+from interfaces.api.fields import Money
 from interfaces.api.routes.disbursements import DisbursementOut
 
 router = APIRouter(
@@ -16,11 +18,23 @@ router = APIRouter(
 )
 
 
-class PaymentFix(BaseModel):
+class PaymentChange(BaseModel):
+    """In a draft, the amount; on a record that failed to export, check number or Bank ID."""
+
     model_config = ConfigDict(extra="forbid")
 
+    amount: Money | None = None
     check_number: int | None = Field(default=None, strict=True)
     bank_id: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind_of_change(self) -> PaymentChange:
+        if self.amount is not None and (self.check_number is not None or self.bank_id):
+            raise ValueError(
+                "change the amount (in a draft) or the check number and Bank ID (after a "
+                "failed export), not both at once"
+            )
+        return self
 
 
 class MarkExported(BaseModel):
@@ -35,18 +49,34 @@ def fix(
     company_id: str,
     disbursement_id: UUID,
     payment_id: UUID,
-    body: PaymentFix,
+    body: PaymentChange,
     caller: AdminOrApprover,
     payments: PaymentsDep,
 ) -> DisbursementOut:
-    """Only a record that failed to export can be changed (409 otherwise)."""
+    """A draft's amount, or a failed record's check number and Bank ID (409 otherwise)."""
+    if body.amount is not None:
+        if caller.role is not Role.PAYMENTS_ADMIN:
+            raise HTTPException(403, "only a payments admin changes the amounts of a draft")
+        view = payments.change_payment_amount(
+            company_id, disbursement_id, payment_id, body.amount, caller.subject
+        )
+        return DisbursementOut.of(view)
     view = payments.edit_failed_payment(
         company_id,
         disbursement_id,
         payment_id,
         actor=caller.subject,
-        **body.model_dump(exclude_unset=True),
+        **body.model_dump(exclude_unset=True, exclude={"amount"}),
     )
+    return DisbursementOut.of(view)
+
+
+@router.delete("", response_model=DisbursementOut)
+def remove(
+    company_id: str, disbursement_id: UUID, payment_id: UUID, caller: Admin, payments: PaymentsDep
+) -> DisbursementOut:
+    """Take a payment out of a draft (a draft keeps at least one)."""
+    view = payments.remove_payment(company_id, disbursement_id, payment_id, caller.subject)
     return DisbursementOut.of(view)
 
 
