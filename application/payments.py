@@ -9,54 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import Recording
-from eventsourcing.utils import Environment, EnvType
-
-from application.conflicts import AggregateLocks, retry_on_conflict
-from application.errors import NotFound, UnknownReference
-from application.following import LocalSignal
-from application.ports import ErpAccepted, ErpRefused
-from application.queries import (
-    DisbursementView,
-    ErpSettingsView,
-    ExportCandidate,
-    ExportOutcome,
-    FundingAccountView,
-    InvoiceView,
-)
+from application.conflicts import retry_on_conflict
+from application.errors import NotFound
+from application.payment_records import PaymentRecordCommands
+from application.queries import DisbursementView, ErpSettingsView, FundingAccountView, InvoiceView
 from domain import drawdown
-from domain.company import Company
 from domain.disbursement import Disbursement
-from domain.errors import ExportNotPending
-from domain.export_failure import ExportFailureReason
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
 
-A = TypeVar("A", bound=Aggregate)
 
+class Payments(PaymentRecordCommands):
+    """The payment lifecycle: ERP settings, funding accounts, invoices, disbursements, and
+    (from PaymentRecordCommands) the export's records. One event store, named "Payments"."""
 
-class Payments(Application[UUID]):
     name = "Payments"
-
-    def __init__(self, env: dict[str, str] | None = None) -> None:
-        super().__init__(env)
-        self.hot = AggregateLocks()
-        self.saved = LocalSignal()
-
-    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
-        """Only what paysync's settings say: the library would also read the process
-        environment, where a stray PAYMENTS_POSTGRES_* variable could point the store
-        elsewhere or switch on database functions (which drop tracking records in 9.5.6)."""
-        return Environment(name, dict(env or {}))
-
-    def _notify(self, recordings: list[Recording[UUID]]) -> None:
-        """Wake this process's followers: the export starts the moment funding completes."""
-        self.saved.notify()
 
     # --- company ERP settings -----------------------------------------------------------------
     @retry_on_conflict
@@ -301,201 +271,3 @@ class Payments(Application[UUID]):
         return DisbursementView.of(
             self._get(Disbursement, company_id, disbursement_id, version=version)
         )
-
-    def version_at(self, aggregate_id: UUID, moment: datetime) -> int:
-        """The version an aggregate had at `moment`: that of its last event by then."""
-        version = None
-        for event in self.events.get(aggregate_id):
-            assert isinstance(event, Aggregate.Event)
-            if event.timestamp > moment:
-                break
-            version = event.originator_version
-        if version is None:
-            raise NotFound(f"record {aggregate_id} did not exist at {moment.isoformat()}")
-        return version
-
-    # --- the payment-record export ------------------------------------------------------------
-    def record_export_succeeded(
-        self,
-        company_id: str,
-        disbursement_id: UUID,
-        payment_id: UUID,
-        *,
-        attempt: int,
-        erp_payment_ref: str,
-        marked_for_check_run: bool,
-        actor: str,
-    ) -> None:
-        answer = ErpAccepted(erp_payment_ref, marked_for_check_run)
-        self._record_one(
-            company_id, disbursement_id, ExportOutcome(payment_id, attempt, answer), actor
-        )
-
-    def record_export_failed(
-        self,
-        company_id: str,
-        disbursement_id: UUID,
-        payment_id: UUID,
-        *,
-        attempt: int,
-        reason: ExportFailureReason,
-        message: str,
-        erp_code: str | None,
-        actor: str,
-    ) -> None:
-        answer = ErpRefused(reason, message, erp_code)
-        self._record_one(
-            company_id, disbursement_id, ExportOutcome(payment_id, attempt, answer), actor
-        )
-
-    def _record_one(
-        self, company_id: str, disbursement_id: UUID, outcome: ExportOutcome, actor: str
-    ) -> None:
-        if not self.record_export_outcomes(company_id, disbursement_id, [outcome], actor):
-            raise ExportNotPending(
-                f"attempt {outcome.attempt} of {outcome.payment_id} is not pending"
-            )
-
-    @retry_on_conflict
-    def record_export_outcomes(
-        self,
-        company_id: str,
-        disbursement_id: UUID,
-        outcomes: Sequence[ExportOutcome],
-        actor: str,
-    ) -> list[ExportOutcome]:
-        """Record what the ERP answered for several payments of one disbursement, in one save.
-
-        Outcomes whose attempt is no longer pending (another worker recorded it first) are
-        left out; the ones recorded are returned.
-        """
-        # Outcomes of one disbursement arrive together: queue on a lock, do not collide.
-        with self.hot.holding(disbursement_id):
-            disbursement = self._get(Disbursement, company_id, disbursement_id)
-            recorded = []
-            for outcome in outcomes:
-                try:
-                    outcome.record_on(disbursement, actor)
-                except ExportNotPending:
-                    continue
-                recorded.append(outcome)
-            self.save(disbursement)
-            return recorded
-
-    @retry_on_conflict
-    def edit_failed_payment(
-        self,
-        company_id: str,
-        disbursement_id: UUID,
-        payment_id: UUID,
-        *,
-        actor: str,
-        check_number: object = None,
-        bank_id: object = None,
-    ) -> DisbursementView:
-        """Fix a failed record's check number or Bank ID before exporting it again.
-
-        A typed check number is claimed on the funding account in the same transaction, so
-        the account never issues it to another payment later.
-        """
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
-        with self.hot.holding(disbursement.funding_account_id):
-            account = self._get(FundingAccount, company_id, disbursement.funding_account_id)
-            disbursement.editable_payment(payment_id)
-            if bank_id is not None:
-                disbursement.edit_bank_id(payment_id, bank_id, actor)
-            if check_number is not None:
-                number = account.claim_check_number(payment_id, check_number, actor)
-                disbursement.edit_check_number(payment_id, number, actor)
-            self.save(disbursement, account)
-        return DisbursementView.of(disbursement)
-
-    @retry_on_conflict
-    def request_export(
-        self, company_id: str, disbursement_id: UUID, payment_id: UUID, actor: str
-    ) -> DisbursementView:
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
-        disbursement.request_export(payment_id, actor)
-        self.save(disbursement)
-        return DisbursementView.of(disbursement)
-
-    @retry_on_conflict
-    def relink_payment(
-        self, company_id: str, disbursement_id: UUID, payment_id: UUID, actor: str
-    ) -> DisbursementView:
-        """Point a failed payment at its invoice's bill, now that the invoice is synced."""
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
-        invoice = self._get(Invoice, company_id, disbursement.payment(payment_id).invoice_id)
-        disbursement.relink(payment_id, invoice.require_erp_ref(), actor)
-        self.save(disbursement)
-        return DisbursementView.of(disbursement)
-
-    @retry_on_conflict
-    def mark_as_exported(
-        self,
-        company_id: str,
-        disbursement_id: UUID,
-        payment_id: UUID,
-        *,
-        erp_payment_ref: object,
-        note: object,
-        actor: str,
-    ) -> DisbursementView:
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
-        disbursement.mark_as_exported(payment_id, erp_payment_ref, note, actor)
-        self.save(disbursement)
-        return DisbursementView.of(disbursement)
-
-    def export_candidate(
-        self, company_id: str, disbursement_id: UUID, payment_id: UUID
-    ) -> ExportCandidate:
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
-        return ExportCandidate.of(disbursement, disbursement.payment(payment_id))
-
-    # --- loading, always within one company ---------------------------------------------------
-    def _get(
-        self, kind: type[A], company_id: str, aggregate_id: UUID, version: int | None = None
-    ) -> A:
-        aggregate: object
-        try:
-            aggregate = self.repository.get(aggregate_id, version=version)
-        except AggregateNotFoundError:
-            aggregate = None
-        if not isinstance(aggregate, kind) or getattr(aggregate, "company_id", None) != company_id:
-            raise NotFound(f"no {_label(kind)} {aggregate_id} in company {company_id}")
-        return aggregate
-
-    def _referenced(self, kind: type[A], company_id: str, aggregate_id: UUID) -> A:
-        """Like _get, for an id named in a request body rather than in the path."""
-        try:
-            return self._get(kind, company_id, aggregate_id)
-        except NotFound as error:
-            raise UnknownReference(str(error)) from None
-
-    def _invoices_of(self, disbursement: Disbursement) -> dict[UUID, Invoice]:
-        return {
-            p.invoice_id: self._get(Invoice, disbursement.company_id, p.invoice_id)
-            for p in disbursement.payments.values()
-        }
-
-    def _company(self, company_id: str, actor: str) -> Company:
-        """The company's aggregate; a company's first command enrolls it."""
-        company: object
-        try:
-            company = self.repository.get(Company.id_for(company_id))
-        except AggregateNotFoundError:
-            return Company.enroll(company_id, actor)
-        assert isinstance(company, Company)
-        return company
-
-    def _existing_company(self, company_id: str) -> Company:
-        """For reading only: a company never enrolled reads as one with no settings."""
-        return self._company(company_id, actor="paysync")
-
-
-def _label(kind: type[Aggregate]) -> str:
-    return {
-        FundingAccount: "funding account",
-        Invoice: "invoice",
-        Disbursement: "disbursement",
-    }.get(kind, kind.__name__.lower())
