@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -29,7 +30,8 @@ def run_demo(host: str, port: int, sandbox_port: int) -> int:
     try:
         seed_demo_company(paysync, sandbox_url)
         print_welcome(paysync, f"http://{host}:{port}", sandbox_url)
-        uvicorn.run(create_app(settings, paysync, worker=True), host=host, port=port)
+        app = create_app(settings, paysync, worker=True, audit_chain=True, projections=True)
+        uvicorn.run(app, host=host, port=port)
     finally:
         paysync.close()
         sandbox.terminate()
@@ -90,6 +92,7 @@ def seed_demo_company(paysync: Paysync, sandbox_url: str) -> None:
         next_check_number=100,
         actor="demo-setup",
     )
+    invoices = []
     for number, vendor, name, amount in (
         ("INV-7", "V042", "Rebar Co", "1000.00"),
         ("INV-8", "V043", "Concrete Inc", "2500.00"),
@@ -106,21 +109,36 @@ def seed_demo_company(paysync: Paysync, sandbox_url: str) -> None:
         )
         payments.approve_invoice(DEMO_COMPANY, invoice, "ann-approver")
         paysync.invoice_sync.sync(DEMO_COMPANY, invoice, "ann-approver")
+        invoices.append(invoice)
+    # The support article's story, live: check 100 is already in the ERP, so this payment's
+    # record fails to export and waits in the Failed to Export list.
+    run = payments.draft_disbursement(
+        DEMO_COMPANY,
+        name="November run",
+        funding_account_id=account,
+        payments=[(invoices[0], "1000.00")],
+        actor="pat-admin",
+    )
+    payments.authorize(DEMO_COMPANY, run, "pat-admin")
+    payments.complete_funding(DEMO_COMPANY, run, datetime.now(UTC), "bank-webhook")
     print(f"demo funding account {account}: next check number 100 (the ERP's latest check is 100)")
 
 
 def print_welcome(paysync: Paysync, url: str, sandbox_url: str) -> None:
     tokens = paysync.tokens
+    approver = tokens.issue("ann-approver", Role.ACCOUNTING_APPROVER, DEMO_COMPANY)
     print(
         f"""
 paysync is running at {url}  (API docs: {url}/docs)
+Failed to Export list, as the accounting approver:
+  {url}/app/#token={approver}
 ERP sandbox (QuickBooks Online) at {sandbox_url}  (records: {sandbox_url}/sandbox/payments)
 demo company: {DEMO_COMPANY}
 
 payments admin token:
   {tokens.issue("pat-admin", Role.PAYMENTS_ADMIN, DEMO_COMPANY)}
 accounting approver token:
-  {tokens.issue("ann-approver", Role.ACCOUNTING_APPROVER, DEMO_COMPANY)}
+  {approver}
 auditor token:
   {tokens.issue("audrey-auditor", Role.AUDITOR, DEMO_COMPANY)}
 

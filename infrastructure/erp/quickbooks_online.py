@@ -171,7 +171,7 @@ def translate_answer(response: httpx.Response, entity: str) -> ErpAnswer:
             return ErpAccepted(erp_ref=erp_ref)
     if errors:
         erp_code = str(errors[0].get("code", response.status_code))
-        message = "; ".join(f"{error.get('Message')}: {error.get('Detail')}" for error in errors)
+        message = "; ".join(error_text(error) for error in errors)
     else:
         erp_code = str(response.status_code)
         message = f"HTTP {response.status_code} {response.reason_phrase}: {response.text[:300]}"
@@ -182,6 +182,14 @@ def translate_answer(response: httpx.Response, entity: str) -> ErpAnswer:
     else:
         reason = ExportFailureReason.ERP_REJECTED
     return ErpRefused(reason=reason, message=message, erp_code=erp_code)
+
+
+def error_text(error: dict[str, Any]) -> str:
+    """QBO's Message and Detail; its Detail often repeats the Message, which is said once."""
+    message, detail = str(error.get("Message") or ""), str(error.get("Detail") or "")
+    if not detail or detail == message:
+        return message
+    return detail if detail.startswith(message) else f"{message}: {detail}"
 
 
 def fault_reason(code: str, element: str, message: str) -> ExportFailureReason:
