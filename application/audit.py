@@ -1,7 +1,8 @@
 """The auditor's questions: who did what and when, how a record looked, is the history intact.
 
-Read only, and always within one company: an aggregate belongs to the company named by its
-first (created) event, since later events do not repeat it.
+Nothing here changes the history (verify only extends the hash chain over it), and every
+question is asked within one company: an aggregate belongs to the company named by its first
+(created) event, since later events do not repeat it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ OWNERS_CACHED = 10_000  # bounds the export's memory however many records the lo
 
 
 class Audit:
+    """The auditor's service over the Payments log, with the follower that keeps the chain."""
+
     def __init__(self, payments: Payments, chain: Follower, verifier: ChainVerifier) -> None:
         self.payments = payments
         self.chain = chain

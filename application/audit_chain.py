@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder, Notification, Tracking, TrackingRecorder
+from eventsourcing.persistence import Notification, Tracking, TrackingRecorder
 
 from application.following import Batch, BatchProjection
 
@@ -108,20 +108,17 @@ class AuditChain(BatchProjection):
     """Extends the chain with each new stored event, in the batch's transaction."""
 
     name = "audit_chain"
+    decodes_events = False
 
-    def __init__(self, view: AuditChainStore, recorder: ApplicationRecorder, key: bytes) -> None:
+    def __init__(self, view: AuditChainStore, key: bytes) -> None:
         super().__init__(view)
         self.chain = view
-        self.recorder = recorder
         self.key = key
 
     def process_events(self, batch: Batch) -> None:
-        # The follower hands over decoded events; the chain covers the bytes as stored, so
-        # read the same notifications again, raw.
-        first, last = batch[0][1], batch[-1][1]
-        stored = self.recorder.select_notifications(
-            start=first.notification_id, limit=len(batch), stop=last.notification_id
-        )
+        # The follower hands over the notifications as stored: the chain covers those bytes.
+        stored: list[Notification] = [notification for notification, _ in batch]
+        last = batch[-1][1]
         head = self.chain.head()
         previous = GENESIS if head is None else head.link
         links = []

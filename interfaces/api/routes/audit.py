@@ -1,0 +1,96 @@
+"""The auditor's history: every event of a record, any record as it was, the whole log, and
+whether the stored history still matches its hash chain."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import StreamingResponse
+from pydantic import AwareDatetime, BaseModel
+
+from application.audit_records import AuditEvent, AuditRecord
+from application.audit_verification import Anchor
+from interfaces.api.deps import AuditDep, Reader
+from interfaces.ndjson import ndjson_chunks
+
+router = APIRouter(prefix="/v1/companies/{company_id}/audit", tags=["audit"])
+
+
+class AuditEventOut(BaseModel):
+    type: str
+    version: int
+    timestamp: str
+    actor: str | None
+    data: dict[str, Any]
+
+
+class AuditEventsOut(BaseModel):
+    aggregate_id: UUID
+    events: list[AuditEventOut]
+
+    @classmethod
+    def of(cls, aggregate_id: UUID, events: list[AuditEvent]) -> AuditEventsOut:
+        return cls(
+            aggregate_id=aggregate_id,
+            events=[AuditEventOut.model_validate(e, from_attributes=True) for e in events],
+        )
+
+
+class AuditRecordOut(BaseModel):
+    id: UUID
+    type: str
+    version: int
+    created_at: str
+    modified_at: str
+    attributes: dict[str, Any]
+
+    @classmethod
+    def of(cls, record: AuditRecord) -> AuditRecordOut:
+        return cls.model_validate(record, from_attributes=True)
+
+
+@router.get("/events", response_model=AuditEventsOut)
+def events(company_id: str, aggregate_id: UUID, caller: Reader, audit: AuditDep) -> AuditEventsOut:
+    """Every event of one record, oldest first: what happened, to which version, when, by whom."""
+    return AuditEventsOut.of(aggregate_id, audit.events(company_id, aggregate_id))
+
+
+@router.get("/records/{aggregate_id}", response_model=AuditRecordOut)
+def record(
+    company_id: str,
+    aggregate_id: UUID,
+    caller: Reader,
+    audit: AuditDep,
+    version: Annotated[int | None, Query(ge=1)] = None,
+    as_of: Annotated[AwareDatetime | None, Query()] = None,
+) -> AuditRecordOut:
+    """Any record of the company now, or as it was at `version`, or at the moment `as_of`."""
+    if version is not None and as_of is not None:
+        raise HTTPException(422, "give either version or as_of, not both")
+    return AuditRecordOut.of(audit.record(company_id, aggregate_id, version=version, as_of=as_of))
+
+
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/x-ndjson": {}}}},
+)
+def export(company_id: str, caller: Reader, audit: AuditDep) -> StreamingResponse:
+    """The company's whole history as JSON lines, in log order, streamed as it is read."""
+    lines = (line.as_json() for line in audit.export(company_id))
+    return StreamingResponse(ndjson_chunks(lines), media_type="application/x-ndjson")
+
+
+@router.get("/verify")
+def verify(
+    company_id: str,
+    caller: Reader,
+    audit: AuditDep,
+    anchor: Annotated[
+        str | None, Query(description="a head reported earlier, NOTIFICATION_ID:HASH")
+    ] = None,
+) -> dict[str, Any]:
+    """Whether every stored event still matches the hash chain; else the first that does not."""
+    return audit.verify(None if anchor is None else Anchor.parse(anchor)).as_json()
