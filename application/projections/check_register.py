@@ -1,0 +1,236 @@
+"""The check register of a funding account: every check number it gave out, and what became of it.
+
+One entry per number a payment held: issued by the account at authorization, or typed by a
+person on a failed record. A number given up for a typed one stays in the register
+(`replaced_by`), since the account never issues it again. Gaps (numbers between the lowest and
+highest never used, e.g. after Next Check Number was raised) and duplicates (one number on
+two entries) are listed with the page.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from eventsourcing.domain import DomainEvent
+from eventsourcing.utils import get_topic
+
+from application.projections.disbursement_state import TOPICS, DisbursementState
+from application.projections.folding import FoldingProjection
+from application.projections.moments import stamp
+from application.projections.paging import Page, decode_cursor, page_of
+from application.projections.payment_state import HeldCheck, PaymentState, failure_columns
+from application.projections.read_model import ReadModel
+from domain.funding_account import FundingAccount
+
+MAX_LISTED = 1000  # gaps and duplicates listed with a page, at most
+
+ACCOUNT_EVENTS = (
+    FundingAccount.FundingAccountOpened,
+    FundingAccount.FundingAccountRenamed,
+    FundingAccount.BankIdChanged,
+    FundingAccount.NextCheckNumberChanged,
+    FundingAccount.CheckNumbersIssued,
+    FundingAccount.FundingAccountDeactivated,
+)
+
+
+@dataclass
+class AccountState:
+    company_id: str
+    funding_account_id: str
+    nickname: str
+    bank_id: str
+    next_check_number: int
+    deactivated: bool
+    opened_at: str
+    updated_at: str
+
+    def to_doc(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    company_id: str
+    funding_account_id: str
+    nickname: str
+    bank_id: str
+    next_check_number: int
+    status: str  # active | deactivated
+    opened_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    company_id: str
+    funding_account_id: str
+    check_number: int
+    seq: int
+    source: str  # issued | typed
+    replaced_by: int | None
+    payment_id: str
+    disbursement_id: str
+    disbursement_status: str
+    invoice_number: str
+    vendor_name: str
+    amount: str
+    bank_id: str | None
+    payout_status: str
+    export_status: str  # the record's state while it held this number
+    failure_reason: str | None
+    failure_message: str | None
+    failure_erp_code: str | None
+    issued_at: str
+
+
+@dataclass(frozen=True)
+class CheckEntry:
+    row: CheckRow
+    duplicate: bool
+
+
+@dataclass(frozen=True)
+class Gap:
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class CheckRegisterPage:
+    account: AccountRow
+    entries: Page[CheckEntry]
+    gaps: tuple[Gap, ...]
+    duplicates: tuple[int, ...]
+
+
+class CheckRegisterView(ReadModel):
+    def register(
+        self, company_id: str, account_id: str, cursor: str | None, limit: int
+    ) -> CheckRegisterPage | None:
+        """A page of the account's register in check-number order; None: no such account."""
+        account = self.account(company_id, account_id)
+        if account is None:
+            return None
+        after = decode_cursor(cursor, 2)
+        rows = self.checks(company_id, account_id, after, limit + 1)
+        duplicates = self.duplicates(company_id, account_id, MAX_LISTED)
+        entries = [CheckEntry(row, row.check_number in duplicates) for row in rows]
+        return CheckRegisterPage(
+            account=account,
+            entries=page_of(entries, limit, lambda e: (e.row.check_number, e.row.seq)),
+            gaps=tuple(self.gaps(company_id, account_id, MAX_LISTED)),
+            duplicates=tuple(duplicates),
+        )
+
+    @abstractmethod
+    def account(self, company_id: str, account_id: str) -> AccountRow | None: ...
+
+    @abstractmethod
+    def checks(
+        self, company_id: str, account_id: str, after: tuple[int, ...] | None, limit: int
+    ) -> list[CheckRow]:
+        """Entries after (check number, seq), in that order."""
+
+    @abstractmethod
+    def gaps(self, company_id: str, account_id: str, limit: int) -> list[Gap]:
+        """Runs of unused numbers between the lowest and the highest used, lowest first."""
+
+    @abstractmethod
+    def duplicates(self, company_id: str, account_id: str, limit: int) -> list[int]:
+        """Numbers on more than one entry, lowest first."""
+
+
+def account_key(account_id: object) -> str:
+    return f"account:{account_id}"
+
+
+class CheckRegister(FoldingProjection):
+    name = "check_register"
+    topics = TOPICS + tuple(get_topic(cls) for cls in ACCOUNT_EVENTS)
+    tables = ("accounts", "checks")
+
+    def keys_of(self, event: DomainEvent) -> Iterable[str]:
+        if isinstance(event, ACCOUNT_EVENTS):
+            return (account_key(event.originator_id),)
+        return super().keys_of(event)
+
+    def decode(self, key: str, doc: dict[str, Any]) -> Any:
+        if key.startswith("account:"):
+            return AccountState(**doc)
+        return super().decode(key, doc)
+
+    def fold(self, states: dict[str, Any], event: DomainEvent, position: int) -> Iterable[str]:
+        if not isinstance(event, ACCOUNT_EVENTS):
+            return super().fold(states, event, position)
+        key = account_key(event.originator_id)
+        at = stamp(event.timestamp)
+        if isinstance(event, FundingAccount.FundingAccountOpened):
+            states[key] = AccountState(
+                event.company_id,
+                str(event.originator_id),
+                event.nickname,
+                event.bank_id,
+                event.next_check_number,
+                deactivated=False,
+                opened_at=at,
+                updated_at=at,
+            )
+            return (key,)
+        account: AccountState = states[key]
+        account.updated_at = at
+        if isinstance(event, FundingAccount.FundingAccountRenamed):
+            account.nickname = event.nickname
+        elif isinstance(event, FundingAccount.BankIdChanged):
+            account.bank_id = event.bank_id
+        elif isinstance(event, FundingAccount.NextCheckNumberChanged):
+            account.next_check_number = event.next_check_number
+        elif isinstance(event, FundingAccount.CheckNumbersIssued):
+            account.next_check_number = event.check_numbers[-1] + 1
+        else:
+            account.deactivated = True
+        return (key,)
+
+    def rows_of(self, state: Any) -> dict[str, Sequence[object]]:
+        if isinstance(state, AccountState):
+            doc = state.to_doc()
+            status = "deactivated" if doc.pop("deactivated") else "active"
+            return {"accounts": [AccountRow(**doc, status=status)]}
+        assert isinstance(state, DisbursementState)
+        return {
+            "checks": [
+                check_row(state, payment, held)
+                for payment in state.payments
+                for held in (*payment.earlier_checks, payment.check)
+                if held is not None
+            ]
+        }
+
+
+def check_row(state: DisbursementState, payment: PaymentState, held: HeldCheck) -> CheckRow:
+    current = held is payment.check
+    reason, message, erp_code = failure_columns(payment.failure if current else held.failure)
+    return CheckRow(
+        company_id=state.company_id,
+        funding_account_id=state.funding_account_id,
+        check_number=held.number,
+        seq=held.seq,
+        source=held.source,
+        replaced_by=held.replaced_by,
+        payment_id=payment.payment_id,
+        disbursement_id=state.disbursement_id,
+        disbursement_status=state.status,
+        invoice_number=payment.invoice_number,
+        vendor_name=payment.vendor_name,
+        amount=payment.amount,
+        bank_id=payment.bank_id,
+        payout_status=payment.payout_status,
+        export_status=payment.export_status if current else str(held.export_status),
+        failure_reason=reason,
+        failure_message=message,
+        failure_erp_code=erp_code,
+        issued_at=held.at,
+    )

@@ -1,0 +1,196 @@
+"""Export latency per company and connector, against the 10 minutes the incumbent promises.
+
+Latency is the time from FundingCompleted to ExportSucceeded, both as the events recorded
+them; a record that failed first and was exported after a fix counts the whole wait. Records
+marked as exported by hand are not exports and do not count. The connector is the company's
+at the moment the record was exported (from its ErpSettingsChanged events).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from abc import abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from eventsourcing.domain import DomainEvent
+from eventsourcing.utils import get_topic
+
+from application.projections.disbursement_state import TOPICS, DisbursementState
+from application.projections.folding import FoldingProjection
+from application.projections.moments import milliseconds_between
+from application.projections.paging import Page, decode_cursor, page_of
+from application.projections.read_model import ReadModel
+from domain.company import Company
+from domain.disbursement import Disbursement
+
+SLA_MS = 10 * 60 * 1000
+
+
+@dataclass
+class CompanyState:
+    connector: str
+
+    def to_doc(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ExportTiming:
+    seq: int
+    company_id: str
+    connector: str
+    disbursement_id: str
+    payment_id: str
+    invoice_number: str
+    vendor_name: str
+    check_number: int | None
+    funding_completed_at: str
+    exported_at: str
+    latency_ms: int
+
+
+@dataclass(frozen=True)
+class LatencyQuery:
+    """Filters; None means any. The days (inclusive, UTC) are those funding completed on."""
+
+    connector: str | None = None
+    funded_from: date | None = None
+    funded_to: date | None = None
+
+
+@dataclass(frozen=True)
+class ConnectorLatency:
+    connector: str
+    exported: int
+    median_ms: float
+    p95_ms: int
+    p99_ms: int
+    max_ms: int
+    over_sla: int
+
+
+@dataclass(frozen=True)
+class LatencyReport:
+    sla_ms: int
+    connectors: tuple[ConnectorLatency, ...]
+    over_sla: Page[ExportTiming]  # the records that took longer than the SLA
+
+
+def summarize(connector: str, latencies: Sequence[int]) -> ConnectorLatency:
+    """Median, and nearest-rank 95th and 99th percentiles, of sorted latencies."""
+
+    def rank(percent: int) -> int:
+        return latencies[max(0, math.ceil(percent / 100 * len(latencies)) - 1)]
+
+    return ConnectorLatency(
+        connector=connector,
+        exported=len(latencies),
+        median_ms=float(statistics.median(latencies)),
+        p95_ms=rank(95),
+        p99_ms=rank(99),
+        max_ms=latencies[-1],
+        over_sla=sum(1 for ms in latencies if ms > SLA_MS),
+    )
+
+
+class ExportLatencyView(ReadModel):
+    def report(
+        self, company_id: str, query: LatencyQuery, cursor: str | None, limit: int
+    ) -> LatencyReport:
+        """Per connector the distribution, and a page of the records over the SLA."""
+        after = decode_cursor(cursor, 1)
+        slow = self.slow(company_id, query, SLA_MS, after, limit + 1)
+        return LatencyReport(
+            sla_ms=SLA_MS,
+            connectors=tuple(
+                summarize(connector, latencies)
+                for connector, latencies in sorted(self.latencies(company_id, query).items())
+            ),
+            over_sla=page_of(slow, limit, lambda timing: (timing.seq,)),
+        )
+
+    @abstractmethod
+    def latencies(self, company_id: str, query: LatencyQuery) -> dict[str, list[int]]:
+        """Per connector, every latency in milliseconds, sorted."""
+
+    @abstractmethod
+    def slow(
+        self,
+        company_id: str,
+        query: LatencyQuery,
+        over_ms: int,
+        after: tuple[int, ...] | None,
+        limit: int,
+    ) -> list[ExportTiming]:
+        """Records slower than `over_ms`, in the order they were exported."""
+
+
+def company_key(company_id: str) -> str:
+    return f"company:{Company.id_for(company_id)}"
+
+
+class ExportLatency(FoldingProjection):
+    name = "export_latency"
+    topics = (*TOPICS, get_topic(Company.ErpSettingsChanged))
+    tables = ("exports",)
+
+    def keys_of(self, event: DomainEvent) -> Iterable[str]:
+        if isinstance(event, Company.ErpSettingsChanged):
+            return (f"company:{event.originator_id}",)
+        if isinstance(event, Disbursement.DisbursementDrafted):
+            return (*super().keys_of(event), company_key(event.company_id))
+        return super().keys_of(event)
+
+    def related_keys(self, states: Iterable[Any]) -> Iterable[str]:
+        return {
+            company_key(state.company_id)
+            for state in states
+            if isinstance(state, DisbursementState)
+        }
+
+    def decode(self, key: str, doc: dict[str, Any]) -> Any:
+        if key.startswith("company:"):
+            return CompanyState(**doc)
+        return super().decode(key, doc)
+
+    def fold(self, states: dict[str, Any], event: DomainEvent, position: int) -> Iterable[str]:
+        if isinstance(event, Company.ErpSettingsChanged):
+            key = f"company:{event.originator_id}"
+            states[key] = CompanyState(event.connector)
+            return (key,)
+        changed = super().fold(states, event, position)
+        if isinstance(event, Disbursement.ExportSucceeded):
+            disbursement: DisbursementState = states[next(iter(changed))]
+            company = states.get(company_key(disbursement.company_id))
+            payment = disbursement.payment(event.payment_id)
+            payment.connector = "unknown" if company is None else company.connector
+        return changed
+
+    def rows_of(self, state: Any) -> dict[str, Sequence[object]]:
+        if not isinstance(state, DisbursementState) or state.funding_completed_at is None:
+            return {}
+        return {
+            "exports": [
+                ExportTiming(
+                    seq=payment.exported_seq,
+                    company_id=state.company_id,
+                    connector=payment.connector or "unknown",
+                    disbursement_id=state.disbursement_id,
+                    payment_id=payment.payment_id,
+                    invoice_number=payment.invoice_number,
+                    vendor_name=payment.vendor_name,
+                    check_number=None if payment.check is None else payment.check.number,
+                    funding_completed_at=state.funding_completed_at,
+                    exported_at=payment.export_succeeded_at,
+                    latency_ms=milliseconds_between(
+                        state.funding_completed_at, payment.export_succeeded_at
+                    ),
+                )
+                for payment in state.payments
+                if payment.export_succeeded_at is not None and payment.exported_seq is not None
+            ]
+        }

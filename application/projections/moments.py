@@ -1,0 +1,30 @@
+"""Moments as the read models keep them: UTC ISO 8601 text of one width, sorting as time does."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+
+def stamp(moment: datetime) -> str:
+    """`moment` as stored: microseconds always written, always in UTC ('Z')."""
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def moment(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def start_of(day: date) -> str:
+    """The first moment of a (UTC) day, as stored."""
+    return stamp(datetime.combine(day, time(), UTC))
+
+
+def end_of(day: date) -> str:
+    """The first moment after a (UTC) day, as stored: ranges are [start_of(a), end_of(b))."""
+    return stamp(datetime.combine(day + timedelta(days=1), time(), UTC))
+
+
+def milliseconds_between(start: str, end: str) -> int:
+    return (moment(end) - moment(start)) // timedelta(milliseconds=1)

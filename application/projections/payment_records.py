@@ -1,0 +1,103 @@
+"""The ERP Integrations tool: every payment record of a company by export status.
+
+A payment record is listed from the moment its disbursement's funding completed (before that
+it is `not_ready` and not the ERP's business), in the order funding completed, and shows what
+the aggregate shows: status, the last failure's reason, message and ERP code, the attempt.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from application.projections.disbursement_state import TOPICS, DisbursementState
+from application.projections.folding import FoldingProjection
+from application.projections.paging import Page
+from application.projections.payment_state import PaymentState, failure_columns
+from application.projections.read_model import ReadModel
+
+
+class RecordFilter(StrEnum):
+    """The tool's filters: one export status each, or every listed record."""
+
+    FAILED_TO_EXPORT = "failed_to_export"
+    PENDING = "pending"
+    EXPORTED = "exported"
+    MARKED_FOR_CHECK_RUN = "marked_for_check_run"
+    SYNC_DISABLED = "sync_disabled"
+    ALL = "all"
+
+
+@dataclass(frozen=True)
+class PaymentRecord:
+    seq: int
+    company_id: str
+    disbursement_id: str
+    payment_id: str
+    funding_account_id: str
+    invoice_id: str
+    vendor_name: str
+    invoice_number: str
+    amount: str
+    check_number: int | None
+    bank_id: str | None
+    export_status: str
+    failure_reason: str | None
+    failure_message: str | None
+    failure_erp_code: str | None
+    erp_payment_ref: str | None
+    attempts: int
+    funded_at: str | None
+    exported_at: str | None
+    updated_at: str
+
+
+class PaymentRecordsView(ReadModel):
+    @abstractmethod
+    def page(
+        self, company_id: str, record_filter: RecordFilter, cursor: str | None, limit: int
+    ) -> Page[PaymentRecord]:
+        """The company's records passing the filter, in the order their funding completed."""
+
+
+class PaymentRecords(FoldingProjection):
+    name = "payment_records"
+    topics = TOPICS
+    tables = ("items",)
+
+    def rows_of(self, state: DisbursementState) -> dict[str, Sequence[object]]:
+        return {
+            "items": [
+                record_of(state, payment, payment.listed_seq)
+                for payment in state.payments
+                if payment.listed_seq is not None
+            ]
+        }
+
+
+def record_of(state: DisbursementState, payment: PaymentState, listed_seq: int) -> PaymentRecord:
+    reason, message, erp_code = failure_columns(payment.failure)
+    return PaymentRecord(
+        seq=listed_seq,
+        company_id=state.company_id,
+        disbursement_id=state.disbursement_id,
+        payment_id=payment.payment_id,
+        funding_account_id=state.funding_account_id,
+        invoice_id=payment.invoice_id,
+        vendor_name=payment.vendor_name,
+        invoice_number=payment.invoice_number,
+        amount=payment.amount,
+        check_number=None if payment.check is None else payment.check.number,
+        bank_id=payment.bank_id,
+        export_status=payment.export_status,
+        failure_reason=reason,
+        failure_message=message,
+        failure_erp_code=erp_code,
+        erp_payment_ref=payment.erp_payment_ref,
+        attempts=payment.attempt,
+        funded_at=state.funded_at,
+        exported_at=payment.exported_at,
+        updated_at=payment.updated_at,
+    )

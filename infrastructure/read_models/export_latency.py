@@ -1,0 +1,79 @@
+"""Export latencies per company and connector, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from application.projections.export_latency import ExportLatencyView, ExportTiming, LatencyQuery
+from application.projections.moments import end_of, start_of
+from infrastructure.read_models.postgres_read_model import PostgresReadModel
+from infrastructure.read_models.sql_read_model import SqlReadModel
+from infrastructure.read_models.sqlite_read_model import SQLiteReadModel
+from infrastructure.read_models.tables import Table
+
+
+class ExportLatencySql(SqlReadModel, ExportLatencyView):
+    kind = "export_latency"
+    tables = (
+        Table(
+            "exports",
+            ExportTiming,
+            key=("payment_id",),
+            indexes=(("company_id", "connector", "latency_ms"), ("company_id", "seq")),
+        ),
+    )
+
+    def latencies(self, company_id: str, query: LatencyQuery) -> dict[str, list[int]]:
+        where, params = conditions(company_id, query)
+        with self.reading() as c:
+            found = self.select(
+                c,
+                f"SELECT connector, latency_ms FROM {self.table_name('exports')} "
+                f"WHERE {' AND '.join(where)} ORDER BY connector, latency_ms",
+                params,
+            )
+        latencies: dict[str, list[int]] = {}
+        for record in found:
+            latencies.setdefault(record["connector"], []).append(int(record["latency_ms"]))
+        return latencies
+
+    def slow(
+        self,
+        company_id: str,
+        query: LatencyQuery,
+        over_ms: int,
+        after: tuple[int, ...] | None,
+        limit: int,
+    ) -> list[ExportTiming]:
+        where, params = conditions(company_id, query)
+        where.append("latency_ms > ?")
+        params.append(over_ms)
+        if after is not None:
+            where.append("seq > ?")
+            params.append(after[0])
+        return self.rows(
+            "exports",
+            f"SELECT * FROM {{t}} WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?",
+            [*params, limit],
+        )
+
+
+def conditions(company_id: str, query: LatencyQuery) -> tuple[list[str], list[object]]:
+    where: list[str] = ["company_id = ?"]
+    params: list[object] = [company_id]
+    if query.connector is not None:
+        where.append("connector = ?")
+        params.append(query.connector)
+    if query.funded_from is not None:
+        where.append("funding_completed_at >= ?")
+        params.append(start_of(query.funded_from))
+    if query.funded_to is not None:
+        where.append("funding_completed_at < ?")
+        params.append(end_of(query.funded_to))
+    return where, params
+
+
+class SQLiteExportLatency(SQLiteReadModel, ExportLatencySql):
+    pass
+
+
+class PostgresExportLatency(PostgresReadModel, ExportLatencySql):
+    pass

@@ -1,0 +1,53 @@
+"""The ERP Integrations tool's payment records, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from application.projections.paging import Page, decode_cursor, page_of
+from application.projections.payment_records import (
+    PaymentRecord,
+    PaymentRecordsView,
+    RecordFilter,
+)
+from infrastructure.read_models.postgres_read_model import PostgresReadModel
+from infrastructure.read_models.sql_read_model import SqlReadModel
+from infrastructure.read_models.sqlite_read_model import SQLiteReadModel
+from infrastructure.read_models.tables import Table
+
+
+class PaymentRecordsSql(SqlReadModel, PaymentRecordsView):
+    kind = "payment_records"
+    tables = (
+        Table(
+            "items",
+            PaymentRecord,
+            key=("payment_id",),
+            indexes=(("company_id", "seq"), ("company_id", "export_status", "seq")),
+        ),
+    )
+
+    def page(
+        self, company_id: str, record_filter: RecordFilter, cursor: str | None, limit: int
+    ) -> Page[PaymentRecord]:
+        after = decode_cursor(cursor, 1)
+        where: list[str] = ["company_id = ?"]
+        params: list[object] = [company_id]
+        if record_filter is not RecordFilter.ALL:
+            where.append("export_status = ?")
+            params.append(record_filter.value)
+        if after is not None:
+            where.append("seq > ?")
+            params.append(after[0])
+        rows = self.rows(
+            "items",
+            f"SELECT * FROM {{t}} WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?",
+            [*params, limit + 1],
+        )
+        return page_of(rows, limit, lambda record: (record.seq,))
+
+
+class SQLitePaymentRecords(SQLiteReadModel, PaymentRecordsSql):
+    pass
+
+
+class PostgresPaymentRecords(PostgresReadModel, PaymentRecordsSql):
+    pass

@@ -1,0 +1,103 @@
+"""The payments report's disbursements and invoice payments, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from application.projections.moments import end_of, start_of
+from application.projections.paging import Page, decode_cursor, page_of
+from application.projections.payments_overview import (
+    DisbursementRow,
+    PaymentRow,
+    PaymentsOverviewView,
+    PaymentsQuery,
+)
+from infrastructure.read_models.postgres_read_model import PostgresReadModel
+from infrastructure.read_models.sql_read_model import SqlReadModel
+from infrastructure.read_models.sqlite_read_model import SQLiteReadModel
+from infrastructure.read_models.tables import Table
+
+
+class PaymentsOverviewSql(SqlReadModel, PaymentsOverviewView):
+    kind = "payments_overview"
+    tables = (
+        Table(
+            "disbursements",
+            DisbursementRow,
+            key=("disbursement_id",),
+            indexes=(("company_id", "seq"), ("company_id", "status", "seq")),
+        ),
+        Table(
+            "payments",
+            PaymentRow,
+            key=("payment_id",),
+            indexes=(
+                ("company_id", "seq"),
+                ("company_id", "status", "seq"),
+                ("company_id", "vendor_name", "seq"),
+                ("company_id", "funding_account_id", "seq"),
+            ),
+        ),
+    )
+
+    def payments(
+        self, company_id: str, query: PaymentsQuery, cursor: str | None, limit: int
+    ) -> Page[PaymentRow]:
+        where, params = conditions(company_id, query, decode_cursor(cursor, 1))
+        if query.vendor_name is not None:
+            where.append("vendor_name = ?")
+            params.append(query.vendor_name)
+        rows = self.rows(
+            "payments",
+            f"SELECT * FROM {{t}} WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?",
+            [*params, limit + 1],
+        )
+        return page_of(rows, limit, lambda row: (row.seq,))
+
+    def disbursements(
+        self, company_id: str, query: PaymentsQuery, cursor: str | None, limit: int
+    ) -> Page[DisbursementRow]:
+        where, params = conditions(company_id, query, decode_cursor(cursor, 1))
+        if query.vendor_name is not None:
+            where.append(
+                f"disbursement_id IN (SELECT disbursement_id FROM {self.table_name('payments')} "
+                "WHERE company_id = ? AND vendor_name = ?)"
+            )
+            params += [company_id, query.vendor_name]
+        rows = self.rows(
+            "disbursements",
+            f"SELECT * FROM {{t}} WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?",
+            [*params, limit + 1],
+        )
+        return page_of(rows, limit, lambda row: (row.seq,))
+
+
+def conditions(
+    company_id: str, query: PaymentsQuery, after: tuple[int, ...] | None
+) -> tuple[list[str], list[object]]:
+    """The filters both tables share (their columns have the same names)."""
+    where: list[str] = ["company_id = ?"]
+    params: list[object] = [company_id]
+    for column, value in (
+        ("status", query.status),
+        ("funding_account_id", query.funding_account_id),
+    ):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if query.funded_from is not None:
+        where.append("funded_at >= ?")
+        params.append(start_of(query.funded_from))
+    if query.funded_to is not None:
+        where.append("funded_at < ?")
+        params.append(end_of(query.funded_to))
+    if after is not None:
+        where.append("seq > ?")
+        params.append(after[0])
+    return where, params
+
+
+class SQLitePaymentsOverview(SQLiteReadModel, PaymentsOverviewSql):
+    pass
+
+
+class PostgresPaymentsOverview(PostgresReadModel, PaymentsOverviewSql):
+    pass

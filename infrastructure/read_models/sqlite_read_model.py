@@ -1,0 +1,95 @@
+"""A read model's view in SQLite: a file of its own (see infrastructure/views.py).
+
+Writers take the file's write lock up front (BEGIN IMMEDIATE), so a batch's check of the
+position and its writes see the same state; they commit without waiting for the disk
+(synchronous=NORMAL), since a view can always be built again from the events. In WAL mode
+readers are never blocked: they read the last committed rows, also while a rebuilt view is
+being copied in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.sqlite import SQLiteTrackingRecorder
+
+from application.projections.read_model import ReadModel
+from infrastructure.read_models.sql_read_model import SqlReadModel, check_not_behind, marks
+from infrastructure.read_models.tables import STATES
+
+COPY_BATCH = 1000
+
+
+class SQLiteReadModel(SQLiteTrackingRecorder, SqlReadModel):
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *self.view_statements()]
+
+    def table_name(self, suffix: str) -> str:
+        return f'"{self.kind}_{suffix}"'
+
+    def index_prefix(self, suffix: str) -> str:
+        return f"{self.kind}_{suffix}"
+
+    def sql(self, statement: str) -> str:
+        return statement
+
+    def tracking_table(self) -> str:
+        return "tracking"
+
+    @contextmanager
+    def writing(self) -> Iterator[Any]:
+        with self.datastore.get_connection(commit=True) as conn, conn.cursor() as c:
+            # No fsync per commit (WAL stays consistent; a power cut may undo the last
+            # batches, rows and position together, and they are applied again).
+            c.execute("PRAGMA synchronous = NORMAL")
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                yield c
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+
+    @contextmanager
+    def reading(self) -> Iterator[Any]:
+        # One snapshot for every statement of the read.
+        with self.datastore.get_connection(commit=False) as conn, conn.cursor() as c:
+            c.execute("BEGIN")
+            try:
+                yield c
+            finally:
+                conn.rollback()
+
+    def replace_with(self, rebuilt: ReadModel, catch_up: Callable[[], object]) -> None:
+        assert isinstance(rebuilt, SQLiteReadModel)
+        assert rebuilt.kind == self.kind
+        with self.writing() as c:
+            catch_up()
+            with rebuilt.reading() as source:
+                positions = rebuilt.positions(source)
+                check_not_behind(self.kind, self.positions(c), positions)
+                for suffix in (STATES, *(table.suffix for table in self.tables)):
+                    name = self.table_name(suffix)
+                    c.execute(f"DELETE FROM {name}")
+                    source.execute(f"SELECT * FROM {name}")
+                    while records := source.fetchmany(COPY_BATCH):
+                        insert = f"INSERT INTO {name} VALUES ({marks(records[0].keys())})"
+                        c.executemany(insert, [tuple(record) for record in records])
+            c.executemany(
+                "INSERT INTO tracking (application_name, notification_id) VALUES (?, ?) "
+                "ON CONFLICT (application_name) DO UPDATE "
+                "SET notification_id = excluded.notification_id",
+                list(positions.items()),
+            )
+
+    def drop(self) -> None:
+        path = Path(self.datastore.pool.db_name)
+        self.close()
+        for suffix in ("", "-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        self.datastore.close()
