@@ -1,0 +1,61 @@
+"""The web pages: a static, dependency-free front end over the JSON API, served under /app/.
+
+The page holds no data of its own: its scripts call the API with the bearer token the user
+brings in the URL fragment (`/app/#token=...`), which browsers never send to the server.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.routing import Match
+
+AUDIT_EVENTS_PATH = "/v1/companies/{company_id}/audit/events"
+
+# The page loads only its own scripts and styles and talks only to its own origin, so an
+# injected script could neither run nor send a token elsewhere.
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/app")
+def app_root() -> RedirectResponse:
+    # Relative, so the fragment (the token) survives and a path prefix would too.
+    return RedirectResponse("app/", status_code=308)
+
+
+@router.get("/app/", response_class=HTMLResponse)
+def index(request: Request) -> HTMLResponse:
+    """The one page; the history link appears only where this server has the audit API."""
+    template = files("interfaces.web").joinpath("templates/index.html").read_text("utf-8")
+    audit = serves(request.app, "GET", AUDIT_EVENTS_PATH.format(company_id="any"))
+    html = template.replace("{{ audit_events }}", "true" if audit else "false")
+    return HTMLResponse(html, headers=PAGE_HEADERS)
+
+
+def serves(app: FastAPI, method: str, path: str) -> bool:
+    """Whether a request for `path` would reach one of the app's routes (included or not)."""
+    scope = {"type": "http", "method": method, "path": path, "root_path": "", "path_params": {}}
+    return any(route.matches(scope)[0] is Match.FULL for route in app.routes)
+
+
+def mount_web(app: FastAPI) -> None:
+    """Serve the pages at /app/ and their scripts and styles at /app/static/."""
+    app.include_router(router)
+    app.mount(
+        "/app/static",
+        StaticFiles(packages=[("interfaces.web", "static")]),
+        name="web-static",
+    )

@@ -1,0 +1,220 @@
+// One payment record's table rows: its fields (editable once it failed), why it failed in
+// words with the ERP's own code and message, its actions, and any message about it.
+
+import { seg } from "./api.js";
+import { h, timeOf } from "./dom.js";
+import {
+  exportStatusWords,
+  failureIsTransient,
+  failureRemedy,
+  failureWords,
+  money,
+} from "./words.js";
+
+export function recordRows(list, item) {
+  const id = item.payment_id;
+  const failed = item.export_status === "failed_to_export";
+  const reason = item.export_failure?.reason;
+  const actionable = list.session.canEdit && failed;
+  const fieldsEditable = actionable && !failureIsTransient(reason);
+  const busy = list.busy.has(id);
+  const message = list.messages.get(id);
+  const messageId = `message-${id}`;
+  const ids = { form: `export-${id}`, check: `check-${id}`, bank: `bank-${id}` };
+  const draft = list.drafts.get(id) ?? {};
+  const invoice = item.invoice_number;
+
+  const field = (name, inputId, label, extra) =>
+    fieldsEditable
+      ? [
+          h("label", { for: inputId, class: "visually-hidden" }, `${label} for invoice ${invoice}`),
+          h("input", {
+            id: inputId,
+            name,
+            form: ids.form,
+            type: "text",
+            class: `field field-${name}`,
+            value: draft[name] ?? String(item[name] ?? ""),
+            autocomplete: "off",
+            spellcheck: "false",
+            disabled: busy,
+            "aria-invalid": message?.field === name ? "true" : undefined,
+            "aria-describedby": message ? messageId : undefined,
+            oninput: (event) =>
+              list.drafts.set(id, { ...list.drafts.get(id), [name]: event.target.value }),
+            ...extra,
+          }),
+        ]
+      : h("span", { class: "mono" }, item[name] ?? "—");
+
+  const cells = [
+    h(
+      "th",
+      { scope: "row" },
+      h(
+        "a",
+        { href: `#/disbursements/${seg(item.disbursement_id)}`, title: "Open its disbursement" },
+        invoice,
+      ),
+    ),
+    h("td", { class: "vendor" }, item.vendor_name),
+    h("td", { class: "num" }, money(item.amount)),
+    h(
+      "td",
+      {},
+      field("check_number", ids.check, "Check Number", { inputmode: "numeric", maxlength: 12 }),
+    ),
+    h("td", {}, field("bank_id", ids.bank, "Bank ID", { maxlength: 60 })),
+    h("td", { class: "status-cell" }, statusOf(list, item)),
+    h("td", {}, timeOf(item.funded_at)),
+  ];
+  if (list.withActions) {
+    cells.push(
+      h(
+        "td",
+        { class: "actions-cell" },
+        actionable ? actionsOf(list, item, ids, busy, message ? messageId : undefined) : null,
+      ),
+    );
+  }
+  const row = h(
+    "tr",
+    {
+      dataset: { paymentId: id },
+      class: failed ? "is-failed" : undefined,
+      "aria-busy": busy ? "true" : undefined,
+    },
+    cells,
+  );
+  const rows = [row];
+  if (message) {
+    rows.push(
+      h(
+        "tr",
+        { class: `row-message ${message.kind}` },
+        h(
+          "td",
+          { colSpan: cells.length },
+          h(
+            "p",
+            { id: messageId, role: message.kind === "error" ? "alert" : "status" },
+            message.title ? h("strong", {}, `${message.title} `) : null,
+            message.text,
+          ),
+        ),
+      ),
+    );
+  }
+  list.rows.set(id, rows);
+  return rows;
+}
+
+function statusOf(list, item) {
+  const status = item.export_status;
+  const parts = [h("span", { class: `badge badge-${status}` }, exportStatusWords(status))];
+  const failure = item.export_failure;
+  if (status === "failed_to_export" && failure) {
+    parts.push(h("p", { class: "reason" }, failureWords(failure.reason)));
+    if (failure.message || failure.erp_code) {
+      const code = failure.erp_code
+        ? `${list.connector} error ${failure.erp_code}`
+        : `${list.connector} says`;
+      parts.push(
+        h(
+          "p",
+          { class: "erp-says" },
+          h("span", { class: "erp-code" }, `${code}: `),
+          failure.message || "(no message)",
+        ),
+      );
+    }
+    if (list.session.canEdit)
+      parts.push(h("p", { class: "remedy" }, failureRemedy(failure.reason)));
+  } else if (status === "pending") {
+    parts.push(
+      h(
+        "p",
+        { class: "waiting" },
+        h("span", { class: "spinner", "aria-hidden": "true" }),
+        "Waiting for the ERP…",
+      ),
+    );
+  } else if (item.exported_at) {
+    parts.push(h("p", { class: "when" }, "on ", timeOf(item.exported_at)));
+  }
+  return parts;
+}
+
+function actionsOf(list, item, ids, busy, describedBy) {
+  const id = item.payment_id;
+  const invoice = item.invoice_number;
+  const reference = h("input", {
+    id: `ref-${id}`,
+    name: "erp_payment_ref",
+    type: "text",
+    class: "field",
+    autocomplete: "off",
+    maxlength: 100,
+    disabled: busy,
+  });
+  return [
+    h(
+      "form",
+      {
+        id: ids.form,
+        class: "row-actions",
+        onsubmit: (event) => {
+          event.preventDefault();
+          list.actions.export(id);
+        },
+      },
+      h(
+        "button",
+        {
+          type: "submit",
+          class: "primary",
+          disabled: busy,
+          "aria-describedby": describedBy,
+          "aria-label": `Export invoice ${invoice}`,
+        },
+        busy ? "Working…" : "Export",
+      ),
+      item.export_failure?.reason === "invoice_not_synced"
+        ? h(
+            "button",
+            {
+              type: "button",
+              class: "secondary",
+              disabled: busy,
+              "aria-label": `Relink invoice ${invoice}`,
+              onclick: () => list.actions.relink(id),
+            },
+            "Relink",
+          )
+        : null,
+    ),
+    h(
+      "details",
+      { class: "mark-exported" },
+      h("summary", {}, "Mark as exported…"),
+      h(
+        "form",
+        {
+          class: "mark-form",
+          onsubmit: (event) => {
+            event.preventDefault();
+            list.actions.markExported(id, reference.value.trim());
+          },
+        },
+        h(
+          "p",
+          { class: "help" },
+          "Entered in the ERP by hand? paysync stops trying to export this record.",
+        ),
+        h("label", { for: reference.id }, "ERP reference (optional)"),
+        reference,
+        h("button", { type: "submit", class: "secondary", disabled: busy }, "Mark as exported"),
+      ),
+    ),
+  ];
+}

@@ -1,0 +1,355 @@
+// The ERP Integrations tool: payment records by export status. On a failed record the
+// approver fixes Check Number or Bank ID and clicks Export, relinks it, or marks it exported.
+
+import { ApiError, call } from "./api.js";
+import { h, rememberFocus, replaceChildren, restoreFocus } from "./dom.js";
+import { RecordActions, expected } from "./record_actions.js";
+import { recordRows } from "./record_rows.js";
+import { sleep, untilAbort } from "./timing.js";
+import { connectorName } from "./words.js";
+
+const FILTERS = [
+  {
+    value: "failed_to_export",
+    label: "Failed to Export",
+    empty: "No payment record failed to export.",
+  },
+  { value: "pending", label: "Pending", empty: "No payment record is waiting for the ERP." },
+  { value: "exported", label: "Exported", empty: "No payment record has been exported yet." },
+  {
+    value: "all",
+    label: "All",
+    empty: "No payment record yet: records appear once funding completes.",
+  },
+];
+const MAX_LIMIT = 500;
+
+export function showPaymentRecords(view, session, filterValue) {
+  const filter = FILTERS.find((f) => f.value === filterValue) ?? FILTERS[0];
+  document.title = `${filter.label} · ERP Integrations · paysync`;
+  new RecordList(view, session, filter).show();
+}
+
+class RecordList {
+  constructor(view, session, filter) {
+    this.view = view;
+    this.session = session;
+    this.filter = filter;
+    this.items = [];
+    this.cursor = null;
+    this.connector = "ERP";
+    this.rows = new Map(); // payment id -> the row's <tr> elements
+    this.messages = new Map(); // payment id -> {kind, title, text, field}
+    this.drafts = new Map(); // payment id -> {check_number, bank_id} as typed
+    this.busy = new Set(); // payment ids with a request in flight
+    this.following = new Set(); // payment ids waiting for the ERP's answer
+    this.refreshing = false;
+    this.actions = new RecordActions(this);
+  }
+
+  show() {
+    const tabs = h(
+      "nav",
+      { class: "tabs", "aria-label": "Payment records by export status" },
+      h(
+        "ul",
+        {},
+        FILTERS.map((f) =>
+          h(
+            "li",
+            {},
+            h(
+              "a",
+              {
+                href: `#/payment-records?filter=${f.value}`,
+                "aria-current": f === this.filter ? "page" : undefined,
+              },
+              f.label,
+            ),
+          ),
+        ),
+      ),
+    );
+    this.notice = h("div", { class: "notice", role: "status", tabindex: -1 });
+    this.body = h(
+      "div",
+      { class: "records", "aria-busy": "true" },
+      h("p", { class: "loading" }, "Loading payment records…"),
+    );
+    this.more = h("div", { class: "more" });
+    replaceChildren(
+      this.view.main,
+      h(
+        "div",
+        { class: "page-head" },
+        h(
+          "div",
+          {},
+          h("h1", { tabindex: -1 }, "ERP Integrations"),
+          h(
+            "p",
+            { class: "lede" },
+            this.session.canEdit
+              ? "Payment records sent to the ERP. On a failed record, fix the Check Number or Bank ID and click Export."
+              : "Payment records sent to the ERP, and why any failed to export. Read only.",
+          ),
+        ),
+        h(
+          "button",
+          { type: "button", class: "secondary", onclick: () => this.refresh() },
+          "Refresh",
+        ),
+      ),
+      tabs,
+      this.notice,
+      this.body,
+      this.more,
+    );
+    this.loadConnector();
+    this.refresh();
+  }
+
+  // --- reading ----------------------------------------------------------------------------
+  async loadConnector() {
+    try {
+      const settings = await call(this.session, "GET", "/erp-settings", {
+        signal: this.view.signal,
+      });
+      this.connector = connectorName(settings.connector);
+      if (this.items.length) this.renderTable();
+    } catch {
+      // The words "ERP" stand in for the connector's name.
+    }
+  }
+
+  async fetchPage(cursor, limit) {
+    return call(this.session, "GET", "/erp-integrations/payment-records", {
+      query: { filter: this.filter.value, cursor, limit },
+      signal: this.view.signal,
+    });
+  }
+
+  /** Read the list again (as many rows as are shown), until it agrees with what this tab did. */
+  async refresh() {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.refreshing = true;
+    this.refreshAgain = false;
+    this.body.setAttribute("aria-busy", "true");
+    try {
+      const limit = this.items.length > 50 ? Math.min(this.items.length, MAX_LIMIT) : undefined;
+      let page = await this.fetchPage(null, limit);
+      for (let attempt = 0; attempt < 20 && !this.agrees(page); attempt++) {
+        await sleep(250, this.view.signal);
+        page = await this.fetchPage(null, limit);
+      }
+      this.take(page);
+    } catch (error) {
+      if (!this.loaded && !untilAbort(error)) replaceChildren(this.body);
+      this.failed(error, "The payment records could not be read");
+    } finally {
+      this.refreshing = false;
+      this.body.removeAttribute("aria-busy");
+    }
+    if (this.refreshAgain && !this.view.signal.aborted) this.refresh();
+    else this.refreshWhilePending();
+  }
+
+  /** Whether the read model already shows the records this tab exported as they now are. */
+  agrees(page) {
+    const now = Date.now();
+    for (const [id, expect] of expected) {
+      if (expect.until < now) {
+        expected.delete(id);
+        continue;
+      }
+      const item = page.items.find((i) => i.payment_id === id);
+      if (item) {
+        if (
+          item.export_status !== expect.export_status ||
+          item.check_number !== expect.check_number
+        )
+          return false;
+      } else if (this.belongs(expect.export_status) && !page.next_cursor) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  belongs(status) {
+    return this.filter.value === "all" || this.filter.value === status;
+  }
+
+  take(page) {
+    // A row this tab is working on keeps what this tab knows of it.
+    const local = new Map(this.items.map((i) => [i.payment_id, i]));
+    this.items = page.items.map((item) => {
+      const id = item.payment_id;
+      return this.busy.has(id) || this.following.has(id) ? (local.get(id) ?? item) : item;
+    });
+    this.cursor = page.next_cursor;
+    this.loaded = true;
+    this.renderTable();
+  }
+
+  async loadMore(button) {
+    button.disabled = true;
+    button.textContent = "Loading…";
+    try {
+      const page = await this.fetchPage(this.cursor);
+      const known = new Set(this.items.map((i) => i.payment_id));
+      this.items.push(...page.items.filter((i) => !known.has(i.payment_id)));
+      this.cursor = page.next_cursor;
+      this.renderTable();
+    } catch (error) {
+      this.failed(error, "More payment records could not be read");
+      button.disabled = false;
+      button.textContent = "Load more";
+    }
+  }
+
+  /** Records someone else sent to the ERP: read the list again until none is pending. */
+  async refreshWhilePending() {
+    if (this.watchingPending) return;
+    this.watchingPending = true;
+    try {
+      await this.pollWhilePending();
+    } finally {
+      this.watchingPending = false;
+    }
+  }
+
+  async pollWhilePending() {
+    let delay = 1000;
+    while (!this.view.signal.aborted) {
+      const waiting = this.items.some(
+        (i) => i.export_status === "pending" && !this.following.has(i.payment_id),
+      );
+      if (!waiting) return;
+      try {
+        await sleep(delay, this.view.signal);
+      } catch {
+        return;
+      }
+      delay = Math.min(delay * 2, 10_000);
+      if (this.refreshing) continue;
+      try {
+        this.take(
+          await this.fetchPage(
+            null,
+            this.items.length > 50 ? Math.min(this.items.length, MAX_LIMIT) : undefined,
+          ),
+        );
+      } catch (error) {
+        if (untilAbort(error)) return;
+      }
+    }
+  }
+
+  failed(error, what) {
+    if (untilAbort(error)) return;
+    if (error instanceof ApiError && error.status === 401) {
+      this.view.unauthorized(error.message);
+      return;
+    }
+    replaceChildren(
+      this.notice,
+      h("p", { class: "problem", role: "alert" }, `${what}: ${error.message}`),
+    );
+  }
+
+  announce(...text) {
+    replaceChildren(this.notice, h("p", { class: "success" }, ...text));
+  }
+
+  // --- drawing ----------------------------------------------------------------------------
+  renderTable() {
+    const focused = rememberFocus(this.view.main);
+    this.rows.clear();
+    if (!this.items.length) {
+      replaceChildren(this.body, h("p", { class: "empty" }, this.filter.empty));
+    } else {
+      const headers = [
+        "Invoice",
+        "Vendor",
+        "Amount",
+        "Check Number",
+        "Bank ID",
+        "Export status",
+        "Funded",
+      ];
+      this.withActions =
+        this.session.canEdit && this.items.some((i) => i.export_status === "failed_to_export");
+      if (this.withActions) headers.push("Actions");
+      replaceChildren(
+        this.body,
+        h(
+          "table",
+          { class: "records-table" },
+          h("caption", { class: "visually-hidden" }, `Payment records: ${this.filter.label}`),
+          h(
+            "thead",
+            {},
+            h(
+              "tr",
+              {},
+              headers.map((text) =>
+                h("th", { scope: "col", class: text === "Amount" ? "num" : undefined }, text),
+              ),
+            ),
+          ),
+          h(
+            "tbody",
+            {},
+            this.items.map((item) => recordRows(this, item)),
+          ),
+        ),
+      );
+    }
+    replaceChildren(
+      this.more,
+      this.cursor
+        ? h(
+            "button",
+            { type: "button", class: "secondary", onclick: (e) => this.loadMore(e.currentTarget) },
+            "Load more",
+          )
+        : null,
+    );
+    restoreFocus(focused);
+  }
+
+  /** Draw one record again, in place, leaving every other row (and what is typed there) alone. */
+  redraw(paymentId) {
+    const item = this.items.find((i) => i.payment_id === paymentId);
+    const old = this.rows.get(paymentId);
+    if (!item || !old) return;
+    const focused = rememberFocus(this.view.main);
+    const fresh = recordRows(this, item);
+    old[0].replaceWith(...fresh);
+    old.slice(1).forEach((row) => row.remove());
+    restoreFocus(focused);
+  }
+
+  remove(paymentId) {
+    const hadFocus = this.rows.get(paymentId)?.some((row) => row.contains(document.activeElement));
+    this.items = this.items.filter((i) => i.payment_id !== paymentId);
+    if (!this.items.length) this.renderTable();
+    else this.rows.get(paymentId)?.forEach((row) => row.remove());
+    this.rows.delete(paymentId);
+    // The focus stays near what happened: on the notice that says where the record went.
+    if (hadFocus) this.notice.focus();
+  }
+
+  /** The tab that lists records of this export status, if one does. */
+  tabOf(status) {
+    return FILTERS.find((f) => f.value === status);
+  }
+
+  itemOf(id) {
+    return this.items.find((i) => i.payment_id === id);
+  }
+}

@@ -1,0 +1,205 @@
+"""The web pages in a real browser, over a real server, against the ERP sandbox."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from interfaces.api.app import create_app
+from interfaces.bootstrap import Paysync
+from tests.e2e.api import Api
+from tests.e2e.browser import LiveServer, chromium
+from tests.fixtures.erp_sandbox import ErpSandbox
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def backend() -> str:
+    # The pages only call the HTTP API, whose behaviour on each store the other end-to-end
+    # tests cover; what is tested here does not depend on the store, so SQLite is enough.
+    return "sqlite"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh tab (nothing stored); a script error or a blocked resource fails the test."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    yield page
+    context.close()
+    # The browser logs every 4xx answer too; the refusals a test provokes are expected.
+    assert [e for e in errors if not e.startswith("Failed to load resource")] == []
+
+
+@pytest.fixture
+def site(paysync: Paysync, api: Api) -> Iterator[str]:
+    """paysync served over HTTP, with its export worker and read models running."""
+    with LiveServer(create_app(paysync.settings, paysync, projections=True)) as server:
+        yield server.url
+
+
+def open_as(page: Page, site: str, api: Api, role: str, subject: str) -> None:
+    """Open the pages the way a user does: the token in the URL fragment."""
+    token = api.paysync.tokens.issue(subject, role, api.company)
+    page.goto(f"{site}/app/#token={token}")
+
+
+def record_row(page: Page, invoice_number: str) -> Locator:
+    return page.get_by_role("row").filter(
+        has=page.get_by_role("rowheader", name=invoice_number, exact=True)
+    )
+
+
+def failed_records(api: Api, erp_sandbox: ErpSandbox, *invoice_numbers: str) -> Any:
+    """The support article's start: the ERP's latest check is 100, the account's next is 100,
+    so the first payment's record fails with check_number_in_use."""
+    erp_sandbox.add_check("1001", "100")
+    api.configure_erp(erp_sandbox.base_url)
+    account = api.open_account(next_check_number=100)
+    invoices = [(api.approved_invoice(number), "1000.00") for number in invoice_numbers]
+    return api.settled(api.funded_disbursement(account, *invoices)["id"])
+
+
+def test_the_approver_types_a_new_check_number_and_the_failed_record_exports(
+    page: Page, site: str, api: Api, erp_sandbox: ErpSandbox
+) -> None:
+    disbursement = failed_records(api, erp_sandbox, "INV-7")
+    assert disbursement["payments"][0]["export_status"] == "failed_to_export"
+
+    # The record is in the Failed to Export list, the reason in words with the ERP's own code.
+    open_as(page, site, api, "accounting_approver", "ann")
+    failed_tab = page.get_by_role("link", name="Failed to Export", exact=True)
+    expect(failed_tab).to_have_attribute("aria-current", "page")
+    row = record_row(page, "INV-7")
+    expect(row).to_contain_text("The check number is already in use in the ERP.")
+    expect(row).to_contain_text("QuickBooks Online error 6140")
+    expect(row.get_by_label("Check Number")).to_have_value("100")
+
+    # The approver types 10001 in Check Number and clicks Export.
+    row.get_by_label("Check Number").fill("10001")
+    row.get_by_role("button", name="Export invoice INV-7").click()
+
+    # Once the ERP took it, the row leaves the failed list and is listed under Exported.
+    expect(page.get_by_role("status")).to_contain_text(
+        "Invoice INV-7 was exported with check number 10001"
+    )
+    expect(record_row(page, "INV-7")).to_have_count(0)
+    page.get_by_role("link", name="Exported", exact=True).click()
+    exported = record_row(page, "INV-7")
+    expect(exported).to_contain_text("10001")
+    expect(exported).to_contain_text("Exported")
+
+    # The ERP holds exactly one record with check number 10001.
+    assert [p["check_number"] for p in erp_sandbox.payments()] == ["10001"]
+
+
+def test_an_auditor_sees_why_a_record_failed_but_no_controls_to_change_it(
+    page: Page, site: str, api: Api, erp_sandbox: ErpSandbox
+) -> None:
+    failed_records(api, erp_sandbox, "INV-7")
+
+    open_as(page, site, api, "auditor", "audrey")
+    row = record_row(page, "INV-7")
+    expect(row).to_contain_text("The check number is already in use in the ERP.")
+    expect(row).to_contain_text("QuickBooks Online error 6140")
+    expect(row.get_by_role("textbox")).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile("export|relink", re.I))).to_have_count(0)
+    expect(page.get_by_role("columnheader", name="Actions")).to_have_count(0)
+
+
+def test_a_check_number_the_account_already_issued_is_refused_on_the_row_with_the_reason(
+    page: Page, site: str, api: Api, erp_sandbox: ErpSandbox
+) -> None:
+    disbursement = failed_records(api, erp_sandbox, "INV-1", "INV-2")
+    outcomes = {p["invoice_number"]: (p["check_number"], p["export_status"])
+                for p in disbursement["payments"]}  # fmt: skip
+    assert outcomes == {"INV-1": (100, "failed_to_export"), "INV-2": (101, "exported")}
+
+    open_as(page, site, api, "accounting_approver", "ann")
+    row = record_row(page, "INV-1")
+    row.get_by_label("Check Number").fill("101")
+    row.get_by_role("button", name="Export invoice INV-1").click()
+
+    refusal = page.get_by_role("alert")
+    expect(refusal).to_contain_text("Not saved.")
+    expect(refusal).to_contain_text("check number 101 is already used by funding account Operating")
+    expect(row.get_by_label("Check Number")).to_have_value("101")
+    expect(row.get_by_label("Check Number")).to_have_attribute("aria-describedby", re.compile("."))
+    expect(row).to_contain_text("Failed to export")
+    assert [p["check_number"] for p in erp_sandbox.payments()] == ["101"]  # INV-2's only
+
+
+def test_a_record_leads_to_its_disbursement_and_the_disbursement_to_its_history(
+    page: Page, site: str, api: Api, erp_sandbox: ErpSandbox
+) -> None:
+    disbursement = failed_records(api, erp_sandbox, "INV-7")
+
+    open_as(page, site, api, "auditor", "audrey")
+    record_row(page, "INV-7").get_by_role("link", name="INV-7").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Disbursement: Nov run")
+    expect(page.get_by_text("Funding complete", exact=True)).to_be_visible()
+    expect(page.get_by_text("Operating (Bank ID 1001)")).to_be_visible()
+    expect(record_row(page, "INV-7")).to_contain_text("Failed to export")
+
+    page.get_by_role("link", name=re.compile("^History")).click()
+    expect(page).to_have_url(re.compile(f"#/disbursements/{disbursement['id']}/history$"))
+    events = page.get_by_role("row")
+    expect(events.filter(has_text="Export failed")).to_have_count(1)
+    expect(events.filter(has_text="Funding completed")).to_have_count(1)
+
+
+def test_a_record_paid_before_its_invoice_was_synced_is_relinked_then_exported(
+    page: Page, site: str, api: Api, erp_sandbox: ErpSandbox
+) -> None:
+    api.configure_erp(erp_sandbox.base_url)
+    account = api.open_account(next_check_number=10000)
+    invoice = api.approved_invoice("INV-9", sync=False)
+    disbursement = api.settled(api.funded_disbursement(account, (invoice, "1000.00"))["id"])
+    assert disbursement["payments"][0]["export_failure"]["reason"] == "invoice_not_synced"
+    api.call("POST", f"/invoices/{invoice}/erp-sync", "accounting_approver", subject="ann")
+
+    open_as(page, site, api, "accounting_approver", "ann")
+    row = record_row(page, "INV-9")
+    expect(row).to_contain_text(
+        "The invoice was not synced to the ERP before the payment was made."
+    )
+    row.get_by_role("button", name="Relink invoice INV-9").click()
+    expect(page.get_by_text("Relinked.")).to_be_visible()
+    row.get_by_role("button", name="Export invoice INV-9").click()
+
+    expect(page.get_by_role("status").first).to_contain_text("Invoice INV-9 was exported")
+    expect(record_row(page, "INV-9")).to_have_count(0)
+    assert [p["check_number"] for p in erp_sandbox.payments()] == ["10000"]
+
+
+def test_a_record_keyed_into_the_erp_by_hand_is_marked_as_exported_with_its_reference(
+    page: Page, site: str, api: Api, erp_sandbox: ErpSandbox
+) -> None:
+    disbursement = failed_records(api, erp_sandbox, "INV-7")
+
+    open_as(page, site, api, "accounting_approver", "ann")
+    row = record_row(page, "INV-7")
+    row.get_by_text("Mark as exported…").click()
+    row.get_by_label("ERP reference (optional)").fill("QB-1234")
+    row.get_by_role("button", name="Mark as exported", exact=True).click()
+
+    expect(page.get_by_role("status")).to_contain_text("Invoice INV-7 was marked as exported.")
+    expect(record_row(page, "INV-7")).to_have_count(0)
+    payment = api.disbursement(disbursement["id"])["payments"][0]
+    assert (payment["export_status"], payment["erp_payment_ref"]) == ("exported", "QB-1234")
+    assert erp_sandbox.payments() == []
