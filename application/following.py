@@ -69,6 +69,9 @@ class BatchProjection(ABC):
 
     name: str = ""
     topics: tuple[str, ...] = ()
+    # False: the batch holds the stored notifications themselves, undecoded (the audit chain
+    # hashes the bytes as stored, and should not pay for decoding them).
+    decodes_events: bool = True
 
     def __init__(self, view: TrackingRecorder) -> None:
         self.view = view
@@ -111,10 +114,8 @@ class Follower:
         )
         if not notifications:
             return 0
-        batch = [
-            (self.app.mapper.to_domain_event(n), Tracking(self.app.name, n.id))
-            for n in notifications
-        ]
+        decode = self.app.mapper.to_domain_event if self.projection.decodes_events else None
+        batch = [(decode(n) if decode else n, Tracking(self.app.name, n.id)) for n in notifications]
         try:
             self.projection.process_events(batch)
         except IntegrityError:

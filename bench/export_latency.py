@@ -27,10 +27,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from domain.disbursement import Disbursement  # noqa: E402
-from infrastructure.settings import Settings  # noqa: E402
-from interfaces.bootstrap import Paysync, bootstrap  # noqa: E402
-from tests.stores import fresh_settings  # noqa: E402
+from domain.disbursement import Disbursement
+from infrastructure.settings import Settings
+from interfaces.bootstrap import Paysync, bootstrap
+from tests.stores import fresh_settings
 
 COMPANY = "bench"
 
@@ -55,13 +55,23 @@ def main() -> None:
 
 class sandbox:  # noqa: N801 - used as a context manager, reads like one
     def __init__(self, data_dir: Path, port: int) -> None:
-        self.command = [sys.executable, "-m", "infrastructure.erp_sandbox", "--port", str(port),
-                        "--data-dir", str(data_dir)]
+        self.command = [
+            sys.executable,
+            "-m",
+            "infrastructure.erp_sandbox",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+        ]
         self.url = f"http://127.0.0.1:{port}"
 
     def __enter__(self) -> str:
-        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL,  # noqa: S603
-                                        stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            self.command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(200):
             try:
                 httpx.get(f"{self.url}/sandbox/health", timeout=1)
@@ -85,11 +95,17 @@ def measure(
     paysync.start_worker()
     try:
         p = paysync.payments
-        p.configure_erp(COMPANY, connector="quickbooks_online", payment_record_sync_enabled=True,
-                        override_subcontractor_invoice_number=False, erp_base_url=erp_url,
-                        actor="bench")
-        account = p.open_funding_account(COMPANY, nickname="Op", bank_id="1001",
-                                         next_check_number=1, actor="bench")
+        p.configure_erp(
+            COMPANY,
+            connector="quickbooks_online",
+            payment_record_sync_enabled=True,
+            override_subcontractor_invoice_number=False,
+            erp_base_url=erp_url,
+            actor="bench",
+        )
+        account = p.open_funding_account(
+            COMPANY, nickname="Op", bank_id="1001", next_check_number=1, actor="bench"
+        )
         idle_runs = [authorized(paysync, account, 1) for _ in range(idle)]
         funded_idle = []
         for disbursement in idle_runs:
@@ -102,8 +118,11 @@ def measure(
         created = created_at_by_check(erp_url)
         return [
             (backend, "idle, 1 payment at a time", latencies(paysync, funded_idle, created)),
-            (backend, f"load, {count} disbursements x {size} payments funded by 4 threads",
-             latencies(paysync, funded_load, created)),
+            (
+                backend,
+                f"load, {count} disbursements x {size} payments funded by 4 threads",
+                latencies(paysync, funded_load, created),
+            ),
         ]
     finally:
         paysync.close()
@@ -113,15 +132,28 @@ def authorized(paysync: Paysync, account: UUID, size: int) -> UUID:
     p = paysync.payments
     invoices = []
     for _ in range(size):
-        invoice = p.receive_invoice(COMPANY, invoice_number="I", vendor_id="v", vendor_name="V",
-                                    erp_vendor_id="V1", project="P", amount_due="10.00",
-                                    actor="bench")
+        invoice = p.receive_invoice(
+            COMPANY,
+            invoice_number="I",
+            vendor_id="v",
+            vendor_name="V",
+            erp_vendor_id="V1",
+            project="P",
+            amount_due="10.00",
+            actor="bench",
+        )
         p.approve_invoice(COMPANY, invoice, "approver")
-        p.record_invoice_synced(COMPANY, invoice, erp_ref=bill(paysync, invoice),
-                                erp_invoice_number="I", actor="bench")
+        p.record_invoice_synced(
+            COMPANY, invoice, erp_ref=bill(paysync, invoice), erp_invoice_number="I", actor="bench"
+        )
         invoices.append(invoice)
-    disbursement = p.draft_disbursement(COMPANY, name="d", funding_account_id=account,
-                                        payments=[(i, "10.00") for i in invoices], actor="admin")
+    disbursement = p.draft_disbursement(
+        COMPANY,
+        name="d",
+        funding_account_id=account,
+        payments=[(i, "10.00") for i in invoices],
+        actor="admin",
+    )
     p.authorize(COMPANY, disbursement, "admin")
     return disbursement
 
@@ -150,7 +182,9 @@ def created_at_by_check(erp_url: str) -> dict[str, datetime]:
     return {i["check_number"]: datetime.fromisoformat(i["created_at"]) for i in items}
 
 
-def latencies(paysync: Paysync, disbursements: list[UUID], created: dict[str, datetime]) -> list[float]:
+def latencies(
+    paysync: Paysync, disbursements: list[UUID], created: dict[str, datetime]
+) -> list[float]:
     result = []
     for disbursement_id in disbursements:
         events = paysync.payments.events.get(disbursement_id)
@@ -163,24 +197,33 @@ def latencies(paysync: Paysync, disbursements: list[UUID], created: dict[str, da
 
 
 def report(rows: list[tuple[str, str, list[float]]]) -> str:
-    lines = ["| store | run | records | median | p99 | max |", "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| store | run | records | median | p99 | max |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for backend, run, values in rows:
         ordered = sorted(values)
         p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-        lines.append(f"| {backend} | {run} | {len(values)} | {statistics.median(values) * 1000:.0f} ms "
-                     f"| {p99 * 1000:.0f} ms | {ordered[-1] * 1000:.0f} ms |")
+        lines.append(
+            f"| {backend} | {run} | {len(values)} | {statistics.median(values) * 1000:.0f} ms "
+            f"| {p99 * 1000:.0f} ms | {ordered[-1] * 1000:.0f} ms |"
+        )
     return "\n".join(lines)
 
 
 def write(table: str, args: argparse.Namespace) -> None:
     path = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
-    machine = f"{platform.platform()}, {platform.processor() or platform.machine()}, " \
-              f"{_cores()} cores, Python {platform.python_version()}"
-    section = (f"\n## Export latency (FundingCompleted -> record in the ERP sandbox)\n\n"
-               f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine} with "
-               f"`bench/export_latency.py --idle {args.idle} --load {args.load}`; the sandbox's "
-               f"record time (ms resolution) minus the event's timestamp. Targets: p99 < 250 ms "
-               f"idle, < 1 s under load.\n\n{table}\n")
+    machine = (
+        f"{platform.platform()}, {platform.processor() or platform.machine()}, "
+        f"{_cores()} cores, Python {platform.python_version()}"
+    )
+    section = (
+        f"\n## Export latency (FundingCompleted -> record in the ERP sandbox)\n\n"
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine} with "
+        f"`bench/export_latency.py --idle {args.idle} --load {args.load}`; the sandbox's "
+        f"record time (ms resolution) minus the event's timestamp. Targets: p99 < 250 ms "
+        f"idle, < 1 s under load.\n\n{table}\n"
+    )
     text = path.read_text() if path.exists() else "# Benchmarks\n"
     path.write_text(text + section)
 

@@ -68,7 +68,8 @@ class SQLiteExportQueue(SQLiteTrackingRecorder, ExportQueue):
                 # Conditional, so a second process that read the same row cannot take it too.
                 c.execute(
                     "UPDATE export_jobs SET lease_owner=?, lease_until=? WHERE payment_id=? "
-                    "AND attempt=? AND (lease_until IS NULL OR lease_until < ?) RETURNING payment_id",
+                    "AND attempt=? AND (lease_until IS NULL OR lease_until < ?) "
+                    "RETURNING payment_id",
                     (owner, now + lease_seconds, str(job.payment_id), job.attempt, now),
                 )
                 if c.fetchone() is not None:

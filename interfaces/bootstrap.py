@@ -9,11 +9,16 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from application.audit import Audit
+from application.audit_chain import AuditChain, AuditChainStore, chain_key
+from application.audit_verification import ChainVerifier
 from application.erp_export import ExportExecutor, ExportPolicy, RetryPolicy
 from application.export_queue import ExportQueue
 from application.following import Follower, LocalWakeup, Wakeup
 from application.invoice_sync import InvoiceSync
 from application.payments import Payments
+from infrastructure.audit_chain_postgres import PostgresAuditChain
+from infrastructure.audit_chain_sqlite import SQLiteAuditChain
 from infrastructure.erp.directory import ConnectorDirectory
 from infrastructure.event_store import event_store_env
 from infrastructure.export_queue_postgres import PostgresExportQueue
@@ -22,6 +27,7 @@ from infrastructure.postgres_wakeup import PostgresWakeup
 from infrastructure.settings import Settings
 from infrastructure.tokens import Tokens
 from infrastructure.views import open_view
+from interfaces.read_models import ReadModels
 
 
 class Background(Protocol):
@@ -42,6 +48,8 @@ class Paysync:
     export_queue: ExportQueue
     export_policy: Follower
     export_executor: ExportExecutor
+    audit: Audit
+    read_models: ReadModels
     running: list[Background] = field(default_factory=list)
     _closing: list[object] = field(default_factory=list, repr=False)
 
@@ -50,6 +58,17 @@ class Paysync:
         for part in (self.export_executor, self.export_policy):
             part.start()
             self.running.append(part)
+
+    def start_audit_chain(self) -> None:
+        """Chain each stored event as it is saved, so tampering shows from that moment on."""
+        self.audit.chain.start()
+        self.running.append(self.audit.chain)
+
+    def start_projections(self) -> None:
+        """Keep the read models current in this process: a follower per read model."""
+        for follower in self.read_models.followers.values():
+            follower.start()
+            self.running.append(follower)
 
     def close(self) -> None:
         while self.running:
@@ -92,6 +111,8 @@ def bootstrap(settings: Settings) -> Paysync:
             payments, policy, poll_seconds=settings.follower_poll_seconds, wakeup=wakeup
         ),
         export_executor=executor,
+        audit=_audit(settings, payments, closing),
+        read_models=_read_models(settings, payments, closing),
         _closing=closing,
     )
 
@@ -105,3 +126,24 @@ def _wakeup(settings: Settings, payments: Payments, closing: list[object]) -> Wa
         closing.append(wakeup)
         return wakeup
     return LocalWakeup(payments.saved)
+
+
+def _audit(settings: Settings, payments: Payments, closing: list[object]) -> Audit:
+    store: AuditChainStore = open_view(
+        settings, AuditChain.name, SQLiteAuditChain, PostgresAuditChain
+    )
+    closing.append(store.datastore)  # type: ignore[attr-defined]
+    key = chain_key(settings.signing_key)
+    chain = Follower(
+        payments,
+        AuditChain(store, key),
+        poll_seconds=settings.follower_poll_seconds,
+        wakeup=_wakeup(settings, payments, closing),
+    )
+    return Audit(payments, chain, ChainVerifier(payments.recorder, store, key))
+
+
+def _read_models(settings: Settings, payments: Payments, closing: list[object]) -> ReadModels:
+    read_models = ReadModels(settings, payments, lambda: _wakeup(settings, payments, closing))
+    closing.append(read_models)
+    return read_models

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from infrastructure.settings import Settings
 from infrastructure.tokens import Role, Tokens
+from interfaces.audit_commands import add_audit_commands
+from interfaces.projections_commands import add_projections_commands
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=int, default=8765)
     sandbox.add_argument("--data-dir", default=None, help="default: <PAYSYNC_DATA_DIR>/erp-sandbox")
     sandbox.set_defaults(command=run_erp_sandbox)
+
+    add_audit_commands(commands)
+    add_projections_commands(commands)
     return parser
 
 
@@ -66,7 +71,12 @@ def run_serve(args: argparse.Namespace) -> int:
     from interfaces.api.app import create_app
 
     settings = Settings()
-    app = create_app(settings, worker=not args.no_worker)
+    app = create_app(
+        settings,
+        worker=not args.no_worker,
+        audit_chain=not args.no_projections,
+        projections=not args.no_projections,
+    )
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 

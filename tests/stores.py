@@ -16,7 +16,9 @@ import psycopg
 
 from infrastructure.settings import Settings
 
-POSTGRES_URL = os.environ.get("PAYSYNC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+POSTGRES_URL = os.environ.get(
+    "PAYSYNC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 BACKENDS = ("sqlite", "postgres")
 
 

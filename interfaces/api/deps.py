@@ -8,11 +8,13 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from application.audit import Audit
 from application.errors import NotFound
 from application.invoice_sync import InvoiceSync
 from application.payments import Payments
 from infrastructure.tokens import InvalidToken, Principal, Role
 from interfaces.bootstrap import Paysync
+from interfaces.read_models import ReadModels
 
 bearer = HTTPBearer(auto_error=False, description="a token from `paysync token`")
 
@@ -83,3 +85,17 @@ def get_invoice_sync(paysync: PaysyncDep) -> InvoiceSync:
 
 
 InvoiceSyncDep = Annotated[InvoiceSync, Depends(get_invoice_sync)]
+
+
+def get_audit(paysync: PaysyncDep) -> Audit:
+    return paysync.audit
+
+
+AuditDep = Annotated[Audit, Depends(get_audit)]
+
+
+def get_read_models(paysync: PaysyncDep) -> ReadModels:
+    return paysync.read_models
+
+
+ReadModelsDep = Annotated[ReadModels, Depends(get_read_models)]

@@ -17,12 +17,14 @@ from tests.fixtures.erp_sandbox import ErpSandbox
 @pytest.fixture
 def fast_retries(settings: Settings) -> Settings:
     """The 10-minute window shrunk to seconds, so retry and give-up paths run in a test."""
-    return settings.model_copy(update={
-        "export_first_backoff_seconds": 0.05,
-        "export_max_backoff_seconds": 0.2,
-        "export_window_seconds": 3.0,
-        "follower_poll_seconds": 0.2,
-    })
+    return settings.model_copy(
+        update={
+            "export_first_backoff_seconds": 0.05,
+            "export_max_backoff_seconds": 0.2,
+            "export_window_seconds": 3.0,
+            "follower_poll_seconds": 0.2,
+        }
+    )
 
 
 @pytest.fixture

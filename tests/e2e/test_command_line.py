@@ -51,7 +51,10 @@ def test_paysync_serve_accepts_a_token_printed_by_paysync_token(tmp_path: Path) 
     env = environment(tmp_path / "var")
     token = subprocess.run(
         [*PAYSYNC, "token", "--subject", "pat", "--role", "payments_admin", "--company", "acme"],
-        env=env, check=True, capture_output=True, text=True,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     port = free_port()
     with running(["serve", "--port", str(port)], env, tmp_path / "serve.log"):

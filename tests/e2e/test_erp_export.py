@@ -133,8 +133,12 @@ def test_a_record_keyed_in_by_hand_can_be_marked_as_exported(
     payment = api.settled(funded["id"])["payments"][0]
     path = f"/disbursements/{funded['id']}/payments/{payment['id']}"
 
-    marked = api.call("POST", f"{path}/mark-exported", "accounting_approver",
-                      {"erp_payment_ref": "QB-77", "note": "keyed by hand"})
+    marked = api.call(
+        "POST",
+        f"{path}/mark-exported",
+        "accounting_approver",
+        {"erp_payment_ref": "QB-77", "note": "keyed by hand"},
+    )
 
     assert marked["payments"][0]["export_status"] == "exported"
     assert marked["payments"][0]["erp_payment_ref"] == "QB-77"

@@ -24,7 +24,9 @@ def test_a_used_check_number_fails_then_a_raised_next_number_and_an_edit_export_
     assert payment["export_failure"]["erp_code"] == "6140"
 
     # Raising Next Check Number to 10000 makes new payments export.
-    api.call("PATCH", f"/funding-accounts/{account}", "accounting_approver", {"next_check_number": 10000})
+    api.call(
+        "PATCH", f"/funding-accounts/{account}", "accounting_approver", {"next_check_number": 10000}
+    )
     second = api.approved_invoice("INV-8")
     later = api.settled(api.funded_disbursement(account, (second, "1000.00"))["id"])
     assert later["payments"][0]["check_number"] == 10000
