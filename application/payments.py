@@ -257,6 +257,16 @@ class Payments(PaymentRecordCommands):
         self.save(disbursement, *invoices.values())
         return DisbursementView.of(disbursement)
 
+    @retry_on_conflict
+    def return_payout(
+        self, company_id: str, disbursement_id: UUID, payment_id: UUID, reason: object, actor: str
+    ) -> DisbursementView:
+        disbursement = self._get(Disbursement, company_id, disbursement_id)
+        invoice = self._get(Invoice, company_id, disbursement.payment(payment_id).invoice_id)
+        drawdown.return_payout(disbursement, invoice, payment_id, reason, actor)
+        self.save(disbursement, invoice)
+        return DisbursementView.of(disbursement)
+
     def disbursement(
         self,
         company_id: str,

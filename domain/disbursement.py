@@ -16,6 +16,7 @@ from domain.errors import (
     FundingNotRequested,
     InvoicePaidTwiceInDisbursement,
     PaymentCountOutOfRange,
+    PayoutNotCompleted,
 )
 from domain.invoice_payment import ExportStatus, InvoicePayment, PaymentLine, PayoutStatus
 from domain.payment_export import PaymentExports
@@ -123,6 +124,17 @@ class Disbursement(PaymentExports, Aggregate):
             disbursement.funding_failure_reason = self.reason
             for payment in disbursement.payments.values():
                 payment.payout_status = PayoutStatus.FAILED
+
+    class PayoutReturned(Aggregate.Event):
+        """The bank returned one payout after funding completed. The ERP record stays: a
+        synced payment record cannot be unlinked; the invoice owes the amount again."""
+
+        payment_id: UUID
+        reason: str
+        actor: str
+
+        def apply(self, disbursement: Disbursement) -> None:
+            disbursement.payments[self.payment_id].payout_status = PayoutStatus.FAILED
 
     def __init__(
         self,
@@ -238,6 +250,21 @@ class Disbursement(PaymentExports, Aggregate):
         self.check_funding_requested()
         self.trigger_event(
             self.FundingFailed, reason=required_text(reason, "the reason", 500), actor=actor
+        )
+
+    def return_payout(self, payment_id: UUID, reason: object, actor: str) -> None:
+        """Only a completed payout can come back."""
+        payment = self.payment(payment_id)
+        if payment.payout_status is not PayoutStatus.COMPLETED:
+            raise PayoutNotCompleted(
+                f"the payout is {payment.payout_status.value}: only a completed payout can be "
+                "returned"
+            )
+        self.trigger_event(
+            self.PayoutReturned,
+            payment_id=payment_id,
+            reason=required_text(reason, "the reason", 500),
+            actor=actor,
         )
 
 

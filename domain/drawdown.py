@@ -110,3 +110,11 @@ def fail_funding(
     disbursement.fail_funding(reason, actor)
     for payment in disbursement.payments.values():
         invoices[payment.invoice_id].release_payment(payment.id, actor)
+
+
+def return_payout(
+    disbursement: Disbursement, invoice: Invoice, payment_id: UUID, reason: object, actor: str
+) -> None:
+    """A returned payout: the invoice owes the amount again; the ERP record stays."""
+    disbursement.return_payout(payment_id, reason, actor)
+    invoice.return_payment(payment_id, actor)

@@ -96,6 +96,10 @@ class FundingNotRequested(RuleRefused):
     pass
 
 
+class PayoutNotCompleted(RuleRefused):
+    pass
+
+
 class CancelReasonMissing(BadInput):
     pass
 

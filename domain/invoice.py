@@ -91,6 +91,15 @@ class Invoice(Aggregate):
         def apply(self, invoice: Invoice) -> None:
             invoice.committed.pop(self.payment_id)
 
+    class PaymentReturned(Aggregate.Event):
+        """The payout came back: the amount is open on the invoice again."""
+
+        payment_id: UUID
+        actor: str
+
+        def apply(self, invoice: Invoice) -> None:
+            invoice.paid.pop(self.payment_id)
+
     def __init__(
         self,
         company_id: str,
@@ -234,6 +243,10 @@ class Invoice(Aggregate):
     def complete_payment(self, payment_id: UUID, actor: str) -> None:
         if payment_id in self.committed:
             self.trigger_event(self.PaymentCompleted, payment_id=payment_id, actor=actor)
+
+    def return_payment(self, payment_id: UUID, actor: str) -> None:
+        if payment_id in self.paid:
+            self.trigger_event(self.PaymentReturned, payment_id=payment_id, actor=actor)
 
     def release_payment(self, payment_id: UUID, actor: str) -> None:
         if payment_id in self.committed:

@@ -33,6 +33,7 @@ TOPICS = tuple(
         Disbursement.DisbursementCanceled,
         Disbursement.FundingCompleted,
         Disbursement.FundingFailed,
+        Disbursement.PayoutReturned,
         Disbursement.ExportSucceeded,
         Disbursement.ExportFailed,
         Disbursement.CheckNumberEdited,
@@ -182,6 +183,10 @@ def _fold_drawdown(
         for payment in state.payments:
             payment.payout_status = "failed"
         return state.payments
+    if isinstance(event, Disbursement.PayoutReturned):
+        payment = state.payment(event.payment_id)
+        payment.payout_status = "failed"
+        return [payment]
     return None
 
 

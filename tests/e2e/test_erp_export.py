@@ -185,3 +185,22 @@ def test_a_timeout_after_the_erp_did_the_work_never_makes_a_second_record(
 
 def bill_payment_calls(erp_sandbox: ErpSandbox) -> int:
     return sum(n for path, n in erp_sandbox.requests().items() if path.endswith("/billpayment"))
+
+
+def test_a_returned_payout_reopens_the_invoice_and_leaves_the_erp_record(
+    api: Api, erp_sandbox: ErpSandbox
+) -> None:
+    api.configure_erp(erp_sandbox.base_url)
+    account = api.open_account(next_check_number=10000)
+    invoice = api.approved_invoice("INV-1")
+    funded = api.funded_disbursement(account, (invoice, "1000.00"))
+    payment = api.settled(funded["id"])["payments"][0]
+    path = f"/disbursements/{funded['id']}/payments/{payment['id']}/payout-returned"
+
+    returned = api.call("POST", path, "service", {"reason": "R03 no account"}, subject="bank")
+
+    assert returned["payments"][0]["payout_status"] == "failed"
+    assert returned["payments"][0]["export_status"] == "exported"
+    assert api.call("GET", f"/invoices/{invoice}", "auditor")["payment_status"] == "unpaid"
+    assert len(erp_sandbox.payments()) == 1
+    api.call("POST", path, "service", {"reason": "again"}, expect=409, subject="bank")

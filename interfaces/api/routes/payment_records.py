@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from infrastructure.tokens import Role
-from interfaces.api.deps import Admin, AdminOrApprover, PaymentsDep
+from interfaces.api.deps import Admin, AdminOrApprover, FundingNotifier, PaymentsDep
 from interfaces.api.fields import Money
 from interfaces.api.routes.disbursements import DisbursementOut
 
@@ -77,6 +77,28 @@ def remove(
 ) -> DisbursementOut:
     """Take a payment out of a draft (a draft keeps at least one)."""
     view = payments.remove_payment(company_id, disbursement_id, payment_id, caller.subject)
+    return DisbursementOut.of(view)
+
+
+class Returned(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str
+
+
+@router.post("/payout-returned", response_model=DisbursementOut)
+def payout_returned(
+    company_id: str,
+    disbursement_id: UUID,
+    payment_id: UUID,
+    body: Returned,
+    caller: FundingNotifier,
+    payments: PaymentsDep,
+) -> DisbursementOut:
+    """The bank returned the payout; the invoice is open again, the ERP record stays."""
+    view = payments.return_payout(
+        company_id, disbursement_id, payment_id, body.reason, caller.subject
+    )
     return DisbursementOut.of(view)
 
 
