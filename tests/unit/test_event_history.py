@@ -100,6 +100,7 @@ def whole_history() -> list[Aggregate]:
         second.id, 2, ExportFailureReason.ERP_REJECTED, "no", "500", "erp-export"
     )
     disbursement.mark_as_exported(second.id, "QB-2", "keyed by hand", ACCOUNTANT)
+    drawdown.return_payout(disbursement, synced, first.id, "R03 no account", BANK)
 
     canceled = drafted(account, [(others[2], "1.00")])
     canceled.cancel("duplicate", DISBURSER)
