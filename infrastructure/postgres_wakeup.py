@@ -8,6 +8,7 @@ nothing new simply waits again.
 from __future__ import annotations
 
 import contextlib
+import time
 
 import psycopg
 from psycopg import sql
@@ -27,14 +28,27 @@ class PostgresWakeup:
         return self._conn
 
     def clear(self) -> None:
-        for _ in self._listening().notifies(timeout=0):
-            pass
+        try:
+            for _ in self._listening().notifies(timeout=0):
+                pass
+        except psycopg.Error:
+            self._drop()  # the next wait listens anew; a lost signal costs one poll at most
 
     def wait(self, timeout: float) -> None:
-        for _ in self._listening().notifies(timeout=timeout, stop_after=1):
-            pass
+        """Until a NOTIFY or `timeout`. A dropped connection (database restart, a killed
+        backend) never stops the follower: it sleeps out the timeout and reconnects later."""
+        try:
+            for _ in self._listening().notifies(timeout=timeout, stop_after=1):
+                pass
+        except psycopg.Error:
+            self._drop()
+            time.sleep(timeout)
 
-    def close(self) -> None:
+    def _drop(self) -> None:
         if self._conn is not None:
             with contextlib.suppress(psycopg.Error):
                 self._conn.close()
+        self._conn = None
+
+    def close(self) -> None:
+        self._drop()
