@@ -18,16 +18,14 @@ from infrastructure.erp.quickbooks_online import QuickBooksOnlineConnector
 
 
 class ConnectorNotAvailable:
-    """A connector paysync does not ship yet: every record fails with a clear reason."""
+    """No connector can be built from the settings: every record fails, saying why."""
 
-    def __init__(self, connector_name: str) -> None:
+    def __init__(self, connector_name: str, why: str) -> None:
         self.connector_name = connector_name
+        self.why = why
 
     def _refuse(self) -> ErpAnswer:
-        return ErpRefused(
-            ExportFailureReason.ERP_REJECTED,
-            f"the {self.connector_name} connector is not available yet in this paysync",
-        )
+        return ErpRefused(ExportFailureReason.ERP_REJECTED, self.why)
 
     def export_bill(self, bill: BillToExport) -> ErpAnswer:
         return self._refuse()
@@ -53,11 +51,15 @@ class ConnectorDirectory:
             return self._connectors[key]
 
     def _build(self, connector: str, erp_base_url: str | None) -> ErpConnector:
-        if connector == "quickbooks_online" and erp_base_url:
-            return QuickBooksOnlineConnector(
-                base_url=erp_base_url, timeout=self._timeout, client=self._client
-            )
-        return ConnectorNotAvailable(connector)
+        if connector != "quickbooks_online":
+            why = f"the {connector} connector is not available yet in this paysync"
+            return ConnectorNotAvailable(connector, why)
+        if not erp_base_url:
+            why = "the company's ERP settings have no erp_base_url: set it, then export again"
+            return ConnectorNotAvailable(connector, why)
+        return QuickBooksOnlineConnector(
+            base_url=erp_base_url, timeout=self._timeout, client=self._client
+        )
 
     def close(self) -> None:
         self._client.close()
