@@ -178,6 +178,20 @@ class ExportExecutor:
         """The answer to record for the job, or None when there is nothing to record now:
         its outcome is recorded already, or the ERP is unreachable and the job will retry."""
         try:
+            return self._ask_erp(job)
+        except Exception as error:
+            # A bug, or our own store failing, must neither hold up the run's other jobs nor
+            # vanish: it is logged with its traceback and retried like an unreachable ERP
+            # (same key, since the ERP may have taken the record before it broke), and once
+            # the window is spent it shows in Failed to Export with its text.
+            log.exception("export of payment %s attempt %s broke", job.payment_id, job.attempt)
+            message = f"paysync could not complete the export ({error!r}); export it again"
+            return self._retry_or_fail(
+                job, ErpRefused(ExportFailureReason.ERP_UNAVAILABLE, message)
+            )
+
+    def _ask_erp(self, job: ExportJob) -> ErpAnswer | None:
+        try:
             candidate = self.payments.export_candidate(
                 job.company_id, job.disbursement_id, job.payment_id
             )
@@ -196,11 +210,16 @@ class ExportExecutor:
         connector = self.connectors.connector_for(settings.connector, settings.erp_base_url)
         answer = connector.export_payment(candidate.record)
         if isinstance(answer, ErpRefused) and answer.is_transient:
-            next_try = self.retry.next_try_at(job, time.time())
-            if next_try is not None:
-                self.queue.reschedule(job, next_try, f"{answer.erp_code or ''} {answer.message}")
-                return None
+            return self._retry_or_fail(job, answer)
         return answer
+
+    def _retry_or_fail(self, job: ExportJob, answer: ErpRefused) -> ErpRefused | None:
+        """Try again later while the window lasts (None: nothing to record yet)."""
+        next_try = self.retry.next_try_at(job, time.time())
+        if next_try is None:
+            return answer
+        self.queue.reschedule(job, next_try, f"{answer.erp_code or ''} {answer.message}")
+        return None
 
     # --- running in the background -------------------------------------------------------------
     def start(self) -> None:

@@ -1,0 +1,119 @@
+"""The export executor: one record that breaks does not hold up, or hide among, the others."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from uuid import UUID
+
+import pytest
+
+from application.erp_export import ExportExecutor, ExportPolicy, RetryPolicy
+from application.export_queue import ExportQueue
+from application.following import Follower
+from application.invoice_sync import InvoiceSync
+from application.payments import Payments
+from application.ports import ErpAnswer, ErpConnector, PaymentRecordToExport
+from infrastructure.export_queue_postgres import PostgresExportQueue
+from infrastructure.export_queue_sqlite import SQLiteExportQueue
+from infrastructure.settings import Settings
+from infrastructure.views import open_view
+from tests.stateful.fake_erp import FakeErp
+
+COMPANY = "acme"
+
+
+class BreaksOnInvoice(FakeErp):
+    """An ERP connector with a bug: it raises for one invoice number."""
+
+    broken_invoice = "INV-BROKEN"
+
+    def export_payment(self, record: PaymentRecordToExport) -> ErpAnswer:
+        if record.invoice_number == self.broken_invoice:
+            raise RuntimeError("connector bug")
+        return super().export_payment(record)
+
+
+class Connectors:
+    def __init__(self, erp: FakeErp) -> None:
+        self.erp = erp
+
+    def connector_for(self, connector: str, erp_base_url: str | None) -> ErpConnector:
+        return self.erp  # type: ignore[return-value]
+
+
+@pytest.fixture
+def queue(settings: Settings) -> Iterator[ExportQueue]:
+    view = open_view(settings, "erp_export", SQLiteExportQueue, PostgresExportQueue)
+    yield view
+    view.datastore.close()  # type: ignore[attr-defined]
+
+
+def funded_run(payments: Payments, erp: BreaksOnInvoice) -> UUID:
+    payments.configure_erp(
+        COMPANY,
+        connector="quickbooks_online",
+        payment_record_sync_enabled=True,
+        override_subcontractor_invoice_number=False,
+        erp_base_url="fake",
+        actor="ann",
+    )
+    account = payments.open_funding_account(
+        COMPANY, nickname="Op", bank_id="1001", next_check_number=1, actor="pat"
+    )
+    sync = InvoiceSync(payments, Connectors(erp))
+    invoices = []
+    for number in ("INV-1", erp.broken_invoice, "INV-3"):
+        invoice = payments.receive_invoice(
+            COMPANY,
+            invoice_number=number,
+            vendor_id="v",
+            vendor_name="V",
+            erp_vendor_id="V1",
+            project="P",
+            amount_due="10.00",
+            actor="intake",
+        )
+        payments.approve_invoice(COMPANY, invoice, "ann")
+        sync.sync(COMPANY, invoice, "ann")
+        invoices.append(invoice)
+    run = payments.draft_disbursement(
+        COMPANY,
+        name="run",
+        funding_account_id=account,
+        payments=[(i, "10.00") for i in invoices],
+        actor="pat",
+    )
+    payments.authorize(COMPANY, run, "pat")
+    payments.complete_funding(COMPANY, run, datetime.now(UTC), "bank")
+    return run
+
+
+def statuses(payments: Payments, run: UUID) -> list[str]:
+    return [p.export_status for p in payments.disbursement(COMPANY, run).payments]
+
+
+@pytest.mark.parametrize("window", [60.0, 0.0], ids=["within the window", "window spent"])
+def test_a_record_that_breaks_the_export_neither_blocks_the_others_nor_vanishes(
+    payments: Payments, queue: ExportQueue, window: float
+) -> None:
+    erp = BreaksOnInvoice()
+    run = funded_run(payments, erp)
+    Follower(payments, ExportPolicy(queue, payments)).catch_up()
+    executor = ExportExecutor(
+        payments, queue, Connectors(erp), retry=RetryPolicy(window_seconds=window)
+    )
+
+    assert executor.run_due() == 3
+
+    if window:
+        assert statuses(payments, run) == ["exported", "pending", "exported"]
+        (waiting,) = queue.jobs()
+        assert waiting.tries == 1
+        assert "connector bug" in (waiting.last_error or "")
+    else:
+        assert statuses(payments, run) == ["exported", "failed_to_export", "exported"]
+        broken = payments.disbursement(COMPANY, run).payments[1]
+        assert broken.export_failure is not None
+        assert "connector bug" in broken.export_failure.message
+    assert len(erp.payments) == 2
