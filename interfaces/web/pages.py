@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.routing import Match
-
-AUDIT_EVENTS_PATH = "/v1/companies/{company_id}/audit/events"
 
 # The page loads only its own scripts and styles and talks only to its own origin, so an
 # injected script could neither run nor send a token elsewhere.
@@ -37,18 +34,10 @@ def app_root() -> RedirectResponse:
 
 
 @router.get("/app/", response_class=HTMLResponse)
-def index(request: Request) -> HTMLResponse:
-    """The one page; the history link appears only where this server has the audit API."""
-    template = files("interfaces.web").joinpath("templates/index.html").read_text("utf-8")
-    audit = serves(request.app, "GET", AUDIT_EVENTS_PATH.format(company_id="any"))
-    html = template.replace("{{ audit_events }}", "true" if audit else "false")
+def index() -> HTMLResponse:
+    """The one page; everything else it shows comes from the API."""
+    html = files("interfaces.web").joinpath("templates/index.html").read_text("utf-8")
     return HTMLResponse(html, headers=PAGE_HEADERS)
-
-
-def serves(app: FastAPI, method: str, path: str) -> bool:
-    """Whether a request for `path` would reach one of the app's routes (included or not)."""
-    scope = {"type": "http", "method": method, "path": path, "root_path": "", "path_params": {}}
-    return any(route.matches(scope)[0] is Match.FULL for route in app.routes)
 
 
 def mount_web(app: FastAPI) -> None:

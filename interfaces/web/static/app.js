@@ -9,7 +9,6 @@ import { showPaymentRecords } from "./records.js";
 import { currentSession, signOut, storeToken, takeTokenFromUrl } from "./session.js";
 
 const main = document.getElementById("main");
-const auditEvents = document.documentElement.dataset.auditEvents === "true";
 let shown = { controller: null, path: null };
 
 function route() {
@@ -25,7 +24,6 @@ function route() {
   const view = {
     main,
     signal: controller.signal,
-    auditEvents,
     unauthorized: (detail) => {
       signOut();
       shown.path = null;

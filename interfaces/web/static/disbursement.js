@@ -55,17 +55,15 @@ export function showDisbursement(view, session, id) {
           : null,
         fact("Version", `${disbursement.version}, changed `, timeOf(disbursement.modified_at)),
       ),
-      view.auditEvents
-        ? h(
-            "p",
-            {},
-            h(
-              "a",
-              { href: `#/disbursements/${seg(id)}/history` },
-              "History: every change, who made it and when",
-            ),
-          )
-        : null,
+      h(
+        "p",
+        {},
+        h(
+          "a",
+          { href: `#/disbursements/${seg(id)}/history` },
+          "History: every change, who made it and when",
+        ),
+      ),
       h("h2", {}, "Invoice payments"),
       paymentsTable(disbursement.payments, session.canEdit),
     );
