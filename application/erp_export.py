@@ -25,10 +25,12 @@ from eventsourcing.utils import get_topic
 
 from application.errors import NotFound
 from application.export_queue import Dequeue, Enqueue, ExportJob, ExportQueue, QueueChange
+from application.export_records import ExportOutcome
 from application.following import Batch, BatchProjection
 from application.payments import Payments
 from application.ports import ErpAnswer, ErpConnectors, ErpRefused
-from application.queries import ExportOutcome
+from application.queries import ErpSettingsView
+from domain.company import Company
 from domain.disbursement import Disbursement
 from domain.export_failure import ExportFailureReason
 from domain.invoice_payment import ExportStatus, InvoicePayment
@@ -49,45 +51,86 @@ class ExportPolicy(BatchProjection):
             Disbursement.ExportRequested,
             Disbursement.ExportSucceeded,
             Disbursement.ExportFailed,
+            Disbursement.ExportSentToAgent,
             Disbursement.MarkedAsExported,
+            Company.ErpSettingsChanged,
         )
     )
 
     def __init__(
-        self, view: ExportQueue, payments: Payments, on_enqueued: Callable[[], None] = lambda: None
+        self,
+        view: ExportQueue,
+        payments: Payments,
+        on_enqueued: Callable[[], None] = lambda: None,
+        on_settings_changed: Callable[[UUID], None] = lambda company: None,
     ) -> None:
         super().__init__(view)
         self.queue = view
         self.payments = payments
         self.on_enqueued = on_enqueued
+        self.on_settings_changed = on_settings_changed
 
     def process_events(self, batch: Batch) -> None:
         changes: list[QueueChange] = []
         now = time.time()
         for event, _ in batch:
             if isinstance(event, Disbursement.FundingCompleted | Disbursement.ExportRequested):
-                # The disbursement as of this event: which records it made due, and for whom.
-                disbursement: object = self.payments.repository.get(
-                    event.originator_id, version=event.originator_version
-                )
-                assert isinstance(disbursement, Disbursement)
-                due = (
-                    [disbursement.payment(event.payment_id)]
-                    if isinstance(event, Disbursement.ExportRequested)
-                    else disbursement.payments.values()
-                )
-                changes += [
-                    Enqueue(job_for(disbursement, payment, now))
-                    for payment in due
-                    if payment.export_status is ExportStatus.PENDING
-                ]
-            elif isinstance(event, Disbursement.ExportSucceeded | Disbursement.ExportFailed):
+                changes += [Enqueue(job) for job in self._jobs_due(event, now)]
+            elif isinstance(
+                event,
+                Disbursement.ExportSucceeded
+                | Disbursement.ExportFailed
+                | Disbursement.ExportSentToAgent,
+            ):
                 changes.append(Dequeue(event.payment_id, event.attempt))
+            elif isinstance(event, Company.ErpSettingsChanged):
+                self.on_settings_changed(event.originator_id)
             elif isinstance(event, Disbursement.MarkedAsExported):
                 changes.append(Dequeue(event.payment_id, None))
         self.queue.apply(changes, batch[-1][1])
         if any(isinstance(change, Enqueue) for change in changes):
             self.on_enqueued()
+
+    def _jobs_due(
+        self, event: Disbursement.FundingCompleted | Disbursement.ExportRequested, now: float
+    ) -> list[ExportJob]:
+        """The jobs the event makes due, from what it carries.
+
+        Events stored before they named the company and payments (version 1) are read
+        against the disbursement as of that event instead.
+        """
+        if event.company_id is not None:
+            if isinstance(event, Disbursement.ExportRequested):
+                due = [(event.payment_id, event.attempt)]
+            elif event.payment_record_sync_enabled and event.payment_ids is not None:
+                due = [(payment_id, 1) for payment_id in event.payment_ids]
+            else:
+                due = []
+            return [
+                ExportJob(
+                    company_id=event.company_id,
+                    disbursement_id=event.originator_id,
+                    payment_id=payment_id,
+                    attempt=attempt,
+                    enqueued_at=now,
+                    due_at=now,
+                )
+                for payment_id, attempt in due
+            ]
+        disbursement: object = self.payments.repository.get(
+            event.originator_id, version=event.originator_version
+        )
+        assert isinstance(disbursement, Disbursement)
+        payments = (
+            [disbursement.payment(event.payment_id)]
+            if isinstance(event, Disbursement.ExportRequested)
+            else disbursement.payments.values()
+        )
+        return [
+            job_for(disbursement, payment, now)
+            for payment in payments
+            if payment.export_status is ExportStatus.PENDING
+        ]
 
 
 def job_for(disbursement: Disbursement, payment: InvoicePayment, now: float) -> ExportJob:
@@ -144,6 +187,28 @@ class ExportExecutor:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._pool: ThreadPoolExecutor | None = None
+        # Each company's ERP settings, kept until the policy sees them change.
+        self._settings: dict[UUID, ErpSettingsView] = {}
+        self._settings_lock = threading.Lock()
+
+    def forget_settings(self, company: UUID) -> None:
+        """The company's ERP settings changed (its Company aggregate id): read them anew."""
+        with self._settings_lock:
+            self._settings.pop(company, None)
+
+    def erp_settings(self, company_id: str) -> ErpSettingsView:
+        key = Company.id_for(company_id)
+        with self._settings_lock:
+            cached = self._settings.get(key)
+        if cached is not None:
+            return cached
+        settings = self.payments.erp_settings(company_id)
+        with self._settings_lock:
+            # A change seen while reading wins: keep whichever is newer.
+            current = self._settings.get(key)
+            if current is None or current.version < settings.version:
+                self._settings[key] = settings
+        return settings
 
     def poke(self) -> None:
         """New jobs are queued: look now rather than at the next poll."""
@@ -162,10 +227,13 @@ class ExportExecutor:
             answers = list(self._pool.map(self.ask_erp, jobs))
         by_disbursement: dict[tuple[str, UUID], list[ExportJob]] = defaultdict(list)
         outcomes: dict[UUID, ExportOutcome] = {}
-        for job, answer in zip(jobs, answers, strict=True):
-            if answer is not None:
+        for job, answered in zip(jobs, answers, strict=True):
+            if answered is not None:
+                answer, connector = answered
                 by_disbursement[(job.company_id, job.disbursement_id)].append(job)
-                outcomes[job.payment_id] = ExportOutcome(job.payment_id, job.attempt, answer)
+                outcomes[job.payment_id] = ExportOutcome(
+                    job.payment_id, job.attempt, answer, connector
+                )
         for (company_id, disbursement_id), done in by_disbursement.items():
             self.payments.record_export_outcomes(
                 company_id, disbursement_id, [outcomes[job.payment_id] for job in done], EXPORTER
@@ -174,7 +242,7 @@ class ExportExecutor:
                 self.queue.complete(job.payment_id, job.attempt)
         return len(jobs)
 
-    def ask_erp(self, job: ExportJob) -> ErpAnswer | None:
+    def ask_erp(self, job: ExportJob) -> tuple[ErpAnswer, str | None] | None:
         """The answer to record for the job, or None when there is nothing to record now:
         its outcome is recorded already, or the ERP is unreachable and the job will retry."""
         try:
@@ -186,11 +254,12 @@ class ExportExecutor:
             # the window is spent it shows in Failed to Export with its text.
             log.exception("export of payment %s attempt %s broke", job.payment_id, job.attempt)
             message = f"paysync could not complete the export ({error!r}); export it again"
-            return self._retry_or_fail(
+            refused = self._retry_or_fail(
                 job, ErpRefused(ExportFailureReason.ERP_UNAVAILABLE, message)
             )
+            return None if refused is None else (refused, None)
 
-    def _ask_erp(self, job: ExportJob) -> ErpAnswer | None:
+    def _ask_erp(self, job: ExportJob) -> tuple[ErpAnswer, str | None] | None:
         try:
             candidate = self.payments.export_candidate(
                 job.company_id, job.disbursement_id, job.payment_id
@@ -200,18 +269,20 @@ class ExportExecutor:
         if candidate is None or not candidate.is_pending(job.attempt):
             self.queue.complete(job.payment_id, job.attempt)
             return None
+        settings = self.erp_settings(job.company_id)
         if candidate.record is None:
-            return ErpRefused(
+            not_synced = ErpRefused(
                 ExportFailureReason.INVOICE_NOT_SYNCED,
                 f"invoice {candidate.invoice_number} was not synced to the ERP before the "
                 "payment was made; sync it, then relink and export the payment",
             )
-        settings = self.payments.erp_settings(job.company_id)
-        connector = self.connectors.connector_for(settings.connector, settings.erp_base_url)
+            return not_synced, settings.connector
+        connector = self.connectors.connector_for(settings.connector, settings.connection)
         answer = connector.export_payment(candidate.record)
         if isinstance(answer, ErpRefused) and answer.is_transient:
-            return self._retry_or_fail(job, answer)
-        return answer
+            refused = self._retry_or_fail(job, answer)
+            return None if refused is None else (refused, connector.connector_name)
+        return answer, connector.connector_name
 
     def _retry_or_fail(self, job: ExportJob, answer: ErpRefused) -> ErpRefused | None:
         """Try again later while the window lasts (None: nothing to record yet)."""

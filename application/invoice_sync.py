@@ -37,7 +37,7 @@ class InvoiceSync:
             if settings.override_subcontractor_invoice_number
             else invoice.invoice_number
         )
-        connector = self.connectors.connector_for(settings.connector, settings.erp_base_url)
+        connector = self.connectors.connector_for(settings.connector, settings.connection)
         answer = connector.export_bill(
             BillToExport(
                 invoice_id=invoice.id,

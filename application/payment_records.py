@@ -7,8 +7,9 @@ from uuid import UUID
 
 from application.company_scoped import CompanyScopedApplication
 from application.conflicts import retry_on_conflict
+from application.export_records import ExportCandidate, ExportOutcome
 from application.ports import ErpAccepted, ErpRefused
-from application.queries import DisbursementView, ExportCandidate, ExportOutcome
+from application.queries import DisbursementView
 from domain.disbursement import Disbursement
 from domain.errors import ExportNotPending
 from domain.export_failure import ExportFailureReason

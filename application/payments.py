@@ -39,13 +39,16 @@ class Payments(PaymentRecordCommands):
         override_subcontractor_invoice_number: bool,
         erp_base_url: object,
         actor: str,
+        connection: object = None,
     ) -> ErpSettingsView:
+        """`connection` is checked by the connector registry first (ErpConnectors)."""
         company = self._company(company_id, actor)
         company.configure_erp(
             connector=connector,
             payment_record_sync_enabled=payment_record_sync_enabled,
             override_subcontractor_invoice_number=override_subcontractor_invoice_number,
             erp_base_url=erp_base_url,
+            connection=connection,
             actor=actor,
         )
         self.save(company)

@@ -5,9 +5,11 @@ Infrastructure fills them (one ErpConnector per ERP); tests may subclass them wi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Protocol
 from uuid import UUID
 
@@ -57,6 +59,7 @@ class ErpAccepted:
 
     erp_ref: str
     marked_for_check_run: bool = False
+    warning: str | None = None  # e.g. QuickBooks Desktop took a RefNumber already in use
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,37 @@ class ErpRefused:
         return self.reason.is_transient
 
 
-ErpAnswer = ErpAccepted | ErpRefused
+@dataclass(frozen=True)
+class ErpSentToAgent:
+    """An agent-reached ERP: the record waits for the on-premises agent, which fetches it and
+    reports the ERP's answer later. `agent_ref` names the request in the agent's queue."""
+
+    agent_ref: str
+
+
+ErpAnswer = ErpAccepted | ErpRefused | ErpSentToAgent
+BillAnswer = ErpAccepted | ErpRefused
+
+
+class ConnectorKind(StrEnum):
+    DIRECT = "direct"  # the ERP answers the call
+    AGENT = "agent"  # an agent on the customer's server polls paysync and answers later
+
+
+class Idempotency(StrEnum):
+    NATIVE_KEY = "native_key"  # the ERP takes a request id and answers a repeat with the first
+    LOOK_UP_FIRST = "look_up_first"  # the connector looks the record up before creating it
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an ERP does with a payment record, declared by its connector."""
+
+    kind: ConnectorKind
+    partial_payments: bool
+    refuses_duplicate_check_numbers: bool
+    idempotency: Idempotency
+    marks_for_check_run: bool = False  # no payment is posted; bills are marked for a check run
 
 
 class ErpConnector(Protocol):
@@ -89,13 +122,19 @@ class ErpConnector(Protocol):
     """
 
     connector_name: str
+    capabilities: Capabilities
 
-    def export_bill(self, bill: BillToExport) -> ErpAnswer: ...
+    def export_bill(self, bill: BillToExport) -> BillAnswer: ...
 
     def export_payment(self, record: PaymentRecordToExport) -> ErpAnswer: ...
 
 
 class ErpConnectors(Protocol):
-    """Finds the connector for a company's ERP settings (one per connector and ERP address)."""
+    """The registry of connectors: checks a company's connection settings and finds the
+    connector for them (one per connector and connection)."""
 
-    def connector_for(self, connector: str, erp_base_url: str | None) -> ErpConnector: ...
+    def checked_connection(
+        self, connector: str, connection: Mapping[str, object] | None, erp_base_url: str | None
+    ) -> dict[str, str]: ...
+
+    def connector_for(self, connector: str, connection: Mapping[str, str]) -> ErpConnector: ...

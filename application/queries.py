@@ -7,12 +7,11 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from application.ports import ErpAccepted, ErpAnswer, PaymentRecordToExport
 from domain.company import Company
 from domain.disbursement import Disbursement
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
-from domain.invoice_payment import ExportFailure, ExportStatus, InvoicePayment
+from domain.invoice_payment import ExportFailure, InvoicePayment
 
 
 @dataclass(frozen=True)
@@ -22,6 +21,7 @@ class ErpSettingsView:
     payment_record_sync_enabled: bool
     override_subcontractor_invoice_number: bool
     erp_base_url: str | None
+    connection: dict[str, str]  # secrets appear only as the names of configured ones
     version: int
 
     @classmethod
@@ -35,6 +35,7 @@ class ErpSettingsView:
             payment_record_sync_enabled=settings.payment_record_sync_enabled,
             override_subcontractor_invoice_number=settings.override_subcontractor_invoice_number,
             erp_base_url=settings.erp_base_url,
+            connection=dict(settings.connection),
             version=company.version,
         )
 
@@ -126,7 +127,9 @@ class PaymentView:
     export_status: str
     export_attempt: int
     erp_payment_ref: str | None
+    erp_connector: str | None
     export_failure: ExportFailure | None
+    export_warning: str | None
     exported_at: datetime | None
 
     @classmethod
@@ -143,7 +146,9 @@ class PaymentView:
             export_status=payment.export_status.value,
             export_attempt=payment.export_attempt,
             erp_payment_ref=payment.erp_payment_ref,
+            erp_connector=payment.erp_connector,
             export_failure=payment.export_failure,
+            export_warning=payment.export_warning,
             exported_at=payment.exported_at,
         )
 
@@ -181,68 +186,3 @@ class DisbursementView:
             version=disbursement.version,
             modified_on=disbursement.modified_on,
         )
-
-
-@dataclass(frozen=True)
-class ExportCandidate:
-    """A payment record as the export needs it: its state, and what to send the ERP."""
-
-    export_status: ExportStatus
-    export_attempt: int
-    invoice_number: str
-    record: PaymentRecordToExport | None  # None: the invoice was not synced before payment
-
-    def is_pending(self, attempt: int) -> bool:
-        return self.export_status is ExportStatus.PENDING and self.export_attempt == attempt
-
-    @classmethod
-    def of(cls, disbursement: Disbursement, payment: InvoicePayment) -> ExportCandidate:
-        line = payment.line
-        record = None
-        if (
-            line.erp_bill_ref is not None
-            and payment.check_number is not None
-            and payment.bank_id is not None
-            and disbursement.funded_at is not None
-        ):
-            record = PaymentRecordToExport(
-                payment_id=payment.id,
-                disbursement_id=disbursement.id,
-                invoice_id=line.invoice_id,
-                invoice_number=line.invoice_number,
-                erp_vendor_id=line.erp_vendor_id,
-                vendor_name=line.vendor_name,
-                erp_bill_ref=line.erp_bill_ref,
-                bill_amount=line.bill_amount,
-                amount=payment.amount,
-                check_number=str(payment.check_number),
-                bank_id=payment.bank_id,
-                paid_on=disbursement.funded_at.date(),
-                idempotency_key=payment.idempotency_key(),
-            )
-        return cls(payment.export_status, payment.export_attempt, line.invoice_number, record)
-
-
-@dataclass(frozen=True)
-class ExportOutcome:
-    """What the ERP answered for one attempt at one payment record."""
-
-    payment_id: UUID
-    attempt: int
-    answer: ErpAnswer
-
-    def record_on(self, disbursement: Disbursement, actor: str) -> None:
-        answer = self.answer
-        if isinstance(answer, ErpAccepted):
-            disbursement.record_export_succeeded(
-                self.payment_id, self.attempt, answer.erp_ref, answer.marked_for_check_run, actor
-            )
-        else:
-            disbursement.record_export_failed(
-                self.payment_id,
-                self.attempt,
-                answer.reason,
-                answer.message,
-                answer.erp_code,
-                actor,
-            )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import BankIdTaken, NicknameTaken, UnknownConnector
+from domain.errors import BankIdTaken, InvalidConnection, NicknameTaken, UnknownConnector
 from domain.text import optional_text
 
 
@@ -41,6 +43,35 @@ class ErpSettings:
     payment_record_sync_enabled: bool
     override_subcontractor_invoice_number: bool
     erp_base_url: str | None
+    # The connector's own settings (its ERP's address, company, bank-side ids...): plain
+    # text values, already checked by the connector; secrets appear only as references.
+    connection: Mapping[str, str] = field(default_factory=dict)
+
+
+def checked_connection(connection: object) -> dict[str, str]:
+    """A connection object as events hold it: names to text, nothing that looks like a secret.
+
+    Which names a connector needs is the connector's business (checked before this); the
+    domain keeps only the promise that no secret itself reaches the history.
+    """
+    if connection is None:
+        return {}
+    if not isinstance(connection, Mapping):
+        raise InvalidConnection("the connection must be an object of names to text values")
+    checked: dict[str, str] = {}
+    for name, value in connection.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise InvalidConnection(f"the connection's {name!r} must be text")
+        if any(word in name.lower() for word in SECRET_WORDS) and not name.endswith("_ref"):
+            raise InvalidConnection(
+                f"the connection's {name!r} looks like a secret: name it by reference instead"
+                f" ({name}_ref, the name of a configured secret), never by value"
+            )
+        checked[name] = value
+    return checked
+
+
+SECRET_WORDS = ("password", "secret", "token", "key")
 
 
 class Company(Aggregate):
@@ -57,11 +88,22 @@ class Company(Aggregate):
         actor: str
 
     class ErpSettingsChanged(Aggregate.Event):
+        """Version 2 adds `connection`, the connector's own settings (see ErpSettings)."""
+
+        class_version = 2
+
         connector: str
         payment_record_sync_enabled: bool
         override_subcontractor_invoice_number: bool
         erp_base_url: str | None
+        connection: dict[str, str]
         actor: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # Before connections, QuickBooks Online's address was the one setting there was.
+            base_url = state.get("erp_base_url")
+            state["connection"] = {"base_url": base_url} if base_url else {}
 
         def apply(self, company: Company) -> None:
             company.erp_settings = ErpSettings(
@@ -69,6 +111,7 @@ class Company(Aggregate):
                 payment_record_sync_enabled=self.payment_record_sync_enabled,
                 override_subcontractor_invoice_number=self.override_subcontractor_invoice_number,
                 erp_base_url=self.erp_base_url,
+                connection=dict(self.connection),
             )
 
     class FundingAccountListed(Aggregate.Event):
@@ -110,14 +153,23 @@ class Company(Aggregate):
         override_subcontractor_invoice_number: bool,
         erp_base_url: object,
         actor: str,
+        connection: object = None,
     ) -> None:
-        """Choose the ERP connector and whether payment records sync to it."""
+        """Choose the ERP connector and whether payment records sync to it.
+
+        `erp_base_url` is the connection's `base_url`: either names the ERP's address.
+        """
+        checked = checked_connection(connection)
+        base_url = optional_text(erp_base_url, "the ERP base URL", 500)
+        if base_url is not None:
+            checked.setdefault("base_url", base_url)
         self.trigger_event(
             self.ErpSettingsChanged,
             connector=Connector.named(connector).value,
             payment_record_sync_enabled=bool(payment_record_sync_enabled),
             override_subcontractor_invoice_number=bool(override_subcontractor_invoice_number),
-            erp_base_url=optional_text(erp_base_url, "the ERP base URL", 500),
+            erp_base_url=base_url or checked.get("base_url"),
+            connection=checked,
             actor=actor,
         )
 

@@ -98,11 +98,24 @@ class Disbursement(PaymentExports, Aggregate):
             disbursement.cancel_reason = self.reason
 
     class FundingCompleted(Aggregate.Event):
-        """The drawdown landed: payouts are made, and payment records become due in the ERP."""
+        """The drawdown landed: payouts are made, and payment records become due in the ERP.
+
+        Version 2 names the company and the payments, so the export can queue them from the
+        event alone; events stored before carry None and are read from the disbursement.
+        """
+
+        class_version = 2
 
         funded_at: datetime
         payment_record_sync_enabled: bool
+        company_id: str | None
+        payment_ids: list[UUID] | None
         actor: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["company_id"] = None
+            state["payment_ids"] = None
 
         def apply(self, disbursement: Disbursement) -> None:
             disbursement.status = DisbursementStatus.FUNDING_COMPLETE
@@ -243,6 +256,8 @@ class Disbursement(PaymentExports, Aggregate):
             self.FundingCompleted,
             funded_at=funded_at,
             payment_record_sync_enabled=payment_record_sync_enabled,
+            company_id=self.company_id,
+            payment_ids=list(self.payments),
             actor=actor,
         )
 

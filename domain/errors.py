@@ -37,6 +37,11 @@ class UnknownConnector(BadInput):
     pass
 
 
+class InvalidConnection(BadInput):
+    """A connector's connection settings that cannot reach its ERP (a name missing, a bad
+    address, a secret given by value)."""
+
+
 # --- invoices -------------------------------------------------------------------------------
 class InvoiceNotApproved(RuleRefused):
     pass

@@ -23,6 +23,7 @@ class ExportStatus(StrEnum):
     NOT_READY = "not_ready"
     SYNC_DISABLED = "sync_disabled"
     PENDING = "pending"
+    SENT_TO_AGENT = "sent_to_agent"  # handed to an on-premises agent; its answer not yet back
     EXPORTED = "exported"
     FAILED_TO_EXPORT = "failed_to_export"
     MARKED_FOR_CHECK_RUN = "marked_for_check_run"
@@ -74,6 +75,8 @@ class InvoicePayment:
         self.export_attempt = 0
         self.export_failure: ExportFailure | None = None
         self.erp_payment_ref: str | None = None
+        self.erp_connector: str | None = None  # which ERP holds the record (or was asked)
+        self.export_warning: str | None = None  # the ERP took the record but said something
         self.exported_at: datetime | None = None
 
     @property

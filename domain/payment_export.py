@@ -6,6 +6,7 @@ Kept apart from the drawdown so each reads as its own story; the events belong t
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -29,14 +30,27 @@ class PaymentExports(Aggregate):
     record that failed to export.
     """
 
+    company_id: str
     payments: dict[UUID, InvoicePayment]
 
     class ExportSucceeded(Aggregate.Event):
+        """The ERP holds the record. Version 2 names the connector that answered (None in
+        events stored before) and any warning the ERP gave while taking it."""
+
+        class_version = 2
+
         payment_id: UUID
         attempt: int
         erp_payment_ref: str
         marked_for_check_run: bool
+        connector: str | None
+        warning: str | None
         actor: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["connector"] = None
+            state["warning"] = None
 
         def apply(self, disbursement: PaymentExports) -> None:
             payment = disbursement.payments[self.payment_id]
@@ -46,23 +60,51 @@ class PaymentExports(Aggregate):
                 else ExportStatus.EXPORTED
             )
             payment.erp_payment_ref = self.erp_payment_ref
+            payment.erp_connector = self.connector
             payment.export_failure = None
+            payment.export_warning = self.warning
             payment.exported_at = self.timestamp
 
     class ExportFailed(Aggregate.Event):
+        """Version 2 names the connector that answered (None in events stored before)."""
+
+        class_version = 2
+
         payment_id: UUID
         attempt: int
         reason: str
         message: str
         erp_code: str | None
+        connector: str | None
         actor: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["connector"] = None
 
         def apply(self, disbursement: PaymentExports) -> None:
             payment = disbursement.payments[self.payment_id]
             payment.export_status = ExportStatus.FAILED_TO_EXPORT
+            payment.erp_connector = self.connector
             payment.export_failure = ExportFailure(
                 ExportFailureReason(self.reason), self.message, self.erp_code
             )
+
+    class ExportSentToAgent(Aggregate.Event):
+        """An on-premises agent (QuickBooks Desktop's Web Connector, the Sage 300 CRE agent)
+        took the record to its ERP; the ERP's answer comes back through it later and is then
+        recorded like a direct one."""
+
+        payment_id: UUID
+        attempt: int
+        connector: str
+        agent_ref: str
+        actor: str
+
+        def apply(self, disbursement: PaymentExports) -> None:
+            payment = disbursement.payments[self.payment_id]
+            payment.export_status = ExportStatus.SENT_TO_AGENT
+            payment.erp_connector = self.connector
 
     class CheckNumberEdited(Aggregate.Event):
         payment_id: UUID
@@ -98,9 +140,18 @@ class PaymentExports(Aggregate):
             )
 
     class ExportRequested(Aggregate.Event):
+        """Version 2 names the company, so the export queues it from the event alone."""
+
+        class_version = 2
+
         payment_id: UUID
         attempt: int
+        company_id: str | None
         actor: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["company_id"] = None
 
         def apply(self, disbursement: PaymentExports) -> None:
             payment = disbursement.payments[self.payment_id]
@@ -155,8 +206,11 @@ class PaymentExports(Aggregate):
         return payment
 
     def pending_payment(self, payment_id: UUID, attempt: int) -> InvoicePayment:
+        """A record whose outcome for this attempt is still to come (from the ERP, or from
+        the agent it was handed to)."""
         payment = self.payment(payment_id)
-        if payment.export_status is not ExportStatus.PENDING or payment.export_attempt != attempt:
+        awaiting = payment.export_status in (ExportStatus.PENDING, ExportStatus.SENT_TO_AGENT)
+        if not awaiting or payment.export_attempt != attempt:
             raise ExportNotPending(
                 f"attempt {attempt} of payment {payment_id} is no longer pending "
                 f"(the record is {payment.export_status.value}, attempt {payment.export_attempt})"
@@ -171,6 +225,8 @@ class PaymentExports(Aggregate):
         erp_payment_ref: str,
         marked_for_check_run: bool,
         actor: str,
+        connector: str | None = None,
+        warning: str | None = None,
     ) -> None:
         self.pending_payment(payment_id, attempt)
         self.trigger_event(
@@ -179,6 +235,23 @@ class PaymentExports(Aggregate):
             attempt=attempt,
             erp_payment_ref=erp_payment_ref,
             marked_for_check_run=marked_for_check_run,
+            connector=connector,
+            warning=warning,
+            actor=actor,
+        )
+
+    def record_sent_to_agent(
+        self, payment_id: UUID, attempt: int, connector: str, agent_ref: str, actor: str
+    ) -> None:
+        payment = self.pending_payment(payment_id, attempt)
+        if payment.export_status is ExportStatus.SENT_TO_AGENT:
+            raise ExportNotPending(f"attempt {attempt} of {payment_id} is with the agent already")
+        self.trigger_event(
+            self.ExportSentToAgent,
+            payment_id=payment_id,
+            attempt=attempt,
+            connector=connector,
+            agent_ref=agent_ref,
             actor=actor,
         )
 
@@ -190,6 +263,7 @@ class PaymentExports(Aggregate):
         message: str,
         erp_code: str | None,
         actor: str,
+        connector: str | None = None,
     ) -> None:
         self.pending_payment(payment_id, attempt)
         self.trigger_event(
@@ -199,6 +273,7 @@ class PaymentExports(Aggregate):
             reason=reason.value,
             message=message,
             erp_code=erp_code,
+            connector=connector,
             actor=actor,
         )
 
@@ -239,7 +314,11 @@ class PaymentExports(Aggregate):
         payment = self.failed_payment(payment_id)
         attempt = payment.next_attempt
         self.trigger_event(
-            self.ExportRequested, payment_id=payment_id, attempt=attempt, actor=actor
+            self.ExportRequested,
+            payment_id=payment_id,
+            attempt=attempt,
+            company_id=self.company_id,
+            actor=actor,
         )
         return attempt
 

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
         description="HMAC key that signs and checks bearer tokens",
     )
     erp_timeout_seconds: float = Field(default=5.0, gt=0)
+    # ERP credentials by name (a JSON object); connections name them in their `*_ref` fields.
+    # "sandbox" is the ERP sandbox's credential: it takes any.
+    erp_secrets: dict[str, str] = Field(default_factory=lambda: {"sandbox": "sandbox"})
     # The incumbent promises 10 minutes; transient ERP errors are retried within it.
     export_window_seconds: float = Field(default=600.0, gt=0)
     export_first_backoff_seconds: float = Field(default=0.5, gt=0)

@@ -83,7 +83,7 @@ class Paysync:
 
 def bootstrap(settings: Settings) -> Paysync:
     payments = Payments(event_store_env(settings))
-    connectors = ConnectorDirectory(settings.erp_timeout_seconds)
+    connectors = ConnectorDirectory(settings.erp_timeout_seconds, settings.erp_secrets)
     closing: list[object] = []
     queue: ExportQueue = open_view(settings, "erp_export", SQLiteExportQueue, PostgresExportQueue)
     executor = ExportExecutor(
@@ -98,7 +98,12 @@ def bootstrap(settings: Settings) -> Paysync:
         lease_seconds=settings.export_lease_seconds,
         poll_seconds=settings.follower_poll_seconds,
     )
-    policy = ExportPolicy(queue, payments, on_enqueued=executor.poke)
+    policy = ExportPolicy(
+        queue,
+        payments,
+        on_enqueued=executor.poke,
+        on_settings_changed=executor.forget_settings,
+    )
     wakeup = _wakeup(settings, payments, closing)
     return Paysync(
         settings=settings,

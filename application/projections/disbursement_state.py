@@ -36,6 +36,7 @@ TOPICS = tuple(
         Disbursement.PayoutReturned,
         Disbursement.ExportSucceeded,
         Disbursement.ExportFailed,
+        Disbursement.ExportSentToAgent,
         Disbursement.CheckNumberEdited,
         Disbursement.BankIdEdited,
         Disbursement.PaymentRelinked,
@@ -200,6 +201,8 @@ def _fold_export(
         payment.erp_payment_ref, payment.failure = event.erp_payment_ref, None
         payment.exported_at = payment.export_succeeded_at = at
         payment.exported_seq = seq(position)
+    elif isinstance(event, Disbursement.ExportSentToAgent):
+        payment.export_status = "sent_to_agent"
     elif isinstance(event, Disbursement.ExportFailed):
         payment.export_status = "failed_to_export"
         payment.failure = Failure(event.reason, event.message, event.erp_code)

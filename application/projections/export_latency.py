@@ -167,7 +167,10 @@ class ExportLatency(FoldingProjection):
             disbursement: DisbursementState = states[next(iter(changed))]
             company = states.get(company_key(disbursement.company_id))
             payment = disbursement.payment(event.payment_id)
-            payment.connector = "unknown" if company is None else company.connector
+            # The connector that answered, as the event names it; events stored before they
+            # named it fall back on the company's connector of the time.
+            fallback = "unknown" if company is None else company.connector
+            payment.connector = event.connector or fallback
         return changed
 
     def rows_of(self, state: Any) -> dict[str, Sequence[object]]:

@@ -16,27 +16,67 @@ from typing import Any
 import httpx
 
 from application.ports import (
+    BillAnswer,
     BillToExport,
+    Capabilities,
+    ConnectorKind,
     ErpAccepted,
-    ErpAnswer,
     ErpRefused,
+    Idempotency,
     PaymentRecordToExport,
 )
 from domain.export_failure import ExportFailureReason
 from infrastructure.erp import http_exchange
+from infrastructure.erp.connection import (
+    BuildContext,
+    ConnectionSettings,
+    ConnectorModule,
+    Name,
+    SecretRef,
+)
 
 ERP_NAME = "QuickBooks Online"
 MINOR_VERSION = "75"
 REQUEST_ID_MAX_LENGTH = 50
 # The port carries no expense account for a bill's line; QuickBooks Online requires one, so
-# the company's account id is configuration. The sandbox takes any.
+# the company's account id is a connection setting. The sandbox takes any.
 DEFAULT_EXPENSE_ACCOUNT_ID = "1"
+
+
+class Connection(ConnectionSettings):
+    """A QuickBooks Online company: its realm, its OAuth token (by reference) and the expense
+    account a bill's line books to.
+
+    The defaults are what paysync used before connections existed (the sandbox's realm, its
+    any-token credential), so a company set up with only `erp_base_url` keeps exporting.
+    """
+
+    realm_id: Name = "paysync"
+    access_token_ref: SecretRef = "sandbox"  # noqa: S105 - a name, not a secret
+    expense_account_id: Name = DEFAULT_EXPENSE_ACCOUNT_ID
+
+
+def build(connection: Connection, context: BuildContext) -> QuickBooksOnlineConnector:
+    return QuickBooksOnlineConnector(
+        base_url=connection.base_url,
+        realm_id=connection.realm_id,
+        access_token=context.secrets.resolve(connection.access_token_ref),
+        timeout=context.timeout,
+        client=context.client,
+        expense_account_id=connection.expense_account_id,
+    )
 
 
 class QuickBooksOnlineConnector:
     """Speaks to one QuickBooks Online company (realm); see the module docstring."""
 
     connector_name = "quickbooks_online"
+    capabilities = Capabilities(
+        kind=ConnectorKind.DIRECT,
+        partial_payments=True,
+        refuses_duplicate_check_numbers=True,  # fault 6140
+        idempotency=Idempotency.NATIVE_KEY,  # requestid
+    )
 
     def __init__(
         self,
@@ -71,17 +111,17 @@ class QuickBooksOnlineConnector:
     ) -> None:
         self.close()
 
-    def export_bill(self, bill: BillToExport) -> ErpAnswer:
+    def export_bill(self, bill: BillToExport) -> BillAnswer:
         payload = bill_payload(bill, self._expense_account_id)
         return self._create("bill", "Bill", payload, bill.idempotency_key)
 
-    def export_payment(self, record: PaymentRecordToExport) -> ErpAnswer:
+    def export_payment(self, record: PaymentRecordToExport) -> BillAnswer:
         payload = bill_payment_payload(record)
         return self._create("billpayment", "BillPayment", payload, record.idempotency_key)
 
     def _create(
         self, resource: str, entity: str, payload: dict[str, Any], request_id: str
-    ) -> ErpAnswer:
+    ) -> BillAnswer:
         request = self._client.build_request(
             "POST",
             f"{self._company_url}/{resource}",
@@ -161,7 +201,7 @@ def _money_lines(lines: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def translate_answer(response: httpx.Response, entity: str) -> ErpAnswer:
+def translate_answer(response: httpx.Response, entity: str) -> BillAnswer:
     """What QuickBooks Online answered, in the words of the Failed to Export list."""
     body = _json_object(response)
     errors = _fault_errors(body)
@@ -232,3 +272,6 @@ def _fault_errors(body: dict[str, Any] | None) -> list[dict[str, Any]]:
     if not isinstance(errors, list):
         return []
     return [error for error in errors if isinstance(error, dict)]
+
+
+MODULE = ConnectorModule(Connection, build)

@@ -13,12 +13,12 @@ from application.export_queue import ExportQueue
 from application.following import Follower
 from application.invoice_sync import InvoiceSync
 from application.payments import Payments
-from application.ports import ErpAnswer, ErpConnector, PaymentRecordToExport
+from application.ports import ErpAnswer, PaymentRecordToExport
 from infrastructure.export_queue_postgres import PostgresExportQueue
 from infrastructure.export_queue_sqlite import SQLiteExportQueue
 from infrastructure.settings import Settings
 from infrastructure.views import open_view
-from tests.stateful.fake_erp import FakeErp
+from tests.stateful.fake_erp import FakeConnectors, FakeErp
 
 COMPANY = "acme"
 
@@ -32,14 +32,6 @@ class BreaksOnInvoice(FakeErp):
         if record.invoice_number == self.broken_invoice:
             raise RuntimeError("connector bug")
         return super().export_payment(record)
-
-
-class Connectors:
-    def __init__(self, erp: FakeErp) -> None:
-        self.erp = erp
-
-    def connector_for(self, connector: str, erp_base_url: str | None) -> ErpConnector:
-        return self.erp  # type: ignore[return-value]
 
 
 @pytest.fixture
@@ -61,7 +53,7 @@ def funded_run(payments: Payments, erp: BreaksOnInvoice) -> UUID:
     account = payments.open_funding_account(
         COMPANY, nickname="Op", bank_id="1001", next_check_number=1, actor="pat"
     )
-    sync = InvoiceSync(payments, Connectors(erp))
+    sync = InvoiceSync(payments, FakeConnectors(erp))
     invoices = []
     for number in ("INV-1", erp.broken_invoice, "INV-3"):
         invoice = payments.receive_invoice(
@@ -101,7 +93,7 @@ def test_a_record_that_breaks_the_export_neither_blocks_the_others_nor_vanishes(
     run = funded_run(payments, erp)
     Follower(payments, ExportPolicy(queue, payments)).catch_up()
     executor = ExportExecutor(
-        payments, queue, Connectors(erp), retry=RetryPolicy(window_seconds=window)
+        payments, queue, FakeConnectors(erp), retry=RetryPolicy(window_seconds=window)
     )
 
     assert executor.run_due() == 3

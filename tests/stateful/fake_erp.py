@@ -6,14 +6,19 @@ did the work), so the machine can check that no payment is ever booked twice.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from application.ports import (
+    BillAnswer,
     BillToExport,
+    Capabilities,
+    ConnectorKind,
     ErpAccepted,
     ErpAnswer,
     ErpConnector,
     ErpRefused,
+    Idempotency,
     PaymentRecordToExport,
 )
 from domain.export_failure import ExportFailureReason
@@ -25,8 +30,14 @@ class FakeErp:
     answers: dict[str, ErpAnswer] = field(default_factory=dict)
     payments: dict[str, PaymentRecordToExport] = field(default_factory=dict)
     bills: int = 0
+    connector_name: str = "quickbooks_online"
+    capabilities: Capabilities = field(
+        default_factory=lambda: Capabilities(
+            ConnectorKind.DIRECT, True, True, Idempotency.NATIVE_KEY
+        )
+    )
 
-    def export_bill(self, bill: BillToExport) -> ErpAnswer:
+    def export_bill(self, bill: BillToExport) -> BillAnswer:
         self.bills += 1
         return ErpAccepted(f"bill-{bill.invoice_id}")
 
@@ -51,8 +62,15 @@ class FakeErp:
 
 
 class FakeConnectors:
+    """Every company's connector is the one fake ERP."""
+
     def __init__(self, erp: FakeErp) -> None:
         self.erp = erp
 
-    def connector_for(self, connector: str, erp_base_url: str | None) -> ErpConnector:
-        return self.erp  # type: ignore[return-value]
+    def checked_connection(
+        self, connector: str, connection: Mapping[str, object] | None, erp_base_url: str | None
+    ) -> dict[str, str]:
+        return {name: str(value) for name, value in (connection or {}).items()}
+
+    def connector_for(self, connector: str, connection: Mapping[str, str]) -> ErpConnector:
+        return self.erp

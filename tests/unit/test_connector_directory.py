@@ -10,6 +10,7 @@ from uuid import uuid4
 import pytest
 
 from application.ports import ErpRefused, PaymentRecordToExport
+from domain.errors import InvalidConnection
 from domain.export_failure import ExportFailureReason
 from infrastructure.erp.directory import ConnectorDirectory
 from infrastructure.erp.quickbooks_online import QuickBooksOnlineConnector
@@ -40,24 +41,55 @@ def record() -> PaymentRecordToExport:
     )
 
 
-def test_one_connector_serves_each_erp_address(directory: ConnectorDirectory) -> None:
-    first = directory.connector_for("quickbooks_online", "http://127.0.0.1:1")
+def test_one_connector_serves_each_connection(directory: ConnectorDirectory) -> None:
+    first = directory.connector_for("quickbooks_online", {"base_url": "http://127.0.0.1:1"})
     assert isinstance(first, QuickBooksOnlineConnector)
-    assert directory.connector_for("quickbooks_online", "http://127.0.0.1:1") is first
-    assert directory.connector_for("quickbooks_online", "http://127.0.0.1:2") is not first
+    assert directory.connector_for("quickbooks_online", {"base_url": "http://127.0.0.1:1"}) is first
+    other = directory.connector_for("quickbooks_online", {"base_url": "http://127.0.0.1:2"})
+    assert other is not first
+
+
+def test_erp_base_url_stands_for_the_connections_base_url(directory: ConnectorDirectory) -> None:
+    checked = directory.checked_connection("quickbooks_online", None, "http://127.0.0.1:1/")
+    assert checked["base_url"] == "http://127.0.0.1:1"
+    assert checked["access_token_ref"] == "sandbox"
 
 
 @pytest.mark.parametrize(
-    ("connector", "url", "words"),
+    ("connection", "words"),
     [
-        ("sage_intacct", "http://127.0.0.1:1", "not available yet"),
-        ("quickbooks_online", None, "no erp_base_url"),
+        ({"base_url": "ftp://erp"}, "connection.base_url"),
+        ({"base_url": "http://erp", "realm": "1"}, "connection.realm"),
+        ({"base_url": "http://erp", "access_token_ref": "not a name"}, "access_token_ref"),
+        ({}, "connection.base_url"),
+    ],
+)
+def test_a_connection_the_connector_cannot_use_is_refused_naming_the_field(
+    directory: ConnectorDirectory, connection: dict[str, str], words: str
+) -> None:
+    with pytest.raises(InvalidConnection, match=words):
+        directory.checked_connection("quickbooks_online", connection, None)
+
+
+def test_every_erp_address_goes_through_the_one_address_check() -> None:
+    seen: list[str] = []
+    connectors = ConnectorDirectory(address_check=seen.append)
+    connectors.checked_connection("quickbooks_online", {"base_url": "http://erp.example"}, None)
+    connectors.close()
+    assert seen == ["http://erp.example"]
+
+
+@pytest.mark.parametrize(
+    ("connection", "words"),
+    [
+        ({"base_url": "http://127.0.0.1:1", "access_token_ref": "missing"}, "'missing'"),
+        ({}, "base_url"),
     ],
 )
 def test_a_connector_that_cannot_be_built_refuses_every_record_saying_why(
-    directory: ConnectorDirectory, connector: str, url: str | None, words: str
+    directory: ConnectorDirectory, connection: dict[str, str], words: str
 ) -> None:
-    answer = directory.connector_for(connector, url).export_payment(record())
+    answer = directory.connector_for("quickbooks_online", connection).export_payment(record())
     assert isinstance(answer, ErpRefused)
     assert answer.reason is ExportFailureReason.ERP_REJECTED
     assert words in answer.message

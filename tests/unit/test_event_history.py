@@ -87,7 +87,10 @@ def whole_history() -> list[Aggregate]:
         actor=BANK,
     )
     first, second = disbursement.payments.values()
-    disbursement.record_export_succeeded(first.id, 1, "erp-1", False, "erp-export")
+    disbursement.record_sent_to_agent(first.id, 1, "quickbooks_desktop", "ticket-1", "erp-export")
+    disbursement.record_export_succeeded(
+        first.id, 1, "erp-1", False, "erp-export", "quickbooks_desktop", "RefNumber in use"
+    )
     disbursement.record_export_failed(
         second.id, 1, ExportFailureReason.INVOICE_NOT_SYNCED, "no bill", None, "erp-export"
     )

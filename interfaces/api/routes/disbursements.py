@@ -64,7 +64,9 @@ class PaymentOut(BaseModel):
     export_status: str
     export_attempt: int
     erp_payment_ref: str | None
+    erp_connector: str | None  # the ERP that holds the record (or was asked for it)
     export_failure: ExportFailureOut | None
+    export_warning: str | None
     exported_at: datetime | None
 
     @classmethod

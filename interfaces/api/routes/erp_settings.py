@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
 from application.queries import ErpSettingsView
-from interfaces.api.deps import Approver, PaymentsDep, Reader
+from interfaces.api.deps import Approver, PaymentsDep, PaysyncDep, Reader
 
 router = APIRouter(prefix="/v1/companies/{company_id}/erp-settings", tags=["erp settings"])
 
@@ -18,6 +20,8 @@ class ErpSettingsIn(BaseModel):
     payment_record_sync_enabled: bool
     override_subcontractor_invoice_number: bool = False
     erp_base_url: str | None = None
+    # The connector's own settings; see GET /sandbox/dialects for working examples.
+    connection: dict[str, Any] | None = None
 
 
 class ErpSettingsOut(BaseModel):
@@ -26,6 +30,7 @@ class ErpSettingsOut(BaseModel):
     payment_record_sync_enabled: bool
     override_subcontractor_invoice_number: bool
     erp_base_url: str | None
+    connection: dict[str, str]  # secrets only by the name of a configured one
     version: int
 
     @classmethod
@@ -35,9 +40,17 @@ class ErpSettingsOut(BaseModel):
 
 @router.put("", response_model=ErpSettingsOut)
 def configure(
-    company_id: str, body: ErpSettingsIn, caller: Approver, payments: PaymentsDep
+    company_id: str, body: ErpSettingsIn, caller: Approver, paysync: PaysyncDep
 ) -> ErpSettingsOut:
-    view = payments.configure_erp(company_id, **body.model_dump(), actor=caller.subject)
+    connection = paysync.connectors.checked_connection(
+        body.connector, body.connection, body.erp_base_url
+    )
+    view = paysync.payments.configure_erp(
+        company_id,
+        **body.model_dump(exclude={"connection"}),
+        connection=connection,
+        actor=caller.subject,
+    )
     return ErpSettingsOut.of(view)
 
 

@@ -140,7 +140,13 @@ function paymentsTable(payments, canEdit) {
                 )
               : null,
           ),
-          h("td", { class: "mono" }, p.erp_payment_ref ?? "—"),
+          h(
+            "td",
+            { class: "mono", title: p.export_warning ?? "" },
+            p.erp_payment_ref
+              ? `${p.erp_connector ? `${p.erp_connector}: ` : ""}${p.erp_payment_ref}`
+              : "—",
+          ),
         ),
       ),
     ),

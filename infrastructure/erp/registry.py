@@ -1,0 +1,13 @@
+"""The connector registry: one entry per `Connector`, the only line an ERP adds here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.company import Connector
+from infrastructure.erp import quickbooks_online
+from infrastructure.erp.connection import ConnectorModule
+
+REGISTRY: dict[Connector, ConnectorModule[Any]] = {
+    Connector.QUICKBOOKS_ONLINE: quickbooks_online.MODULE,
+}
