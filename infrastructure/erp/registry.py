@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from domain.company import Connector
-from infrastructure.erp import quickbooks_online
+from infrastructure.erp import quickbooks_online, sage_intacct
 from infrastructure.erp.connection import ConnectorModule
 
 REGISTRY: dict[Connector, ConnectorModule[Any]] = {
     Connector.QUICKBOOKS_ONLINE: quickbooks_online.MODULE,
+    Connector.SAGE_INTACCT: sage_intacct.MODULE,
 }

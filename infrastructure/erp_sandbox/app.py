@@ -5,23 +5,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 
 from infrastructure.erp_sandbox.admin import admin_router
+from infrastructure.erp_sandbox.dialects import DIALECTS
 from infrastructure.erp_sandbox.fault_injection import FaultInjection
-from infrastructure.erp_sandbox.quickbooks_online.routes import (
-    PATH_PREFIX as QUICKBOOKS_ONLINE_PATHS,
-)
-from infrastructure.erp_sandbox.quickbooks_online.routes import quickbooks_online_router
 from infrastructure.erp_sandbox.storage import SandboxStore
 
 
 def create_app(data_dir: Path) -> FastAPI:
     """The sandbox over the store in `data_dir`, opened now and closed when the app stops.
 
-    Adding an ERP means one more router here and its path prefix in `erp_path_prefixes`, so
-    its requests are counted and suffer the injected faults like the others.
+    Every dialect's routes are mounted and its path prefix counted and faulted, so adding
+    an ERP is a dialect module and its line in `dialects/__init__.py`.
     """
     store = SandboxStore(data_dir)
 
@@ -34,6 +32,18 @@ def create_app(data_dir: Path) -> FastAPI:
 
     app = FastAPI(title="paysync ERP sandbox", lifespan=lifespan)
     app.include_router(admin_router(store))
-    app.include_router(quickbooks_online_router(store))
-    app.add_middleware(FaultInjection, store=store, erp_path_prefixes=(QUICKBOOKS_ONLINE_PATHS,))
+    for dialect in DIALECTS:
+        app.include_router(dialect.router(store))
+
+    @app.get("/sandbox/dialects", tags=["sandbox admin"])
+    def dialects(request: Request) -> list[dict[str, Any]]:
+        """Per connector, the `connection` object that works against this sandbox."""
+        base_url = str(request.base_url).rstrip("/")
+        return [
+            {"connector": dialect.connector, "connection": dialect.connection(base_url)}
+            for dialect in DIALECTS
+        ]
+
+    prefixes = tuple(dialect.path_prefix for dialect in DIALECTS)
+    app.add_middleware(FaultInjection, store=store, erp_path_prefixes=prefixes)
     return app

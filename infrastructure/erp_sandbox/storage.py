@@ -181,9 +181,14 @@ class SandboxStore:
         erp_ref: str | None = None,
         bank_id: str | None = None,
         check_number: str | None = None,
+        private_note: str | None = None,
     ) -> list[Payment]:
         where, params = _filters(
-            connector=connector, erp_ref=erp_ref, bank_id=bank_id, check_number=check_number
+            connector=connector,
+            erp_ref=erp_ref,
+            bank_id=bank_id,
+            check_number=check_number,
+            private_note=private_note,
         )
         with self.transaction() as db:
             rows = db.execute(f"SELECT * FROM payments{where} ORDER BY seq", params)  # noqa: S608

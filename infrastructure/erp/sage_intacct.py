@@ -1,0 +1,275 @@
+"""The Sage Intacct connector: AP bills and AP payments over the XML API gateway.
+
+A payment record is an APPYMT: FINANCIALENTITY is the checking account (the Bank ID),
+DOCNUMBER the check number, APPYMTDETAILS one detail paying the bill (RECORDKEY) with
+TRX_PAYMENTAMOUNT. The idempotency key goes out as the envelope's `controlid` with
+`uniqueid` true, so a resent request is not processed twice. Sage Intacct answers HTTP 200
+for nearly everything; what happened is in the envelope's statuses and its `<errormessage>`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+import httpx
+
+from application.ports import (
+    BillAnswer,
+    BillToExport,
+    Capabilities,
+    ConnectorKind,
+    ErpAccepted,
+    ErpRefused,
+    Idempotency,
+    PaymentRecordToExport,
+)
+from domain.export_failure import ExportFailureReason
+from infrastructure.erp import http_exchange
+from infrastructure.erp.connection import (
+    BuildContext,
+    ConnectionSettings,
+    ConnectorModule,
+    Name,
+    SecretRef,
+)
+
+ERP_NAME = "Sage Intacct"
+GATEWAY_PATH = "/ia/xml/xmlgw.phtml"
+CONTROL_ID_MAX_LENGTH = 256
+
+# Sage Intacct's error numbers, as the Failed to Export list words them.
+REASONS = {
+    "BL01001973": ExportFailureReason.VENDOR_NOT_SYNCED,
+    "BL03002130": ExportFailureReason.BANK_ID_NOT_FOUND,
+    "BL03000071": ExportFailureReason.INVOICE_NOT_SYNCED,
+    "BL03002106": ExportFailureReason.CHECK_NUMBER_IN_USE,
+    "BL03002160": ExportFailureReason.AMOUNT_EXCEEDS_OPEN_BALANCE,
+    "BL03002161": ExportFailureReason.PARTIAL_PAYMENT_NOT_SUPPORTED,
+}
+
+
+class Connection(ConnectionSettings):
+    """A Sage Intacct company: the Web Services sender and the company user, passwords by
+    reference, and the GL account a bill's line books to."""
+
+    sender_id: Name
+    sender_password_ref: SecretRef
+    company_id: Name
+    user_id: Name
+    user_password_ref: SecretRef
+    expense_account_no: Name
+
+
+@dataclass(frozen=True)
+class Credentials:
+    sender_id: str
+    sender_password: str
+    company_id: str
+    user_id: str
+    user_password: str
+
+
+def build(connection: Connection, context: BuildContext) -> SageIntacctConnector:
+    credentials = Credentials(
+        connection.sender_id,
+        context.secrets.resolve(connection.sender_password_ref),
+        connection.company_id,
+        connection.user_id,
+        context.secrets.resolve(connection.user_password_ref),
+    )
+    return SageIntacctConnector(
+        connection.base_url, credentials, connection.expense_account_no, context.client
+    )
+
+
+class SageIntacctConnector:
+    connector_name = "sage_intacct"
+    capabilities = Capabilities(
+        kind=ConnectorKind.DIRECT,
+        partial_payments=True,
+        refuses_duplicate_check_numbers=True,
+        idempotency=Idempotency.NATIVE_KEY,  # controlid with uniqueid
+    )
+
+    def __init__(
+        self,
+        base_url: str,
+        credentials: Credentials,
+        expense_account_no: str,
+        client: httpx.Client,
+    ) -> None:
+        self._url = base_url.rstrip("/") + GATEWAY_PATH
+        self._credentials = credentials
+        self._expense_account_no = expense_account_no
+        self._client = client
+
+    def export_bill(self, bill: BillToExport) -> BillAnswer:
+        return self._send(bill.idempotency_key, bill_payload(bill, self._expense_account_no))
+
+    def export_payment(self, record: PaymentRecordToExport) -> BillAnswer:
+        return self._send(record.idempotency_key, payment_payload(record))
+
+    def _send(self, idempotency_key: str, function: ET.Element) -> BillAnswer:
+        body = envelope(self._credentials, control_id(idempotency_key), function)
+        request = self._client.build_request(
+            "POST", self._url, content=body, headers={"Content-Type": "application/xml"}
+        )
+        answer = http_exchange.send(self._client, request, ERP_NAME)
+        if isinstance(answer, ErpRefused):
+            return answer
+        return translate_answer(answer)
+
+
+def control_id(idempotency_key: str) -> str:
+    if len(idempotency_key) <= CONTROL_ID_MAX_LENGTH:
+        return idempotency_key
+    return hashlib.sha256(idempotency_key.encode()).hexdigest()
+
+
+def _element(tag: str, text: str | None = None, *children: ET.Element) -> ET.Element:
+    element = ET.Element(tag)
+    element.text = text
+    element.extend(children)
+    return element
+
+
+def _us_date(value: object) -> str:
+    return value.strftime("%m/%d/%Y")  # type: ignore[attr-defined, no-any-return]
+
+
+def bill_payload(bill: BillToExport, expense_account_no: str) -> ET.Element:
+    """The invoice as an APBILL with one line for the project."""
+    item = _element(
+        "APBILLITEM",
+        None,
+        _element("ACCOUNTNO", expense_account_no),
+        _element("TRX_AMOUNT", str(bill.amount)),
+        _element("ENTRYDESCRIPTION", bill.project),
+    )
+    apbill = _element(
+        "APBILL",
+        None,
+        _element("VENDORID", bill.erp_vendor_id),
+        _element("RECORDID", bill.invoice_number),
+        _element("WHENCREATED", _us_date(bill.invoice_date)),
+        _element("WHENDUE", _us_date(bill.invoice_date)),
+        _element("DESCRIPTION", f"paysync invoice {bill.invoice_id}"),
+        _element("APBILLITEMS", None, item),
+    )
+    return _element("create", None, apbill)
+
+
+def payment_payload(record: PaymentRecordToExport) -> ET.Element:
+    """The payment record as an APPYMT paying one bill."""
+    detail = _element(
+        "APPYMTDETAIL",
+        None,
+        _element("RECORDKEY", record.erp_bill_ref),
+        _element("TRX_PAYMENTAMOUNT", str(record.amount)),
+    )
+    appymt = _element(
+        "APPYMT",
+        None,
+        _element("FINANCIALENTITY", record.bank_id),
+        _element("PAYMENTMETHOD", "Printed Check"),
+        _element("VENDORID", record.erp_vendor_id),
+        _element("DOCNUMBER", record.check_number),
+        _element("DESCRIPTION", f"paysync payment {record.payment_id}"),
+        _element("PAYMENTDATE", _us_date(record.paid_on)),
+        _element("APPYMTDETAILS", None, detail),
+    )
+    return _element("create", None, appymt)
+
+
+def envelope(credentials: Credentials, control: str, operation: ET.Element) -> bytes:
+    """The XML API request: control (sender, controlid, uniqueid), login, one function."""
+    request = _element(
+        "request",
+        None,
+        _element(
+            "control",
+            None,
+            _element("senderid", credentials.sender_id),
+            _element("password", credentials.sender_password),
+            _element("controlid", control),
+            _element("uniqueid", "true"),
+            _element("dtdversion", "3.0"),
+            _element("includewhitespace", "false"),
+        ),
+        _element(
+            "operation",
+            None,
+            _element(
+                "authentication",
+                None,
+                _element(
+                    "login",
+                    None,
+                    _element("userid", credentials.user_id),
+                    _element("companyid", credentials.company_id),
+                    _element("password", credentials.user_password),
+                ),
+            ),
+            _element("content", None, _function(operation)),
+        ),
+    )
+    text: bytes = ET.tostring(request, encoding="utf-8", xml_declaration=True)
+    return text
+
+
+def _function(operation: ET.Element) -> ET.Element:
+    function = ET.Element("function", controlid="paysync")
+    function.append(operation)
+    return function
+
+
+def translate_answer(response: httpx.Response) -> BillAnswer:
+    if http_exchange.is_unavailable(response):
+        return ErpRefused(
+            ExportFailureReason.ERP_UNAVAILABLE,
+            f"{ERP_NAME} answered HTTP {response.status_code}: {response.text[:300]}",
+            str(response.status_code),
+        )
+    try:
+        root = ET.fromstring(response.content)  # noqa: S314 - expat refuses entity bombs
+    except ET.ParseError:
+        return ErpRefused(
+            ExportFailureReason.ERP_REJECTED,
+            f"{ERP_NAME} answered HTTP {response.status_code} without its XML envelope:"
+            f" {response.text[:300]}",
+            str(response.status_code),
+        )
+    result = root.find("operation/result")
+    if root.findtext("control/status") == "success" and result is not None:
+        if result.findtext("status") == "success":
+            record_no = result.findtext("data/*/RECORDNO")
+            if record_no:
+                return ErpAccepted(erp_ref=record_no)
+        return refusal(result.find("errormessage"))
+    return refusal(root.find("errormessage"))
+
+
+def refusal(errors: ET.Element | None) -> ErpRefused:
+    found = [] if errors is None else errors.findall("error")
+    if not found:
+        return ErpRefused(ExportFailureReason.ERP_REJECTED, f"{ERP_NAME} refused the request")
+    number = found[0].findtext("errorno") or ""
+    message = "; ".join(
+        " ".join(
+            text
+            for text in (
+                error.findtext("description"),
+                error.findtext("description2"),
+                error.findtext("correction"),
+            )
+            if text
+        )
+        for error in found
+    )
+    reason = REASONS.get(number, ExportFailureReason.ERP_REJECTED)
+    return ErpRefused(reason, message, number)
+
+
+MODULE = ConnectorModule(Connection, build)

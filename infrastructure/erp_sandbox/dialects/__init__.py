@@ -1,0 +1,11 @@
+"""Every ERP the sandbox speaks: one dialect module each, one line here."""
+
+from __future__ import annotations
+
+from infrastructure.erp_sandbox.dialect import Dialect
+from infrastructure.erp_sandbox.dialects import quickbooks_online, sage_intacct
+
+DIALECTS: tuple[Dialect, ...] = (
+    quickbooks_online.DIALECT,
+    sage_intacct.DIALECT,
+)

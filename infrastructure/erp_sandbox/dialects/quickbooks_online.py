@@ -1,0 +1,21 @@
+"""QuickBooks Online as a dialect (its routes live in the quickbooks_online package)."""
+
+from __future__ import annotations
+
+from infrastructure.erp_sandbox.dialect import Dialect
+from infrastructure.erp_sandbox.quickbooks_online.routes import (
+    PATH_PREFIX,
+    quickbooks_online_router,
+)
+
+
+def connection(base_url: str) -> dict[str, str]:
+    return {
+        "base_url": base_url,
+        "realm_id": "paysync",
+        "access_token_ref": "sandbox",
+        "expense_account_id": "1",
+    }
+
+
+DIALECT = Dialect("quickbooks_online", PATH_PREFIX, quickbooks_online_router, connection)

@@ -1,0 +1,179 @@
+"""One contract for every connector: the support article's story through the real sandbox.
+
+Each connector is built from the connection object the sandbox lists for it
+(GET /sandbox/dialects) and speaks its own dialect; the answers must mean the same things.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from uuid import uuid4
+
+import pytest
+
+from application.ports import (
+    BillToExport,
+    ErpAccepted,
+    ErpAnswer,
+    ErpConnector,
+    ErpRefused,
+    PaymentRecordToExport,
+)
+from domain.export_failure import ExportFailureReason
+from infrastructure.erp.directory import ConnectorDirectory
+from infrastructure.erp.registry import REGISTRY
+from tests.fixtures.erp_sandbox import ErpSandbox
+
+CONNECTORS = sorted(connector.value for connector in REGISTRY)
+BANK, VENDOR = "1001", "V042"
+
+
+@pytest.fixture(params=CONNECTORS)
+def connector(request: pytest.FixtureRequest, erp_sandbox: ErpSandbox) -> Iterator[ErpConnector]:
+    erp_sandbox.add_bank_account(BANK)
+    erp_sandbox.add_vendor(VENDOR)
+    listed = erp_sandbox.client.get("/sandbox/dialects").json()
+    (connection,) = [d["connection"] for d in listed if d["connector"] == request.param]
+    directory = ConnectorDirectory(timeout_seconds=2.0)
+    yield directory.connector_for(request.param, connection)
+    directory.close()
+
+
+def a_bill(amount: str = "1000.00") -> BillToExport:
+    return BillToExport(
+        invoice_id=uuid4(),
+        invoice_number=f"INV-{uuid4().hex[:6]}",
+        erp_vendor_id=VENDOR,
+        vendor_name="Rebar Co",
+        project="Tower A",
+        amount=Decimal(amount),
+        invoice_date=date(2026, 11, 20),
+        idempotency_key=f"bill-{uuid4()}",
+    )
+
+
+@pytest.fixture
+def bill_ref(connector: ErpConnector) -> str:
+    answer = connector.export_bill(a_bill())
+    assert isinstance(answer, ErpAccepted), answer
+    return answer.erp_ref
+
+
+def a_record(bill_ref: str, **changes: object) -> PaymentRecordToExport:
+    record = PaymentRecordToExport(
+        payment_id=uuid4(),
+        disbursement_id=uuid4(),
+        invoice_id=uuid4(),
+        invoice_number="INV-7",
+        erp_vendor_id=VENDOR,
+        vendor_name="Rebar Co",
+        erp_bill_ref=bill_ref,
+        bill_amount=Decimal("1000.00"),
+        amount=Decimal("1000.00"),
+        check_number="100",
+        bank_id=BANK,
+        paid_on=date(2026, 11, 24),
+        idempotency_key=f"paysync-{uuid4()}-1",
+    )
+    return replace(record, **changes)  # type: ignore[arg-type]
+
+
+def refused(answer: ErpAnswer) -> ExportFailureReason:
+    assert isinstance(answer, ErpRefused), answer
+    assert answer.message
+    return answer.reason
+
+
+def test_a_payment_record_lands_in_the_erp_in_its_own_fields(
+    connector: ErpConnector, bill_ref: str, erp_sandbox: ErpSandbox
+) -> None:
+    answer = connector.export_payment(a_record(bill_ref))
+
+    assert isinstance(answer, ErpAccepted), answer
+    (held,) = erp_sandbox.payments()
+    assert held["connector"] == connector.connector_name
+    assert (held["erp_ref"], held["check_number"], held["bank_id"]) == (
+        answer.erp_ref,
+        "100",
+        BANK,
+    )
+    assert held["lines"] == [{"bill_ref": bill_ref, "amount": "1000.00"}]
+
+
+def test_a_check_number_already_used_on_the_bank_account_fails_as_in_use(
+    connector: ErpConnector, bill_ref: str, erp_sandbox: ErpSandbox
+) -> None:
+    erp_sandbox.add_check(BANK, "100")
+    answer = connector.export_payment(a_record(bill_ref))
+    if connector.capabilities.refuses_duplicate_check_numbers:
+        assert refused(answer) is ExportFailureReason.CHECK_NUMBER_IN_USE
+        assert erp_sandbox.payments() == []
+    else:
+        assert isinstance(answer, ErpAccepted), answer
+        assert answer.warning
+
+
+def test_an_unknown_bank_id_fails_as_bank_id_not_found(
+    connector: ErpConnector, bill_ref: str, erp_sandbox: ErpSandbox
+) -> None:
+    answer = connector.export_payment(a_record(bill_ref, bank_id="9999"))
+    assert refused(answer) is ExportFailureReason.BANK_ID_NOT_FOUND
+    assert erp_sandbox.payments() == []
+
+
+def test_a_vendor_the_erp_does_not_know_fails_as_not_synced(
+    connector: ErpConnector, bill_ref: str
+) -> None:
+    answer = connector.export_payment(a_record(bill_ref, erp_vendor_id="V999"))
+    assert refused(answer) is ExportFailureReason.VENDOR_NOT_SYNCED
+
+
+def test_a_bill_the_erp_does_not_hold_fails_as_invoice_not_synced(
+    connector: ErpConnector, bill_ref: str
+) -> None:
+    answer = connector.export_payment(a_record("404404"))
+    assert refused(answer) is ExportFailureReason.INVOICE_NOT_SYNCED
+
+
+def test_more_than_the_open_balance_is_refused(connector: ErpConnector, bill_ref: str) -> None:
+    answer = connector.export_payment(a_record(bill_ref, amount=Decimal("1000.01")))
+    assert refused(answer) is ExportFailureReason.AMOUNT_EXCEEDS_OPEN_BALANCE
+
+
+def test_a_partial_payment_is_taken_only_where_the_erp_takes_one(
+    connector: ErpConnector, bill_ref: str
+) -> None:
+    answer = connector.export_payment(a_record(bill_ref, amount=Decimal("400.00")))
+    if connector.capabilities.partial_payments:
+        assert isinstance(answer, ErpAccepted), answer
+    else:
+        assert refused(answer) is ExportFailureReason.PARTIAL_PAYMENT_NOT_SUPPORTED
+
+
+def test_an_unavailable_erp_is_transient_and_the_same_record_goes_through_once_it_is_back(
+    connector: ErpConnector, bill_ref: str, erp_sandbox: ErpSandbox
+) -> None:
+    record = a_record(bill_ref)
+    erp_sandbox.inject_fault("unavailable")
+    assert refused(connector.export_payment(record)) is ExportFailureReason.ERP_UNAVAILABLE
+
+    answer = connector.export_payment(record)
+
+    assert isinstance(answer, ErpAccepted), answer
+    assert len(erp_sandbox.payments()) == 1
+
+
+def test_the_same_idempotency_key_twice_makes_one_record(
+    connector: ErpConnector, bill_ref: str, erp_sandbox: ErpSandbox
+) -> None:
+    record = a_record(bill_ref)
+    first = connector.export_payment(record)
+    second = connector.export_payment(record)
+
+    assert isinstance(first, ErpAccepted)
+    assert isinstance(second, ErpAccepted)
+    assert first.erp_ref == second.erp_ref
+    assert len(erp_sandbox.payments()) == 1

@@ -1,0 +1,90 @@
+"""Sage Intacct's request shapes: the documented APPYMT and APBILL fields and the envelope."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import date
+from decimal import Decimal
+from uuid import uuid4
+
+import httpx
+
+from application.ports import ErpAccepted, ErpRefused, PaymentRecordToExport
+from domain.export_failure import ExportFailureReason
+from infrastructure.erp.sage_intacct import (
+    Credentials,
+    control_id,
+    envelope,
+    payment_payload,
+    translate_answer,
+)
+
+CREDENTIALS = Credentials("sender", "sender-pw", "acme", "user", "user-pw")
+
+
+def record() -> PaymentRecordToExport:
+    return PaymentRecordToExport(
+        payment_id=uuid4(),
+        disbursement_id=uuid4(),
+        invoice_id=uuid4(),
+        invoice_number="INV-7",
+        erp_vendor_id="V042",
+        vendor_name="Rebar Co",
+        erp_bill_ref="77",
+        bill_amount=Decimal("1000.00"),
+        amount=Decimal("400.50"),
+        check_number="10001",
+        bank_id="BOA-CHK",
+        paid_on=date(2026, 11, 24),
+        idempotency_key="paysync-k-1",
+    )
+
+
+def test_a_payment_record_is_an_appymt_drawn_on_the_checking_account() -> None:
+    appymt = payment_payload(record()).find("APPYMT")
+    assert appymt is not None
+    assert appymt.findtext("FINANCIALENTITY") == "BOA-CHK"
+    assert appymt.findtext("DOCNUMBER") == "10001"
+    assert appymt.findtext("VENDORID") == "V042"
+    assert appymt.findtext("PAYMENTDATE") == "11/24/2026"
+    assert appymt.findtext("APPYMTDETAILS/APPYMTDETAIL/RECORDKEY") == "77"
+    assert appymt.findtext("APPYMTDETAILS/APPYMTDETAIL/TRX_PAYMENTAMOUNT") == "400.50"
+
+
+def test_the_envelope_carries_the_key_as_a_unique_control_id_and_both_logins() -> None:
+    root = ET.fromstring(envelope(CREDENTIALS, control_id("k" * 300), payment_payload(record())))
+    assert root.findtext("control/uniqueid") == "true"
+    assert root.findtext("control/controlid") == control_id("k" * 300)
+    assert len(control_id("k" * 300)) <= 256
+    assert root.findtext("control/senderid") == "sender"
+    assert root.findtext("operation/authentication/login/companyid") == "acme"
+    assert root.find("operation/content/function/create/APPYMT") is not None
+
+
+def answered(xml: str) -> httpx.Response:
+    return httpx.Response(200, content=xml.encode())
+
+
+def test_a_record_number_in_a_successful_result_is_the_erp_reference() -> None:
+    answer = translate_answer(
+        answered(
+            "<response><control><status>success</status></control><operation><result>"
+            "<status>success</status><data><appymt><RECORDNO>12</RECORDNO></appymt></data>"
+            "</result></operation></response>"
+        )
+    )
+    assert answer == ErpAccepted("12")
+
+
+def test_an_error_message_keeps_sage_intaccts_number_and_words() -> None:
+    answer = translate_answer(
+        answered(
+            "<response><control><status>success</status></control><operation><result>"
+            "<status>failure</status><errormessage><error><errorno>BL03002106</errorno>"
+            "<description/><description2>check 100 used</description2><correction>Use"
+            " another</correction></error></errormessage></result></operation></response>"
+        )
+    )
+    assert isinstance(answer, ErpRefused)
+    assert answer.reason is ExportFailureReason.CHECK_NUMBER_IN_USE
+    assert (answer.erp_code, answer.message) == ("BL03002106", "check 100 used Use another")
