@@ -1,0 +1,251 @@
+"""The Acumatica connector: Bills and Checks over the contract-based REST API.
+
+A payment record is a `Check` of Type Payment: CashAccount is the Bank ID, PaymentRef the
+check number, PaymentAmount the amount, and one Details line applies it to the Bill
+(DocType Bill, ReferenceNbr, AmountPaid). Every field goes out wrapped as `{"value": ...}`.
+The API takes no request id, so the idempotency key rides in the Check's Description and the
+connector looks for a Check with it before creating one. A session is opened with
+`/entity/auth/login` and its cookie kept by this connector (the HTTP pool is shared, cookies
+are not), and opened again when the ERP says it has ended.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import httpx
+
+from application.ports import (
+    BillAnswer,
+    BillToExport,
+    Capabilities,
+    ConnectorKind,
+    ErpAccepted,
+    ErpRefused,
+    Idempotency,
+    PaymentRecordToExport,
+)
+from domain.export_failure import ExportFailureReason
+from infrastructure.erp import http_exchange
+from infrastructure.erp.connection import (
+    BuildContext,
+    ConnectionSettings,
+    ConnectorModule,
+    Name,
+    SecretRef,
+)
+
+ERP_NAME = "Acumatica"
+ENDPOINT = "/entity/Default/22.200.001"
+SESSION_COOKIE = ".ASPXAUTH"
+
+# The Check's field at fault, as the Failed to Export list words it.
+REASONS = {
+    "Vendor": ExportFailureReason.VENDOR_NOT_SYNCED,
+    "CashAccount": ExportFailureReason.BANK_ID_NOT_FOUND,
+    "PaymentRef": ExportFailureReason.CHECK_NUMBER_IN_USE,
+    "Details.ReferenceNbr": ExportFailureReason.INVOICE_NOT_SYNCED,
+    "Details.AmountPaid": ExportFailureReason.AMOUNT_EXCEEDS_OPEN_BALANCE,
+}
+
+
+class Connection(ConnectionSettings):
+    """An Acumatica tenant, the API user (password by reference) and the expense account."""
+
+    tenant: Name
+    username: Name
+    password_ref: SecretRef
+    expense_account: Name
+
+
+def build(connection: Connection, context: BuildContext) -> AcumaticaConnector:
+    return AcumaticaConnector(
+        connection.base_url,
+        {
+            "name": connection.username,
+            "password": context.secrets.resolve(connection.password_ref),
+            "company": connection.tenant,
+        },
+        connection.expense_account,
+        context.client,
+    )
+
+
+def wrapped(value: object) -> dict[str, object]:
+    return {"value": value}
+
+
+def check_payload(record: PaymentRecordToExport) -> dict[str, Any]:
+    return {
+        "Type": wrapped("Payment"),
+        "Vendor": wrapped(record.erp_vendor_id),
+        "CashAccount": wrapped(record.bank_id),
+        "PaymentMethod": wrapped("CHECK"),
+        "PaymentRef": wrapped(record.check_number),
+        "PaymentAmount": wrapped(float(record.amount)),
+        "ApplicationDate": wrapped(record.paid_on.isoformat()),
+        "Description": wrapped(record.idempotency_key),
+        "Hold": wrapped(False),
+        "Details": [
+            {
+                "DocType": wrapped("Bill"),
+                "ReferenceNbr": wrapped(record.erp_bill_ref),
+                "AmountPaid": wrapped(float(record.amount)),
+            }
+        ],
+    }
+
+
+def bill_payload(bill: BillToExport, expense_account: str) -> dict[str, Any]:
+    return {
+        "Type": wrapped("Bill"),
+        "Vendor": wrapped(bill.erp_vendor_id),
+        "VendorRef": wrapped(bill.invoice_number),
+        "Date": wrapped(bill.invoice_date.isoformat()),
+        "Description": wrapped(bill.idempotency_key),
+        "Amount": wrapped(float(bill.amount)),
+        "Details": [
+            {
+                "TransactionDescription": wrapped(bill.project),
+                "ExtendedCost": wrapped(float(bill.amount)),
+                "Account": wrapped(expense_account),
+            }
+        ],
+    }
+
+
+class AcumaticaConnector:
+    connector_name = "acumatica"
+    capabilities = Capabilities(
+        kind=ConnectorKind.DIRECT,
+        partial_payments=True,
+        refuses_duplicate_check_numbers=True,
+        idempotency=Idempotency.LOOK_UP_FIRST,
+    )
+
+    def __init__(
+        self, base_url: str, login: dict[str, str], expense_account: str, client: httpx.Client
+    ) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._login = login
+        self._expense_account = expense_account
+        self._client = client
+        self._session: str | None = None
+        self._session_lock = threading.Lock()
+
+    def export_bill(self, bill: BillToExport) -> BillAnswer:
+        return self._create("Bill", bill_payload(bill, self._expense_account))
+
+    def export_payment(self, record: PaymentRecordToExport) -> BillAnswer:
+        found = self._find_check(record.idempotency_key)
+        if found is not None:
+            return found
+        return self._create("Check", check_payload(record))
+
+    def _find_check(self, key: str) -> BillAnswer | None:
+        quoted = key.replace("'", "''")
+        response = self._call("GET", "Check", params={"$filter": f"Description eq '{quoted}'"})
+        if isinstance(response, ErpRefused):
+            return response
+        if not response.is_success:
+            return translate_refusal(response)
+        checks = response.json()
+        if isinstance(checks, list) and checks:
+            return accepted(checks[0]) or translate_refusal(response)
+        return None
+
+    def _create(self, entity: str, payload: dict[str, Any]) -> BillAnswer:
+        response = self._call("PUT", entity, json=payload)
+        if isinstance(response, ErpRefused):
+            return response
+        if response.is_success:
+            return accepted(response.json()) or translate_refusal(response)
+        return translate_refusal(response)
+
+    def _call(self, method: str, entity: str, **kwargs: Any) -> httpx.Response | ErpRefused:
+        for _ in range(2):
+            session = self._open_session()
+            if isinstance(session, ErpRefused):
+                return session
+            request = self._client.build_request(
+                method,
+                f"{self._base_url}{ENDPOINT}/{entity}",
+                headers={"Cookie": f"{SESSION_COOKIE}={session}", "Accept": "application/json"},
+                **kwargs,
+            )
+            response = http_exchange.send(self._client, request, ERP_NAME)
+            if isinstance(response, ErpRefused) or response.status_code != httpx.codes.UNAUTHORIZED:
+                return response
+            with self._session_lock:
+                self._session = None  # ended on the ERP's side: log in again, once
+        return response
+
+    def _open_session(self) -> str | ErpRefused:
+        with self._session_lock:
+            if self._session is not None:
+                return self._session
+            request = self._client.build_request(
+                "POST", f"{self._base_url}/entity/auth/login", json=self._login
+            )
+            response = http_exchange.send(self._client, request, ERP_NAME)
+            if isinstance(response, ErpRefused):
+                return response
+            token = response.cookies.get(SESSION_COOKIE)
+            if not response.is_success or not token:
+                return translate_refusal(response)
+            self._session = token
+            return token
+
+
+def accepted(entity: object) -> ErpAccepted | None:
+    if not isinstance(entity, dict):
+        return None
+    reference = entity.get("ReferenceNbr")
+    value = reference.get("value") if isinstance(reference, dict) else None
+    return ErpAccepted(erp_ref=str(value)) if value else None
+
+
+def field_errors(entity: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every `error` Acumatica put on a field, as (field path, words)."""
+    errors = [
+        (name, str(field["error"]))
+        for name, field in entity.items()
+        if isinstance(field, dict) and field.get("error")
+    ]
+    for detail in entity.get("Details") or []:
+        if isinstance(detail, dict):
+            errors += [(f"Details.{name}", words) for name, words in field_errors(detail)]
+    return errors
+
+
+def translate_refusal(response: httpx.Response) -> ErpRefused:
+    code = str(response.status_code)
+    if http_exchange.is_unavailable(response):
+        return ErpRefused(
+            ExportFailureReason.ERP_UNAVAILABLE,
+            f"{ERP_NAME} answered HTTP {code}: {response.text[:300]}",
+            code,
+        )
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        errors = field_errors(body)
+        if errors:
+            field, _ = errors[0]
+            message = "; ".join(f"{name}: {words}" for name, words in errors)
+            reason = REASONS.get(field, ExportFailureReason.ERP_REJECTED)
+            return ErpRefused(reason, message, code)
+        words = body.get("exceptionMessage") or body.get("message")
+        if words:
+            return ErpRefused(ExportFailureReason.ERP_REJECTED, f"{ERP_NAME}: {words}", code)
+    return ErpRefused(
+        ExportFailureReason.ERP_REJECTED,
+        f"{ERP_NAME} answered HTTP {code}: {response.text[:300]}",
+        code,
+    )
+
+
+MODULE = ConnectorModule(Connection, build)

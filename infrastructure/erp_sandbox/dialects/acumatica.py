@@ -1,0 +1,206 @@
+"""Acumatica's contract-based REST API (endpoint Default/22.200.001), with session login.
+
+`POST /entity/auth/login` opens a session (a cookie); entity requests without one get 401.
+`PUT .../Bill` and `PUT .../Check` create records, every field wrapped as `{"value": ...}`;
+`GET .../Check?$filter=Description eq '...'` finds checks. A refusal is HTTP 422 with the
+entity sent back and an `error` on each field at fault, as Acumatica answers; the API has no
+request id, so a client looks a record up before it creates one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from decimal import Decimal, InvalidOperation
+from functools import partial
+from typing import Any
+
+import anyio.to_thread
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from infrastructure.erp_sandbox import ledger
+from infrastructure.erp_sandbox.dialect import Dialect
+from infrastructure.erp_sandbox.ledger import BillIn, PaymentIn, Refusal, Rule
+from infrastructure.erp_sandbox.records import PaymentLine
+from infrastructure.erp_sandbox.storage import SandboxStore
+
+CONNECTOR = "acumatica"
+ENDPOINT = "/entity/Default/22.200.001"
+SESSION_COOKIE = ".ASPXAUTH"
+POLICY = ledger.Policy(refuses_duplicate_check_numbers=True, allows_partial_payments=True)
+
+# Which field of the Check carries the error for each rule.
+FIELD_AT_FAULT = {
+    Rule.UNKNOWN_VENDOR: ("Vendor", "'Vendor' cannot be found in the system."),
+    Rule.UNKNOWN_BANK_ACCOUNT: ("CashAccount", "'Cash Account' cannot be found in the system."),
+    Rule.UNKNOWN_BILL: ("Details.ReferenceNbr", "'Reference Nbr.' cannot be found in the system."),
+    Rule.BILL_OF_ANOTHER_VENDOR: ("Details.ReferenceNbr", "The bill belongs to another vendor."),
+    Rule.CHECK_NUMBER_IN_USE: ("PaymentRef", "The document with this reference number exists."),
+    Rule.OVER_OPEN_BALANCE: ("Details.AmountPaid", "The amount paid exceeds the balance."),
+    Rule.PARTIAL_PAYMENT: ("Details.AmountPaid", "Only payments in full are accepted."),
+}
+FILTER = re.compile(r"^Description eq '(?P<value>(?:[^']|'')*)'$")
+
+
+def connection(base_url: str) -> dict[str, str]:
+    return {
+        "base_url": base_url,
+        "tenant": "paysync-sandbox",
+        "username": "paysync",
+        "password_ref": "sandbox",
+        "expense_account": "60000",
+    }
+
+
+def router(store: SandboxStore) -> APIRouter:
+    routes = APIRouter(tags=["Acumatica"])
+    sessions: set[str] = set()  # a restart logs everyone out, as a real server would
+
+    @routes.post("/entity/auth/login")
+    async def login(request: Request) -> Response:
+        body = _json(await request.body())
+        if not (body.get("name") and body.get("password")):
+            return JSONResponse({"message": "Invalid credentials."}, status_code=401)
+        token = secrets.token_hex(16)
+        sessions.add(token)
+        response = Response(status_code=204)
+        response.set_cookie(SESSION_COOKIE, token, httponly=True)
+        return response
+
+    def logged_in(request: Request) -> bool:
+        return request.cookies.get(SESSION_COOKIE) in sessions
+
+    @routes.put(ENDPOINT + "/Bill")
+    async def put_bill(request: Request) -> Response:
+        if not logged_in(request):
+            return _not_logged_in()
+        work = partial(create_bill, store, _json(await request.body()))
+        return await anyio.to_thread.run_sync(work)
+
+    @routes.put(ENDPOINT + "/Check")
+    async def put_check(request: Request) -> Response:
+        if not logged_in(request):
+            return _not_logged_in()
+        work = partial(create_check, store, _json(await request.body()))
+        return await anyio.to_thread.run_sync(work)
+
+    @routes.get(ENDPOINT + "/Check")
+    async def get_checks(request: Request) -> Response:
+        if not logged_in(request):
+            return _not_logged_in()
+        match = FILTER.match(request.query_params.get("$filter", ""))
+        if match is None:
+            return JSONResponse({"message": "Only $filter=Description eq '...'"}, 400)
+        note = match["value"].replace("''", "'")
+        found = await anyio.to_thread.run_sync(
+            partial(store.payments, connector=CONNECTOR, private_note=note)
+        )
+        return JSONResponse([payment.document for payment in found])
+
+    return routes
+
+
+def create_bill(store: SandboxStore, body: dict[str, Any]) -> Response:
+    try:
+        bill = BillIn(
+            doc_number=_value(body, "VendorRef"),
+            vendor_id=_required(body, "Vendor"),
+            amount=_money(_value(body, "Amount")),
+            txn_date=_required(body, "Date")[:10],
+            note=_value(body, "Description"),
+        )
+        held = ledger.create_bill(
+            store, CONNECTOR, bill, lambda ref: {**body, "ReferenceNbr": {"value": ref}}
+        )
+    except Refusal as refusal:
+        return _refused(body, refusal)
+    return JSONResponse(held.document)
+
+
+def create_check(store: SandboxStore, body: dict[str, Any]) -> Response:
+    try:
+        details = body.get("Details") or []
+        lines = tuple(
+            PaymentLine(_required(detail, "ReferenceNbr"), _money(_value(detail, "AmountPaid")))
+            for detail in details
+            if isinstance(detail, dict)
+        )
+        if not lines:
+            raise Refusal(Rule.MALFORMED, "Details must apply the check to a bill")
+        payment = PaymentIn(
+            check_number=_value(body, "PaymentRef"),
+            bank_id=_required(body, "CashAccount"),
+            vendor_id=_required(body, "Vendor"),
+            lines=lines,
+            txn_date=_required(body, "ApplicationDate")[:10],
+            note=_value(body, "Description"),
+        )
+
+        def document(ref: str) -> dict[str, Any]:
+            return {
+                **body,
+                "id": f"00000000-0000-0000-0000-{int(ref):012d}",
+                "ReferenceNbr": {"value": ref},
+                "Status": {"value": "Closed"},
+            }
+
+        held = ledger.create_payment(store, CONNECTOR, payment, POLICY, document)
+    except Refusal as refusal:
+        return _refused(body, refusal)
+    return JSONResponse(held.document)
+
+
+def _refused(body: dict[str, Any], refusal: Refusal) -> Response:
+    if refusal.rule is Rule.MALFORMED:
+        return JSONResponse(
+            {"message": "An error has occurred.", "exceptionMessage": refusal.detail}, 400
+        )
+    field, words = FIELD_AT_FAULT[refusal.rule]
+    echoed = json.loads(json.dumps(body))
+    if field.startswith("Details."):
+        name = field.removeprefix("Details.")
+        target = echoed["Details"][0]
+    else:
+        name, target = field, echoed
+    target[name] = {**(target.get(name) or {}), "error": f"{words} {refusal.detail}"}
+    return JSONResponse(echoed, status_code=422)
+
+
+def _not_logged_in() -> Response:
+    return JSONResponse({"message": "You are not logged in."}, status_code=401)
+
+
+def _json(raw: bytes) -> dict[str, Any]:
+    try:
+        body = json.loads(raw or b"{}")
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _value(body: dict[str, Any], name: str) -> str | None:
+    field = body.get(name)
+    value = field.get("value") if isinstance(field, dict) else None
+    return None if value is None else str(value)
+
+
+def _required(body: dict[str, Any], name: str) -> str:
+    value = (_value(body, name) or "").strip()
+    if not value:
+        raise Refusal(Rule.MALFORMED, f"'{name}' is required")
+    return value
+
+
+def _money(text: str | None) -> Decimal:
+    try:
+        amount = Decimal(text or "")
+    except InvalidOperation:
+        raise Refusal(Rule.MALFORMED, f"{text!r} is not an amount") from None
+    if amount <= 0:
+        raise Refusal(Rule.MALFORMED, f"{text!r} is not a positive amount")
+    return amount.quantize(Decimal("0.01"))
+
+
+DIALECT = Dialect(CONNECTOR, "/entity/", router, connection)

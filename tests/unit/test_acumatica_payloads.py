@@ -1,0 +1,55 @@
+"""Acumatica's Check as the contract-based API documents it: every value wrapped."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from uuid import uuid4
+
+import httpx
+
+from application.ports import ErpRefused, PaymentRecordToExport
+from domain.export_failure import ExportFailureReason
+from infrastructure.erp.acumatica import check_payload, translate_refusal
+
+
+def record() -> PaymentRecordToExport:
+    return PaymentRecordToExport(
+        payment_id=uuid4(),
+        disbursement_id=uuid4(),
+        invoice_id=uuid4(),
+        invoice_number="INV-7",
+        erp_vendor_id="V042",
+        vendor_name="Rebar Co",
+        erp_bill_ref="000123",
+        bill_amount=Decimal("1000.00"),
+        amount=Decimal("400.50"),
+        check_number="10001",
+        bank_id="10200",
+        paid_on=date(2026, 11, 24),
+        idempotency_key="paysync-k-1",
+    )
+
+
+def test_a_payment_record_is_a_check_on_the_cash_account_applied_to_the_bill() -> None:
+    check = check_payload(record())
+    assert check["Type"] == {"value": "Payment"}
+    assert check["Vendor"] == {"value": "V042"}
+    assert check["CashAccount"] == {"value": "10200"}
+    assert check["PaymentRef"] == {"value": "10001"}
+    assert check["PaymentAmount"] == {"value": 400.5}
+    assert check["Description"] == {"value": "paysync-k-1"}  # how it is looked up again
+    (detail,) = check["Details"]
+    assert detail == {
+        "DocType": {"value": "Bill"},
+        "ReferenceNbr": {"value": "000123"},
+        "AmountPaid": {"value": 400.5},
+    }
+
+
+def test_the_field_acumatica_marks_in_error_names_the_reason() -> None:
+    body = {**check_payload(record()), "PaymentRef": {"value": "10001", "error": "in use"}}
+    answer = translate_refusal(httpx.Response(422, json=body))
+    assert isinstance(answer, ErpRefused)
+    assert answer.reason is ExportFailureReason.CHECK_NUMBER_IN_USE
+    assert (answer.erp_code, answer.message) == ("422", "PaymentRef: in use")
