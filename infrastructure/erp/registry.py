@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from domain.company import Connector
-from infrastructure.erp import acumatica, quickbooks_online, sage_intacct
+from infrastructure.erp import acumatica, cmic, quickbooks_online, sage_intacct
 from infrastructure.erp.connection import ConnectorModule
 
 REGISTRY: dict[Connector, ConnectorModule[Any]] = {
     Connector.QUICKBOOKS_ONLINE: quickbooks_online.MODULE,
     Connector.SAGE_INTACCT: sage_intacct.MODULE,
     Connector.ACUMATICA: acumatica.MODULE,
+    Connector.CMIC: cmic.MODULE,
 }

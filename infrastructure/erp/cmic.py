@@ -1,0 +1,176 @@
+"""The CMiC connector: AP vouchers and manual cheques over CMiC's REST API.
+
+A payment record is a manual cheque: ChqNum is the check number, ChqAccCode the Bank ID on
+the company's bank company (ChqBankCompCode), ChqAmt and ChqDate, and one
+ApManualChequeDetail paying the voucher (VouNum, PaidAmt). CMiC takes no request id, so the
+idempotency key rides in ChqMemo and the connector looks for a cheque with it first.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import httpx
+
+from application.ports import (
+    BillAnswer,
+    BillToExport,
+    Capabilities,
+    ConnectorKind,
+    ErpAccepted,
+    ErpRefused,
+    Idempotency,
+    PaymentRecordToExport,
+)
+from domain.export_failure import ExportFailureReason
+from infrastructure.erp import http_exchange
+from infrastructure.erp.connection import (
+    BuildContext,
+    ConnectionSettings,
+    ConnectorModule,
+    Name,
+    SecretRef,
+)
+
+ERP_NAME = "CMiC"
+PREFIX = "/ap-rest-api/rest/1"
+
+# The ADF error path at fault, as the Failed to Export list words it.
+REASONS = {
+    "ChqVenCode": ExportFailureReason.VENDOR_NOT_SYNCED,
+    "VouVenCode": ExportFailureReason.VENDOR_NOT_SYNCED,
+    "ChqAccCode": ExportFailureReason.BANK_ID_NOT_FOUND,
+    "ChqNum": ExportFailureReason.CHECK_NUMBER_IN_USE,
+    "ApManualChequeDetail/VouNum": ExportFailureReason.INVOICE_NOT_SYNCED,
+    "ApManualChequeDetail/PaidAmt": ExportFailureReason.AMOUNT_EXCEEDS_OPEN_BALANCE,
+}
+
+
+class Connection(ConnectionSettings):
+    """A CMiC company and bank company, and the API user (password by reference)."""
+
+    company_code: Name
+    bank_company_code: Name
+    username: Name
+    password_ref: SecretRef
+
+
+def build(connection: Connection, context: BuildContext) -> CmicConnector:
+    password = context.secrets.resolve(connection.password_ref)
+    return CmicConnector(
+        connection, basic_authorization(connection.username, password), context.client
+    )
+
+
+def basic_authorization(username: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
+def cheque_payload(
+    record: PaymentRecordToExport, company_code: str, bank_company_code: str
+) -> dict[str, Any]:
+    return {
+        "ChqCompCode": company_code,
+        "ChqBankCompCode": bank_company_code,
+        "ChqAccCode": record.bank_id,
+        "ChqNum": record.check_number,
+        "ChqAmt": str(record.amount),
+        "ChqDate": record.paid_on.isoformat(),
+        "ChqVenCode": record.erp_vendor_id,
+        "ChqMemo": record.idempotency_key,
+        "ApManualChequeDetail": [{"VouNum": record.erp_bill_ref, "PaidAmt": str(record.amount)}],
+    }
+
+
+def voucher_payload(bill: BillToExport, company_code: str) -> dict[str, Any]:
+    return {
+        "VouCompCode": company_code,
+        "VouVenCode": bill.erp_vendor_id,
+        "VouInvNum": bill.invoice_number,
+        "VouInvDate": bill.invoice_date.isoformat(),
+        "VouAmt": str(bill.amount),
+        "VouDesc": f"{bill.project} (paysync invoice {bill.invoice_id})",
+    }
+
+
+class CmicConnector:
+    connector_name = "cmic"
+    capabilities = Capabilities(
+        kind=ConnectorKind.DIRECT,
+        partial_payments=True,
+        refuses_duplicate_check_numbers=True,
+        idempotency=Idempotency.LOOK_UP_FIRST,
+    )
+
+    def __init__(self, connection: Connection, authorization: str, client: httpx.Client):
+        self._url = connection.base_url.rstrip("/") + PREFIX
+        self._connection = connection
+        self._authorization = authorization
+        self._client = client
+
+    def export_bill(self, bill: BillToExport) -> BillAnswer:
+        payload = voucher_payload(bill, self._connection.company_code)
+        return self._create("apvoucher", "VouNum", payload)
+
+    def export_payment(self, record: PaymentRecordToExport) -> BillAnswer:
+        quoted = record.idempotency_key.replace("'", "''")
+        found = self._send("GET", "apmanualcheque", params={"q": f"ChqMemo='{quoted}'"})
+        if isinstance(found, ErpRefused):
+            return found
+        if not found.is_success:
+            return translate_refusal(found)
+        items = found.json().get("items") or []
+        if items and items[0].get("ChqId"):
+            return ErpAccepted(erp_ref=str(items[0]["ChqId"]))
+        payload = cheque_payload(
+            record, self._connection.company_code, self._connection.bank_company_code
+        )
+        return self._create("apmanualcheque", "ChqId", payload)
+
+    def _create(self, resource: str, id_field: str, payload: dict[str, Any]) -> BillAnswer:
+        response = self._send("POST", resource, json=payload)
+        if isinstance(response, ErpRefused):
+            return response
+        if response.is_success:
+            created = response.json().get(id_field)
+            if created:
+                return ErpAccepted(erp_ref=str(created))
+        return translate_refusal(response)
+
+    def _send(self, method: str, resource: str, **kwargs: Any) -> httpx.Response | ErpRefused:
+        request = self._client.build_request(
+            method,
+            f"{self._url}/{resource}",
+            headers={"Authorization": self._authorization, "Accept": "application/json"},
+            **kwargs,
+        )
+        return http_exchange.send(self._client, request, ERP_NAME)
+
+
+def translate_refusal(response: httpx.Response) -> ErpRefused:
+    code = str(response.status_code)
+    if http_exchange.is_unavailable(response):
+        return ErpRefused(
+            ExportFailureReason.ERP_UNAVAILABLE,
+            f"{ERP_NAME} answered HTTP {code}: {response.text[:300]}",
+            code,
+        )
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    details = body.get("o:errorDetails") if isinstance(body, dict) else None
+    if isinstance(details, list) and details and isinstance(details[0], dict):
+        first = details[0]
+        message = "; ".join(str(d.get("detail", "")) for d in details if isinstance(d, dict))
+        reason = REASONS.get(str(first.get("o:errorPath", "")), ExportFailureReason.ERP_REJECTED)
+        return ErpRefused(reason, message, str(first.get("o:errorCode") or code))
+    return ErpRefused(
+        ExportFailureReason.ERP_REJECTED,
+        f"{ERP_NAME} answered HTTP {code}: {response.text[:300]}",
+        code,
+    )
+
+
+MODULE = ConnectorModule(Connection, build)

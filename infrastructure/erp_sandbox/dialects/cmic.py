@@ -1,0 +1,187 @@
+"""CMiC's REST API (Oracle ADF business-component style): AP vouchers and manual cheques.
+
+`POST /ap-rest-api/rest/1/apvoucher` records a voucher (the bill); `POST .../apmanualcheque`
+records a manual cheque (ChqNum on bank account ChqAccCode of bank company ChqBankCompCode,
+ChqAmt, ChqDate, one ApManualChequeDetail per voucher paid); `GET .../apmanualcheque?q=...`
+finds cheques by their memo. Basic authentication. A refusal is HTTP 400 with the ADF error
+body: `o:errorDetails`, each with `detail`, `o:errorCode` and `o:errorPath`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal, InvalidOperation
+from functools import partial
+from typing import Any
+
+import anyio.to_thread
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from infrastructure.erp_sandbox import ledger
+from infrastructure.erp_sandbox.dialect import Dialect
+from infrastructure.erp_sandbox.ledger import BillIn, PaymentIn, Refusal, Rule
+from infrastructure.erp_sandbox.records import PaymentLine
+from infrastructure.erp_sandbox.storage import SandboxStore
+
+CONNECTOR = "cmic"
+PREFIX = "/ap-rest-api/rest/1"
+MEDIA_TYPE = "application/vnd.oracle.adf.resourceitem+json"
+POLICY = ledger.Policy(refuses_duplicate_check_numbers=True, allows_partial_payments=True)
+ERRORS = {
+    Rule.UNKNOWN_VENDOR: ("AP-VEN-001", "ChqVenCode"),
+    Rule.UNKNOWN_BANK_ACCOUNT: ("AP-BNK-002", "ChqAccCode"),
+    Rule.UNKNOWN_BILL: ("AP-VOU-003", "ApManualChequeDetail/VouNum"),
+    Rule.BILL_OF_ANOTHER_VENDOR: ("AP-VOU-004", "ApManualChequeDetail/VouNum"),
+    Rule.CHECK_NUMBER_IN_USE: ("AP-CHQ-005", "ChqNum"),
+    Rule.OVER_OPEN_BALANCE: ("AP-CHQ-006", "ApManualChequeDetail/PaidAmt"),
+    Rule.PARTIAL_PAYMENT: ("AP-CHQ-007", "ApManualChequeDetail/PaidAmt"),
+    Rule.MALFORMED: ("ADF-REST-400", ""),
+}
+QUERY = re.compile(r"^ChqMemo='(?P<value>(?:[^']|'')*)'$")
+
+
+def connection(base_url: str) -> dict[str, str]:
+    return {
+        "base_url": base_url,
+        "company_code": "ZZ",
+        "bank_company_code": "ZZ",
+        "username": "paysync",
+        "password_ref": "sandbox",
+    }
+
+
+def router(store: SandboxStore) -> APIRouter:
+    routes = APIRouter(prefix=PREFIX, tags=["CMiC"])
+
+    @routes.post("/apvoucher")
+    async def post_voucher(request: Request) -> Response:
+        if not _authenticated(request):
+            return _unauthorized()
+        body = _json(await request.body())
+        return await anyio.to_thread.run_sync(partial(create_voucher, store, body))
+
+    @routes.post("/apmanualcheque")
+    async def post_cheque(request: Request) -> Response:
+        if not _authenticated(request):
+            return _unauthorized()
+        body = _json(await request.body())
+        return await anyio.to_thread.run_sync(partial(create_cheque, store, body))
+
+    @routes.get("/apmanualcheque")
+    async def find_cheques(request: Request) -> Response:
+        if not _authenticated(request):
+            return _unauthorized()
+        match = QUERY.match(request.query_params.get("q", ""))
+        if match is None:
+            return _error(Refusal(Rule.MALFORMED, "only q=ChqMemo='...' is supported"))
+        note = match["value"].replace("''", "'")
+        found = await anyio.to_thread.run_sync(
+            partial(store.payments, connector=CONNECTOR, private_note=note)
+        )
+        items = [payment.document for payment in found]
+        return JSONResponse({"items": items, "count": len(items), "hasMore": False})
+
+    return routes
+
+
+def create_voucher(store: SandboxStore, body: dict[str, Any]) -> Response:
+    try:
+        bill = BillIn(
+            doc_number=_text(body, "VouInvNum"),
+            vendor_id=_required(body, "VouVenCode"),
+            amount=_money(body.get("VouAmt")),
+            txn_date=_required(body, "VouInvDate")[:10],
+            note=_text(body, "VouDesc"),
+        )
+        held = ledger.create_bill(store, CONNECTOR, bill, lambda ref: {**body, "VouNum": ref})
+    except Refusal as refusal:
+        return _error(refusal)
+    return JSONResponse(held.document, status_code=201, media_type=MEDIA_TYPE)
+
+
+def create_cheque(store: SandboxStore, body: dict[str, Any]) -> Response:
+    try:
+        details = body.get("ApManualChequeDetail") or []
+        lines = tuple(
+            PaymentLine(_required(detail, "VouNum"), _money(detail.get("PaidAmt")))
+            for detail in details
+            if isinstance(detail, dict)
+        )
+        if not lines:
+            raise Refusal(Rule.MALFORMED, "ApManualChequeDetail must name a voucher")
+        cheque = PaymentIn(
+            check_number=_required(body, "ChqNum"),
+            bank_id=_required(body, "ChqAccCode"),
+            vendor_id=_required(body, "ChqVenCode"),
+            lines=lines,
+            txn_date=_required(body, "ChqDate")[:10],
+            note=_text(body, "ChqMemo"),
+        )
+        if _money(body.get("ChqAmt")) != cheque.total:
+            raise Refusal(Rule.MALFORMED, "ChqAmt must equal the sum of the details' PaidAmt")
+        held = ledger.create_payment(
+            store, CONNECTOR, cheque, POLICY, lambda ref: {**body, "ChqId": ref}
+        )
+    except Refusal as refusal:
+        return _error(refusal)
+    return JSONResponse(held.document, status_code=201, media_type=MEDIA_TYPE)
+
+
+def _error(refusal: Refusal) -> Response:
+    code, path = ERRORS[refusal.rule]
+    return JSONResponse(
+        {
+            "type": "http://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#sec10.4.1",
+            "title": "Bad Request",
+            "status": "400",
+            "o:errorDetails": [
+                {"detail": refusal.detail, "o:errorCode": code, "o:errorPath": path}
+            ],
+        },
+        status_code=400,
+        media_type="application/vnd.oracle.adf.error+json",
+    )
+
+
+def _authenticated(request: Request) -> bool:
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    return scheme.lower() == "basic" and bool(credentials.strip())
+
+
+def _unauthorized() -> Response:
+    return JSONResponse({"title": "Unauthorized", "status": "401"}, status_code=401)
+
+
+def _json(raw: bytes) -> dict[str, Any]:
+    try:
+        body = json.loads(raw or b"{}")
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _text(body: dict[str, Any], name: str) -> str | None:
+    value = body.get(name)
+    return None if value is None else str(value)
+
+
+def _required(body: dict[str, Any], name: str) -> str:
+    value = (_text(body, name) or "").strip()
+    if not value:
+        raise Refusal(Rule.MALFORMED, f"{name} is required")
+    return value
+
+
+def _money(value: object) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise Refusal(Rule.MALFORMED, f"{value!r} is not an amount") from None
+    if amount <= 0:
+        raise Refusal(Rule.MALFORMED, f"{value!r} is not a positive amount")
+    return amount.quantize(Decimal("0.01"))
+
+
+DIALECT = Dialect(CONNECTOR, PREFIX + "/", router, connection)
