@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from domain.company import Connector
-from infrastructure.erp import acumatica, cmic, quickbooks_online, sage_intacct
+from infrastructure.erp import (
+    acumatica,
+    cmic,
+    quickbooks_online,
+    sage_intacct,
+    viewpoint_vista,
+)
 from infrastructure.erp.connection import ConnectorModule
 
 REGISTRY: dict[Connector, ConnectorModule[Any]] = {
@@ -13,4 +19,5 @@ REGISTRY: dict[Connector, ConnectorModule[Any]] = {
     Connector.SAGE_INTACCT: sage_intacct.MODULE,
     Connector.ACUMATICA: acumatica.MODULE,
     Connector.CMIC: cmic.MODULE,
+    Connector.VIEWPOINT_VISTA: viewpoint_vista.MODULE,
 }

@@ -6,12 +6,16 @@ prefix, its connection object) and its line in `dialects/__init__.py`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
+from infrastructure.erp_sandbox.ledger import Refusal, Rule
 from infrastructure.erp_sandbox.records import Answer
 from infrastructure.erp_sandbox.storage import SandboxStore
 
@@ -35,3 +39,30 @@ def respond(answer: Answer) -> Response:
     if set(answer.body) == {"xml"}:
         return Response(answer.body["xml"], status_code=answer.status, media_type=XML)
     return JSONResponse(answer.body, status_code=answer.status)
+
+
+def json_object(raw: bytes) -> dict[str, Any]:
+    """The request's JSON object; anything else reads as an empty one (refused as malformed)."""
+    try:
+        body = json.loads(raw or b"{}")
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def money(value: object) -> Decimal:
+    """A positive amount, in cents, however the ERP's JSON or XML wrote it."""
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise Refusal(Rule.MALFORMED, f"{value!r} is not an amount") from None
+    if not amount.is_finite() or amount <= 0:
+        raise Refusal(Rule.MALFORMED, f"{value!r} is not a positive amount")
+    return amount.quantize(Decimal("0.01"))
+
+
+def required(value: object, name: str) -> str:
+    text = "" if value is None else str(value).strip()
+    if not text:
+        raise Refusal(Rule.MALFORMED, f"{name} is required")
+    return text

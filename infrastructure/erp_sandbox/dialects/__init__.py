@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from infrastructure.erp_sandbox.dialect import Dialect
-from infrastructure.erp_sandbox.dialects import acumatica, cmic, quickbooks_online, sage_intacct
+from infrastructure.erp_sandbox.dialects import (
+    acumatica,
+    cmic,
+    quickbooks_online,
+    sage_intacct,
+    viewpoint_vista,
+)
 
 DIALECTS: tuple[Dialect, ...] = (
     quickbooks_online.DIALECT,
     sage_intacct.DIALECT,
     acumatica.DIALECT,
     cmic.DIALECT,
+    viewpoint_vista.DIALECT,
 )

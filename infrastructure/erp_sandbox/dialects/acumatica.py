@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
 
@@ -21,7 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from infrastructure.erp_sandbox import ledger
-from infrastructure.erp_sandbox.dialect import Dialect
+from infrastructure.erp_sandbox.dialect import Dialect, json_object, money, required
 from infrastructure.erp_sandbox.ledger import BillIn, PaymentIn, Refusal, Rule
 from infrastructure.erp_sandbox.records import PaymentLine
 from infrastructure.erp_sandbox.storage import SandboxStore
@@ -60,7 +59,7 @@ def router(store: SandboxStore) -> APIRouter:
 
     @routes.post("/entity/auth/login")
     async def login(request: Request) -> Response:
-        body = _json(await request.body())
+        body = json_object(await request.body())
         if not (body.get("name") and body.get("password")):
             return JSONResponse({"message": "Invalid credentials."}, status_code=401)
         token = secrets.token_hex(16)
@@ -76,14 +75,14 @@ def router(store: SandboxStore) -> APIRouter:
     async def put_bill(request: Request) -> Response:
         if not logged_in(request):
             return _not_logged_in()
-        work = partial(create_bill, store, _json(await request.body()))
+        work = partial(create_bill, store, json_object(await request.body()))
         return await anyio.to_thread.run_sync(work)
 
     @routes.put(ENDPOINT + "/Check")
     async def put_check(request: Request) -> Response:
         if not logged_in(request):
             return _not_logged_in()
-        work = partial(create_check, store, _json(await request.body()))
+        work = partial(create_check, store, json_object(await request.body()))
         return await anyio.to_thread.run_sync(work)
 
     @routes.get(ENDPOINT + "/Check")
@@ -107,7 +106,7 @@ def create_bill(store: SandboxStore, body: dict[str, Any]) -> Response:
         bill = BillIn(
             doc_number=_value(body, "VendorRef"),
             vendor_id=_required(body, "Vendor"),
-            amount=_money(_value(body, "Amount")),
+            amount=money(_value(body, "Amount")),
             txn_date=_required(body, "Date")[:10],
             note=_value(body, "Description"),
         )
@@ -123,7 +122,7 @@ def create_check(store: SandboxStore, body: dict[str, Any]) -> Response:
     try:
         details = body.get("Details") or []
         lines = tuple(
-            PaymentLine(_required(detail, "ReferenceNbr"), _money(_value(detail, "AmountPaid")))
+            PaymentLine(_required(detail, "ReferenceNbr"), money(_value(detail, "AmountPaid")))
             for detail in details
             if isinstance(detail, dict)
         )
@@ -172,14 +171,6 @@ def _not_logged_in() -> Response:
     return JSONResponse({"message": "You are not logged in."}, status_code=401)
 
 
-def _json(raw: bytes) -> dict[str, Any]:
-    try:
-        body = json.loads(raw or b"{}")
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
-
-
 def _value(body: dict[str, Any], name: str) -> str | None:
     field = body.get(name)
     value = field.get("value") if isinstance(field, dict) else None
@@ -187,20 +178,7 @@ def _value(body: dict[str, Any], name: str) -> str | None:
 
 
 def _required(body: dict[str, Any], name: str) -> str:
-    value = (_value(body, name) or "").strip()
-    if not value:
-        raise Refusal(Rule.MALFORMED, f"'{name}' is required")
-    return value
-
-
-def _money(text: str | None) -> Decimal:
-    try:
-        amount = Decimal(text or "")
-    except InvalidOperation:
-        raise Refusal(Rule.MALFORMED, f"{text!r} is not an amount") from None
-    if amount <= 0:
-        raise Refusal(Rule.MALFORMED, f"{text!r} is not a positive amount")
-    return amount.quantize(Decimal("0.01"))
+    return required(_value(body, name), f"'{name}'")
 
 
 DIALECT = Dialect(CONNECTOR, "/entity/", router, connection)

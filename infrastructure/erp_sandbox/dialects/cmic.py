@@ -9,9 +9,7 @@ body: `o:errorDetails`, each with `detail`, `o:errorCode` and `o:errorPath`.
 
 from __future__ import annotations
 
-import json
 import re
-from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
 
@@ -20,7 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from infrastructure.erp_sandbox import ledger
-from infrastructure.erp_sandbox.dialect import Dialect
+from infrastructure.erp_sandbox.dialect import Dialect, json_object, money, required
 from infrastructure.erp_sandbox.ledger import BillIn, PaymentIn, Refusal, Rule
 from infrastructure.erp_sandbox.records import PaymentLine
 from infrastructure.erp_sandbox.storage import SandboxStore
@@ -59,14 +57,14 @@ def router(store: SandboxStore) -> APIRouter:
     async def post_voucher(request: Request) -> Response:
         if not _authenticated(request):
             return _unauthorized()
-        body = _json(await request.body())
+        body = json_object(await request.body())
         return await anyio.to_thread.run_sync(partial(create_voucher, store, body))
 
     @routes.post("/apmanualcheque")
     async def post_cheque(request: Request) -> Response:
         if not _authenticated(request):
             return _unauthorized()
-        body = _json(await request.body())
+        body = json_object(await request.body())
         return await anyio.to_thread.run_sync(partial(create_cheque, store, body))
 
     @routes.get("/apmanualcheque")
@@ -91,7 +89,7 @@ def create_voucher(store: SandboxStore, body: dict[str, Any]) -> Response:
         bill = BillIn(
             doc_number=_text(body, "VouInvNum"),
             vendor_id=_required(body, "VouVenCode"),
-            amount=_money(body.get("VouAmt")),
+            amount=money(body.get("VouAmt")),
             txn_date=_required(body, "VouInvDate")[:10],
             note=_text(body, "VouDesc"),
         )
@@ -105,7 +103,7 @@ def create_cheque(store: SandboxStore, body: dict[str, Any]) -> Response:
     try:
         details = body.get("ApManualChequeDetail") or []
         lines = tuple(
-            PaymentLine(_required(detail, "VouNum"), _money(detail.get("PaidAmt")))
+            PaymentLine(_required(detail, "VouNum"), money(detail.get("PaidAmt")))
             for detail in details
             if isinstance(detail, dict)
         )
@@ -119,7 +117,7 @@ def create_cheque(store: SandboxStore, body: dict[str, Any]) -> Response:
             txn_date=_required(body, "ChqDate")[:10],
             note=_text(body, "ChqMemo"),
         )
-        if _money(body.get("ChqAmt")) != cheque.total:
+        if money(body.get("ChqAmt")) != cheque.total:
             raise Refusal(Rule.MALFORMED, "ChqAmt must equal the sum of the details' PaidAmt")
         held = ledger.create_payment(
             store, CONNECTOR, cheque, POLICY, lambda ref: {**body, "ChqId": ref}
@@ -154,34 +152,13 @@ def _unauthorized() -> Response:
     return JSONResponse({"title": "Unauthorized", "status": "401"}, status_code=401)
 
 
-def _json(raw: bytes) -> dict[str, Any]:
-    try:
-        body = json.loads(raw or b"{}")
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
-
-
 def _text(body: dict[str, Any], name: str) -> str | None:
     value = body.get(name)
     return None if value is None else str(value)
 
 
 def _required(body: dict[str, Any], name: str) -> str:
-    value = (_text(body, name) or "").strip()
-    if not value:
-        raise Refusal(Rule.MALFORMED, f"{name} is required")
-    return value
-
-
-def _money(value: object) -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise Refusal(Rule.MALFORMED, f"{value!r} is not an amount") from None
-    if amount <= 0:
-        raise Refusal(Rule.MALFORMED, f"{value!r} is not a positive amount")
-    return amount.quantize(Decimal("0.01"))
+    return required(body.get(name), name)
 
 
 DIALECT = Dialect(CONNECTOR, PREFIX + "/", router, connection)

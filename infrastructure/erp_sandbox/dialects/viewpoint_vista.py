@@ -1,0 +1,148 @@
+"""Viewpoint Vista through its integration platform (Ryvit): AP transactions and payments.
+
+The request shape is this project's (see ADR 0021), named after Vista's own AP fields:
+`POST /ryvit/vista/v1/ap/transactions` enters an AP transaction (APCo, Vendor, APRef the
+invoice number, InvDate, GrossAmt) and answers its APTrans; `POST .../ap/payments` records a
+payment (CMCo, CMAcct the bank account, CMRef the check number, CMRefSeq 0, PayMethod "C",
+Vendor, PaidDate, Amount, and Transactions paid: APTrans and Amount); `GET .../ap/payments?
+externalId=...` finds one by the key the client gave. Vista keeps a CM Reference once per CM
+Account. A bearer token is required. A refusal is HTTP 422 with `{"errors": [{"code",
+"field", "message"}]}`.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import anyio.to_thread
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from infrastructure.erp_sandbox import ledger
+from infrastructure.erp_sandbox.dialect import Dialect, json_object, money, required
+from infrastructure.erp_sandbox.ledger import BillIn, PaymentIn, Refusal, Rule
+from infrastructure.erp_sandbox.records import PaymentLine
+from infrastructure.erp_sandbox.storage import SandboxStore
+
+CONNECTOR = "viewpoint_vista"
+PREFIX = "/ryvit/vista/v1"
+POLICY = ledger.Policy(refuses_duplicate_check_numbers=True, allows_partial_payments=True)
+ERRORS = {
+    Rule.UNKNOWN_VENDOR: ("VENDOR_NOT_FOUND", "Vendor"),
+    Rule.UNKNOWN_BANK_ACCOUNT: ("CM_ACCOUNT_NOT_FOUND", "CMAcct"),
+    Rule.UNKNOWN_BILL: ("AP_TRANS_NOT_FOUND", "Transactions.APTrans"),
+    Rule.BILL_OF_ANOTHER_VENDOR: ("AP_TRANS_OTHER_VENDOR", "Transactions.APTrans"),
+    Rule.CHECK_NUMBER_IN_USE: ("CM_REFERENCE_IN_USE", "CMRef"),
+    Rule.OVER_OPEN_BALANCE: ("AMOUNT_OVER_OPEN", "Transactions.Amount"),
+    Rule.PARTIAL_PAYMENT: ("PARTIAL_NOT_ALLOWED", "Transactions.Amount"),
+    Rule.MALFORMED: ("INVALID_REQUEST", ""),
+}
+
+
+def connection(base_url: str) -> dict[str, str]:
+    return {
+        "base_url": base_url,
+        "ap_company": "1",
+        "cm_company": "1",
+        "vendor_group": "1",
+        "api_token_ref": "sandbox",
+    }
+
+
+def router(store: SandboxStore) -> APIRouter:
+    routes = APIRouter(prefix=PREFIX, tags=["Viewpoint Vista"])
+
+    def authorized(request: Request) -> bool:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        return scheme.lower() == "bearer" and bool(token.strip())
+
+    @routes.post("/ap/transactions")
+    async def post_transaction(request: Request) -> Response:
+        if not authorized(request):
+            return _unauthorized()
+        body = json_object(await request.body())
+        return await anyio.to_thread.run_sync(partial(create_transaction, store, body))
+
+    @routes.post("/ap/payments")
+    async def post_payment(request: Request) -> Response:
+        if not authorized(request):
+            return _unauthorized()
+        body = json_object(await request.body())
+        return await anyio.to_thread.run_sync(partial(create_payment, store, body))
+
+    @routes.get("/ap/payments")
+    async def find_payments(request: Request, externalId: str = "") -> Response:  # noqa: N803
+        if not authorized(request):
+            return _unauthorized()
+        found = await anyio.to_thread.run_sync(
+            partial(store.payments, connector=CONNECTOR, private_note=externalId or None)
+        )
+        return JSONResponse({"items": [payment.document for payment in found]})
+
+    return routes
+
+
+def create_transaction(store: SandboxStore, body: dict[str, Any]) -> Response:
+    try:
+        bill = BillIn(
+            doc_number=body.get("APRef"),
+            vendor_id=required(body.get("Vendor"), "Vendor"),
+            amount=money(body.get("GrossAmt")),
+            txn_date=required(body.get("InvDate"), "InvDate")[:10],
+            note=body.get("Description"),
+        )
+        held = ledger.create_bill(store, CONNECTOR, bill, lambda ref: {**body, "APTrans": ref})
+    except Refusal as refusal:
+        return _error(refusal)
+    return JSONResponse(held.document, status_code=201)
+
+
+def create_payment(store: SandboxStore, body: dict[str, Any]) -> Response:
+    try:
+        if body.get("PayMethod") != "C":
+            raise Refusal(Rule.MALFORMED, "PayMethod must be C (check)")
+        lines = tuple(
+            PaymentLine(required(paid.get("APTrans"), "APTrans"), money(paid.get("Amount")))
+            for paid in body.get("Transactions") or []
+            if isinstance(paid, dict)
+        )
+        if not lines:
+            raise Refusal(Rule.MALFORMED, "Transactions must name an AP transaction")
+        payment = PaymentIn(
+            check_number=required(body.get("CMRef"), "CMRef"),
+            bank_id=required(body.get("CMAcct"), "CMAcct"),
+            vendor_id=required(body.get("Vendor"), "Vendor"),
+            lines=lines,
+            txn_date=required(body.get("PaidDate"), "PaidDate")[:10],
+            note=body.get("ExternalId"),
+        )
+        held = ledger.create_payment(
+            store, CONNECTOR, payment, POLICY, lambda ref: {**body, "KeyID": ref}
+        )
+    except Refusal as refusal:
+        return _error(refusal)
+    return JSONResponse(held.document, status_code=201)
+
+
+def _error(refusal: Refusal) -> Response:
+    code, field = ERRORS[refusal.rule]
+    status = 400 if refusal.rule is Rule.MALFORMED else 422
+    return JSONResponse(
+        {"errors": [{"code": code, "field": field, "message": refusal.detail}]},
+        status_code=status,
+    )
+
+
+def _unauthorized() -> Response:
+    return JSONResponse(
+        {
+            "errors": [
+                {"code": "UNAUTHORIZED", "field": "", "message": "a bearer token is required"}
+            ]
+        },
+        status_code=401,
+    )
+
+
+DIALECT = Dialect(CONNECTOR, PREFIX + "/", router, connection)
