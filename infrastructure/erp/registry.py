@@ -11,6 +11,7 @@ from infrastructure.erp import (
     quickbooks_online,
     sage_intacct,
     viewpoint_vista,
+    yardi,
 )
 from infrastructure.erp.connection import ConnectorModule
 
@@ -20,4 +21,5 @@ REGISTRY: dict[Connector, ConnectorModule[Any]] = {
     Connector.ACUMATICA: acumatica.MODULE,
     Connector.CMIC: cmic.MODULE,
     Connector.VIEWPOINT_VISTA: viewpoint_vista.MODULE,
+    Connector.YARDI: yardi.MODULE,
 }

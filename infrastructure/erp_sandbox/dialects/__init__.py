@@ -9,6 +9,7 @@ from infrastructure.erp_sandbox.dialects import (
     quickbooks_online,
     sage_intacct,
     viewpoint_vista,
+    yardi,
 )
 
 DIALECTS: tuple[Dialect, ...] = (
@@ -17,4 +18,5 @@ DIALECTS: tuple[Dialect, ...] = (
     acumatica.DIALECT,
     cmic.DIALECT,
     viewpoint_vista.DIALECT,
+    yardi.DIALECT,
 )
