@@ -9,6 +9,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from application.agent_exchange import AgentExchange
 from application.audit import Audit
 from application.audit_chain import AuditChain, AuditChainStore, chain_key
 from application.audit_verification import ChainVerifier
@@ -20,6 +21,7 @@ from application.payments import Payments
 from infrastructure.audit_chain_postgres import PostgresAuditChain
 from infrastructure.audit_chain_sqlite import SQLiteAuditChain
 from infrastructure.erp.directory import ConnectorDirectory
+from infrastructure.erp.quickbooks_desktop import WebConnectorService
 from infrastructure.event_store import event_store_env
 from infrastructure.export_queue_postgres import PostgresExportQueue
 from infrastructure.export_queue_sqlite import SQLiteExportQueue
@@ -50,6 +52,7 @@ class Paysync:
     export_executor: ExportExecutor
     audit: Audit
     read_models: ReadModels
+    web_connector: WebConnectorService
     running: list[Background] = field(default_factory=list)
     _closing: list[object] = field(default_factory=list, repr=False)
 
@@ -105,6 +108,8 @@ def bootstrap(settings: Settings) -> Paysync:
         on_settings_changed=executor.forget_settings,
     )
     wakeup = _wakeup(settings, payments, closing)
+    read_models = _read_models(settings, payments, closing)
+    agents = AgentExchange(payments, lambda: read_models.payment_records, connectors)
     return Paysync(
         settings=settings,
         payments=payments,
@@ -117,7 +122,8 @@ def bootstrap(settings: Settings) -> Paysync:
         ),
         export_executor=executor,
         audit=_audit(settings, payments, closing),
-        read_models=_read_models(settings, payments, closing),
+        read_models=read_models,
+        web_connector=WebConnectorService(agents, settings.erp_secrets),
         _closing=closing,
     )
 

@@ -24,6 +24,7 @@ class RecordFilter(StrEnum):
 
     FAILED_TO_EXPORT = "failed_to_export"
     PENDING = "pending"
+    SENT_TO_AGENT = "sent_to_agent"
     EXPORTED = "exported"
     MARKED_FOR_CHECK_RUN = "marked_for_check_run"
     SYNC_DISABLED = "sync_disabled"

@@ -30,8 +30,8 @@ from domain.export_failure import ExportFailureReason
 from infrastructure.erp import http_exchange
 from infrastructure.erp.connection import (
     BuildContext,
-    ConnectionSettings,
     ConnectorModule,
+    HttpConnection,
     Name,
     SecretRef,
 )
@@ -50,7 +50,7 @@ REASONS = {
 }
 
 
-class Connection(ConnectionSettings):
+class Connection(HttpConnection):
     """An Acumatica tenant, the API user (password by reference) and the expense account."""
 
     tenant: Name

@@ -27,8 +27,8 @@ from domain.export_failure import ExportFailureReason
 from infrastructure.erp import http_exchange
 from infrastructure.erp.connection import (
     BuildContext,
-    ConnectionSettings,
     ConnectorModule,
+    HttpConnection,
     Name,
     SecretRef,
 )
@@ -47,7 +47,7 @@ REASONS = {
 }
 
 
-class Connection(ConnectionSettings):
+class Connection(HttpConnection):
     """A CMiC company and bank company, and the API user (password by reference)."""
 
     company_code: Name

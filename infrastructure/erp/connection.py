@@ -38,6 +38,10 @@ class ConnectionSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+
+class HttpConnection(ConnectionSettings):
+    """An ERP paysync calls: its address."""
+
     base_url: BaseUrl
 
 

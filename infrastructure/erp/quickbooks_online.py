@@ -29,8 +29,8 @@ from domain.export_failure import ExportFailureReason
 from infrastructure.erp import http_exchange
 from infrastructure.erp.connection import (
     BuildContext,
-    ConnectionSettings,
     ConnectorModule,
+    HttpConnection,
     Name,
     SecretRef,
 )
@@ -43,7 +43,7 @@ REQUEST_ID_MAX_LENGTH = 50
 DEFAULT_EXPENSE_ACCOUNT_ID = "1"
 
 
-class Connection(ConnectionSettings):
+class Connection(HttpConnection):
     """A QuickBooks Online company: its realm, its OAuth token (by reference) and the expense
     account a bill's line books to.
 

@@ -8,6 +8,7 @@ from domain.company import Connector
 from infrastructure.erp import (
     acumatica,
     cmic,
+    quickbooks_desktop,
     quickbooks_online,
     sage_intacct,
     viewpoint_vista,
@@ -17,6 +18,7 @@ from infrastructure.erp.connection import ConnectorModule
 
 REGISTRY: dict[Connector, ConnectorModule[Any]] = {
     Connector.QUICKBOOKS_ONLINE: quickbooks_online.MODULE,
+    Connector.QUICKBOOKS_DESKTOP: quickbooks_desktop.MODULE,
     Connector.SAGE_INTACCT: sage_intacct.MODULE,
     Connector.ACUMATICA: acumatica.MODULE,
     Connector.CMIC: cmic.MODULE,

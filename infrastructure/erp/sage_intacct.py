@@ -29,8 +29,8 @@ from domain.export_failure import ExportFailureReason
 from infrastructure.erp import http_exchange
 from infrastructure.erp.connection import (
     BuildContext,
-    ConnectionSettings,
     ConnectorModule,
+    HttpConnection,
     Name,
     SecretRef,
 )
@@ -50,7 +50,7 @@ REASONS = {
 }
 
 
-class Connection(ConnectionSettings):
+class Connection(HttpConnection):
     """A Sage Intacct company: the Web Services sender and the company user, passwords by
     reference, and the GL account a bill's line books to."""
 

@@ -26,8 +26,8 @@ from domain.export_failure import ExportFailureReason
 from infrastructure.erp import http_exchange
 from infrastructure.erp.connection import (
     BuildContext,
-    ConnectionSettings,
     ConnectorModule,
+    HttpConnection,
     Name,
     SecretRef,
 )
@@ -44,7 +44,7 @@ REASONS = {
 }
 
 
-class Connection(ConnectionSettings):
+class Connection(HttpConnection):
     """Vista's AP and CM companies, the vendor group, and the platform's token by reference."""
 
     ap_company: Name

@@ -28,8 +28,8 @@ from domain.export_failure import ExportFailureReason
 from infrastructure.erp import http_exchange
 from infrastructure.erp.connection import (
     BuildContext,
-    ConnectionSettings,
     ConnectorModule,
+    HttpConnection,
     Name,
     SecretRef,
 )
@@ -48,7 +48,7 @@ REASONS = {
 }
 
 
-class Connection(ConnectionSettings):
+class Connection(HttpConnection):
     """A Voyager database and the interface's login; password and license by reference."""
 
     username: Name

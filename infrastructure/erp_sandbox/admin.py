@@ -6,11 +6,13 @@ These are not ERP-shaped: they are never counted as ERP requests and never suffe
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
+from infrastructure.erp_sandbox import ledger
 from infrastructure.erp_sandbox.faults import Fault, FaultMode
 from infrastructure.erp_sandbox.storage import SandboxStore
 
@@ -26,6 +28,13 @@ class VendorIn(BaseModel):
 class CheckIn(BaseModel):
     bank_id: str = Field(min_length=1)
     check_number: str = Field(min_length=1)
+
+
+class BillIn(BaseModel):
+    connector: str = Field(min_length=1)
+    erp_vendor_id: str = Field(min_length=1)
+    amount: Decimal = Field(gt=0, decimal_places=2)
+    doc_number: str | None = None
 
 
 class FaultIn(BaseModel):
@@ -61,6 +70,19 @@ def admin_router(store: SandboxStore) -> APIRouter:
             )
         store.add_check(body.bank_id, body.check_number)
         return {"bank_id": body.bank_id, "check_number": body.check_number}
+
+    @router.post("/bills", status_code=201)
+    def add_bill(body: BillIn) -> dict[str, str]:
+        """A bill keyed into the ERP (or synced by its own tool), for that connector's books."""
+        try:
+            bill = ledger.create_bill(
+                store,
+                body.connector,
+                ledger.BillIn(body.doc_number, body.erp_vendor_id, body.amount, "2026-01-01", None),
+            )
+        except ledger.Refusal as refusal:
+            raise HTTPException(404, refusal.detail) from None
+        return {"erp_ref": bill.erp_ref}
 
     @router.post("/faults", status_code=201)
     def inject_fault(body: FaultIn) -> dict[str, Any]:

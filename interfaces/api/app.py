@@ -19,6 +19,7 @@ from interfaces.api.routes import (
     invoices,
     payment_records,
     reports,
+    web_connector,
 )
 from interfaces.bootstrap import Paysync, bootstrap
 from interfaces.web.pages import mount_web
@@ -68,7 +69,7 @@ def create_app(
         app.include_router(module.router)
     app.include_router(audit.router)
     mount_web(app)
-    for module in (erp_integrations, reports, check_register):
+    for module in (erp_integrations, reports, check_register, web_connector):
         app.include_router(module.router)
 
     @app.get("/health", tags=["operations"])

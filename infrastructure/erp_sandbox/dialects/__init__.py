@@ -6,6 +6,7 @@ from infrastructure.erp_sandbox.dialect import Dialect
 from infrastructure.erp_sandbox.dialects import (
     acumatica,
     cmic,
+    quickbooks_desktop,
     quickbooks_online,
     sage_intacct,
     viewpoint_vista,
@@ -14,6 +15,7 @@ from infrastructure.erp_sandbox.dialects import (
 
 DIALECTS: tuple[Dialect, ...] = (
     quickbooks_online.DIALECT,
+    quickbooks_desktop.DIALECT,
     sage_intacct.DIALECT,
     acumatica.DIALECT,
     cmic.DIALECT,
