@@ -22,6 +22,7 @@ from infrastructure.audit_chain_postgres import PostgresAuditChain
 from infrastructure.audit_chain_sqlite import SQLiteAuditChain
 from infrastructure.erp.directory import ConnectorDirectory
 from infrastructure.erp.quickbooks_desktop import WebConnectorService
+from infrastructure.erp.sage_300_cre import Sage300AgentService
 from infrastructure.event_store import event_store_env
 from infrastructure.export_queue_postgres import PostgresExportQueue
 from infrastructure.export_queue_sqlite import SQLiteExportQueue
@@ -53,6 +54,7 @@ class Paysync:
     audit: Audit
     read_models: ReadModels
     web_connector: WebConnectorService
+    sage_300_agent: Sage300AgentService
     running: list[Background] = field(default_factory=list)
     _closing: list[object] = field(default_factory=list, repr=False)
 
@@ -124,6 +126,7 @@ def bootstrap(settings: Settings) -> Paysync:
         audit=_audit(settings, payments, closing),
         read_models=read_models,
         web_connector=WebConnectorService(agents, settings.erp_secrets),
+        sage_300_agent=Sage300AgentService(agents, settings.erp_secrets),
         _closing=closing,
     )
 

@@ -185,3 +185,42 @@ def _fits_open_balances(payment: PaymentIn, bills: dict[str, Bill], policy: Poli
                 f"the amount {amount} leaves bill {bill_ref} partly open ({balance} owed):"
                 " this ERP takes only payments in full",
             )
+
+
+def mark_for_check_run(
+    store: SandboxStore,
+    connector: str,
+    request_id: str,
+    vendor_id: str,
+    line: PaymentLine,
+    codes: dict[str, str],
+) -> Payment:
+    """Marks a bill for the ERP's own check run (Sage 300 CRE): no check is written, the
+    whole open amount is committed to the run. A request id marks once."""
+    with store.transaction():
+        done = store.payments(connector=connector, private_note=request_id)
+        if done:
+            return done[0]
+        if not store.has_vendor(vendor_id):
+            raise Refusal(Rule.UNKNOWN_VENDOR, f"vendor {vendor_id} does not exist")
+        mark = PaymentIn(None, CHECK_RUN, vendor_id, (line,), now()[:10], request_id)
+        bills = _linked_bills(store, connector, mark)
+        _fits_open_balances(mark, bills, Policy(allows_partial_payments=False))
+        held = Payment(
+            connector=connector,
+            erp_ref=store.next_ref(connector),
+            check_number=None,
+            bank_id=CHECK_RUN,
+            erp_vendor_id=vendor_id,
+            amount=line.amount,
+            lines=(line,),
+            txn_date=mark.txn_date,
+            private_note=request_id,
+            created_at=now(),
+            document=dict(codes),
+        )
+        store.add_payment(held)
+        return held
+
+
+CHECK_RUN = "(check run)"  # a mark is drawn on no bank account until the run prints it

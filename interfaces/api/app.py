@@ -19,6 +19,7 @@ from interfaces.api.routes import (
     invoices,
     payment_records,
     reports,
+    sage_300_cre_agent,
     web_connector,
 )
 from interfaces.bootstrap import Paysync, bootstrap
@@ -69,7 +70,7 @@ def create_app(
         app.include_router(module.router)
     app.include_router(audit.router)
     mount_web(app)
-    for module in (erp_integrations, reports, check_register, web_connector):
+    for module in (erp_integrations, reports, check_register, web_connector, sage_300_cre_agent):
         app.include_router(module.router)
 
     @app.get("/health", tags=["operations"])

@@ -46,6 +46,7 @@ def served(fast_retries: Settings, erp_sandbox: ErpSandbox) -> Iterator[tuple[Ap
         wait_for(lambda: _up(client), bool, 10.0)
         yield Api(client, system, COMPANY), base_url  # type: ignore[arg-type]
         erp_sandbox.client.delete("/sandbox/web-connectors")
+        erp_sandbox.client.delete("/sandbox/sage-300-cre-agents")
     server.should_exit = True
     thread.join(timeout=10)
     system.close()
@@ -136,3 +137,46 @@ def test_quickbooks_desktop_takes_a_used_check_number_and_the_record_carries_a_w
     assert {p["erp_connector"] for p in payments.values()} == {"quickbooks_desktop"}
     time.sleep(1.0)  # more polls find nothing to do: nothing is written twice
     assert len(erp_sandbox.payments()) == 2
+
+
+def test_sage_300_cre_marks_invoices_for_its_check_run_and_refuses_a_partial_payment(
+    served: tuple[Api, str], erp_sandbox: ErpSandbox
+) -> None:
+    api, base_url = served
+    erp_sandbox.add_vendor("V042")
+    api.call(
+        "PUT",
+        "/erp-settings",
+        "accounting_approver",
+        {
+            "connector": "sage_300_cre",
+            "payment_record_sync_enabled": True,
+            "connection": connection_for(erp_sandbox, "sage_300_cre"),
+        },
+    )
+    account = api.open_account(next_check_number=100)
+    whole = synced_invoice(api, "INV-7", bill_in_erp(erp_sandbox, "sage_300_cre"))
+    part = synced_invoice(api, "INV-8", bill_in_erp(erp_sandbox, "sage_300_cre"))
+    funded = api.funded_disbursement(account, (whole, "1000.00"), (part, "400.00"))
+
+    erp_sandbox.client.post(
+        "/sandbox/sage-300-cre-agents",
+        json={
+            "app_url": f"{base_url}/v1/companies/{COMPANY}/sage-300-cre/agent",
+            "poll_seconds": 0.2,
+        },
+    ).raise_for_status()
+    payments = {p["check_number"]: p for p in settled_by_agent(api, funded["id"])["payments"]}
+
+    assert payments[100]["export_status"] == "marked_for_check_run"
+    assert payments[100]["erp_connector"] == "sage_300_cre"
+    assert payments[101]["export_status"] == "failed_to_export"
+    assert payments[101]["export_failure"]["reason"] == "partial_payment_not_supported"
+    (mark,) = erp_sandbox.payments()
+    assert (mark["connector"], mark["erp_ref"], mark["check_number"]) == (
+        "sage_300_cre",
+        payments[100]["erp_payment_ref"],
+        None,
+    )
+    time.sleep(1.0)  # more polls find nothing to do: nothing is marked twice
+    assert len(erp_sandbox.payments()) == 1
