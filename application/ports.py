@@ -110,6 +110,7 @@ class Capabilities:
     refuses_duplicate_check_numbers: bool
     idempotency: Idempotency
     marks_for_check_run: bool = False  # no payment is posted; bills are marked for a check run
+    lists_checks: bool = False  # the ERP's API can list a bank account's checks
 
 
 class ErpConnector(Protocol):
@@ -127,6 +128,15 @@ class ErpConnector(Protocol):
     def export_bill(self, bill: BillToExport) -> BillAnswer: ...
 
     def export_payment(self, record: PaymentRecordToExport) -> ErpAnswer: ...
+
+
+class ListsChecks(Protocol):
+    """A connector whose ERP can list the checks drawn on a bank account."""
+
+    def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
+        """Every check number used on the bank account in the ERP (keyed in by hand, or
+        written by any connector), or why the ERP could not say."""
+        ...
 
 
 class ErpConnectors(Protocol):

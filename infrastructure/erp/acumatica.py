@@ -122,6 +122,7 @@ class AcumaticaConnector:
         partial_payments=True,
         refuses_duplicate_check_numbers=True,
         idempotency=Idempotency.LOOK_UP_FIRST,
+        lists_checks=True,
     )
 
     def __init__(
@@ -142,6 +143,20 @@ class AcumaticaConnector:
         if found is not None:
             return found
         return self._create("Check", check_payload(record))
+
+    def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
+        quoted = bank_id.replace("'", "''")
+        response = self._call("GET", "Check", params={"$filter": f"CashAccount eq '{quoted}'"})
+        if isinstance(response, ErpRefused):
+            return response
+        if not response.is_success:
+            return translate_refusal(response)
+        checks = response.json() if isinstance(response.json(), list) else []
+        return [
+            str(check["PaymentRef"]["value"])
+            for check in checks
+            if isinstance(check, dict) and isinstance(check.get("PaymentRef"), dict)
+        ]
 
     def _find_check(self, key: str) -> BillAnswer | None:
         quoted = key.replace("'", "''")

@@ -101,6 +101,7 @@ class CmicConnector:
         partial_payments=True,
         refuses_duplicate_check_numbers=True,
         idempotency=Idempotency.LOOK_UP_FIRST,
+        lists_checks=True,
     )
 
     def __init__(self, connection: Connection, authorization: str, client: httpx.Client):
@@ -127,6 +128,17 @@ class CmicConnector:
             record, self._connection.company_code, self._connection.bank_company_code
         )
         return self._create("apmanualcheque", "ChqId", payload)
+
+    def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
+        quoted = bank_id.replace("'", "''")
+        found = self._send("GET", "apmanualcheque", params={"q": f"ChqAccCode='{quoted}'"})
+        if isinstance(found, ErpRefused):
+            return found
+        if not found.is_success:
+            return translate_refusal(found)
+        return [
+            str(item["ChqNum"]) for item in found.json().get("items") or [] if item.get("ChqNum")
+        ]
 
     def _create(self, resource: str, id_field: str, payload: dict[str, Any]) -> BillAnswer:
         response = self._send("POST", resource, json=payload)

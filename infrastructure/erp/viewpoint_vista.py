@@ -94,6 +94,7 @@ class ViewpointVistaConnector:
         partial_payments=True,
         refuses_duplicate_check_numbers=True,
         idempotency=Idempotency.LOOK_UP_FIRST,
+        lists_checks=True,
     )
 
     def __init__(self, connection: Connection, token: str, client: httpx.Client) -> None:
@@ -116,6 +117,14 @@ class ViewpointVistaConnector:
         if items and items[0].get("KeyID"):
             return ErpAccepted(erp_ref=str(items[0]["KeyID"]))
         return self._create("ap/payments", "KeyID", payment_payload(record, self._connection))
+
+    def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
+        found = self._send("GET", "ap/payments", params={"cmAcct": bank_id})
+        if isinstance(found, ErpRefused):
+            return found
+        if not found.is_success:
+            return translate_refusal(found)
+        return [str(item["CMRef"]) for item in found.json().get("items") or [] if item.get("CMRef")]
 
     def _create(self, path: str, id_field: str, payload: dict[str, Any]) -> BillAnswer:
         response = self._send("POST", path, json=payload)

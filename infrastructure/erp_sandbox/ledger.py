@@ -224,3 +224,10 @@ def mark_for_check_run(
 
 
 CHECK_RUN = "(check run)"  # a mark is drawn on no bank account until the run prints it
+
+
+def check_numbers(store: SandboxStore, bank_id: str) -> list[str]:
+    """Every check number used on the bank account: keyed in by hand or written by any ERP
+    request (the bank account is one, whichever dialect wrote the check)."""
+    written = [p.check_number for p in store.payments(bank_id=bank_id) if p.check_number]
+    return sorted({*store.checks(bank_id), *written})

@@ -131,6 +131,12 @@ class SandboxStore:
             )
             return row.fetchone() is not None
 
+    def checks(self, bank_id: str) -> list[str]:
+        """The check numbers keyed into the ERP by hand on the bank account."""
+        with self.transaction() as db:
+            rows = db.execute("SELECT check_number FROM checks WHERE bank_id = ?", (bank_id,))
+            return [row["check_number"] for row in rows.fetchall()]
+
     def add_bill(self, bill: Bill) -> None:
         with self.transaction() as db:
             db.execute(

@@ -13,6 +13,7 @@ from interfaces.api.routes import (
     audit,
     check_register,
     disbursements,
+    erp_check_numbers,
     erp_integrations,
     erp_settings,
     funding_accounts,
@@ -70,7 +71,14 @@ def create_app(
         app.include_router(module.router)
     app.include_router(audit.router)
     mount_web(app)
-    for module in (erp_integrations, reports, check_register, web_connector, sage_300_cre_agent):
+    for module in (
+        erp_integrations,
+        reports,
+        check_register,
+        web_connector,
+        sage_300_cre_agent,
+        erp_check_numbers,
+    ):
         app.include_router(module.router)
 
     @app.get("/health", tags=["operations"])

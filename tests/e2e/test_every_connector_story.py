@@ -59,3 +59,28 @@ def test_a_used_check_number_fails_as_in_use_and_the_fixed_record_exports_once(
         fixed["erp_payment_ref"],
         "10001",
     )
+
+
+@pytest.mark.parametrize("connector", ["acumatica", "cmic", "viewpoint_vista"])
+def test_the_erps_highest_check_number_on_the_bank_account_proposes_the_next_one(
+    api: Api, erp_sandbox: ErpSandbox, connector: str
+) -> None:
+    erp_sandbox.add_check("1001", "100")
+    erp_sandbox.add_check("1001", "EFT-7")
+    configure(api, connector, sandbox_connection(erp_sandbox, connector))
+    account = api.open_account(next_check_number=100)
+
+    seen = api.call("GET", f"/funding-accounts/{account}/erp-check-numbers", "auditor")
+
+    assert seen["listed"] is True
+    assert seen["highest_check_number_in_erp"] == 100
+    assert seen["proposed_next_check_number"] == 10000
+
+
+def test_a_connector_that_cannot_list_checks_says_so(api: Api, erp_sandbox: ErpSandbox) -> None:
+    configure(api, "sage_intacct", sandbox_connection(erp_sandbox, "sage_intacct"))
+    account = api.open_account(next_check_number=100)
+    seen = api.call("GET", f"/funding-accounts/{account}/erp-check-numbers", "auditor")
+    assert seen["listed"] is False
+    assert seen["proposed_next_check_number"] is None
+    assert "cannot list" in seen["why_not_listed"]

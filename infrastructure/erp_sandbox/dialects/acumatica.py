@@ -40,7 +40,7 @@ FIELD_AT_FAULT = {
     Rule.OVER_OPEN_BALANCE: ("Details.AmountPaid", "The amount paid exceeds the balance."),
     Rule.PARTIAL_PAYMENT: ("Details.AmountPaid", "Only payments in full are accepted."),
 }
-FILTER = re.compile(r"^Description eq '(?P<value>(?:[^']|'')*)'$")
+FILTER = re.compile(r"^(?P<field>Description|CashAccount) eq '(?P<value>(?:[^']|'')*)'$")
 
 
 def connection(base_url: str) -> dict[str, str]:
@@ -91,8 +91,16 @@ def router(store: SandboxStore) -> APIRouter:
             return _not_logged_in()
         match = FILTER.match(request.query_params.get("$filter", ""))
         if match is None:
-            return JSONResponse({"message": "Only $filter=Description eq '...'"}, 400)
-        note = match["value"].replace("''", "'")
+            return JSONResponse(
+                {"message": "Only $filter=Description eq '...' or CashAccount eq '...'"}, 400
+            )
+        value = match["value"].replace("''", "'")
+        if match["field"] == "CashAccount":
+            numbers = await anyio.to_thread.run_sync(ledger.check_numbers, store, value)
+            return JSONResponse(
+                [{"CashAccount": {"value": value}, "PaymentRef": {"value": n}} for n in numbers]
+            )
+        note = value
         found = await anyio.to_thread.run_sync(
             partial(store.payments, connector=CONNECTOR, private_note=note)
         )

@@ -37,7 +37,7 @@ ERRORS = {
     Rule.PARTIAL_PAYMENT: ("AP-CHQ-007", "ApManualChequeDetail/PaidAmt"),
     Rule.MALFORMED: ("ADF-REST-400", ""),
 }
-QUERY = re.compile(r"^ChqMemo='(?P<value>(?:[^']|'')*)'$")
+QUERY = re.compile(r"^(?P<field>ChqMemo|ChqAccCode)='(?P<value>(?:[^']|'')*)'$")
 
 
 def connection(base_url: str) -> dict[str, str]:
@@ -73,8 +73,13 @@ def router(store: SandboxStore) -> APIRouter:
             return _unauthorized()
         match = QUERY.match(request.query_params.get("q", ""))
         if match is None:
-            return _error(Refusal(Rule.MALFORMED, "only q=ChqMemo='...' is supported"))
-        note = match["value"].replace("''", "'")
+            return _error(Refusal(Rule.MALFORMED, "only q=ChqMemo= or q=ChqAccCode="))
+        value = match["value"].replace("''", "'")
+        if match["field"] == "ChqAccCode":
+            numbers = await anyio.to_thread.run_sync(ledger.check_numbers, store, value)
+            cheques = [{"ChqAccCode": value, "ChqNum": number} for number in numbers]
+            return JSONResponse({"items": cheques, "count": len(cheques), "hasMore": False})
+        note = value
         found = await anyio.to_thread.run_sync(
             partial(store.payments, connector=CONNECTOR, private_note=note)
         )

@@ -72,9 +72,16 @@ def router(store: SandboxStore) -> APIRouter:
         return await anyio.to_thread.run_sync(partial(create_payment, store, body))
 
     @routes.get("/ap/payments")
-    async def find_payments(request: Request, externalId: str = "") -> Response:  # noqa: N803
+    async def find_payments(
+        request: Request,
+        externalId: str = "",  # noqa: N803 - the platform's own parameter name
+        cmAcct: str = "",  # noqa: N803
+    ) -> Response:
         if not authorized(request):
             return _unauthorized()
+        if cmAcct:
+            numbers = await anyio.to_thread.run_sync(ledger.check_numbers, store, cmAcct)
+            return JSONResponse({"items": [{"CMAcct": cmAcct, "CMRef": n} for n in numbers]})
         found = await anyio.to_thread.run_sync(
             partial(store.payments, connector=CONNECTOR, private_note=externalId or None)
         )
