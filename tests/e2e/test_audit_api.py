@@ -67,9 +67,12 @@ def test_an_auditor_reads_every_event_of_a_record_oldest_first_with_actor_and_ti
         ("FundingCompleted", 3, "bank"),
     ]
     assert [e["timestamp"] for e in events] == sorted(e["timestamp"] for e in events)
+    (payment_id,) = [p["id"] for p in api.disbursement(history["disbursement"])["payments"]]
     assert events[2]["data"] == {
         "funded_at": "2026-11-24T15:00:00+00:00",
         "payment_record_sync_enabled": False,
+        "company_id": "acme",
+        "payment_ids": [payment_id],
     }
 
 

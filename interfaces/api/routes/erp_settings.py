@@ -42,9 +42,12 @@ class ErpSettingsOut(BaseModel):
 def configure(
     company_id: str, body: ErpSettingsIn, caller: Approver, paysync: PaysyncDep
 ) -> ErpSettingsOut:
-    connection = paysync.connectors.checked_connection(
-        body.connector, body.connection, body.erp_base_url
-    )
+    # A company may pick its ERP before it has the connection, as long as nothing syncs yet.
+    connection: dict[str, str] = {}
+    if body.payment_record_sync_enabled or body.connection or body.erp_base_url:
+        connection = paysync.connectors.checked_connection(
+            body.connector, body.connection, body.erp_base_url
+        )
     view = paysync.payments.configure_erp(
         company_id,
         **body.model_dump(exclude={"connection"}),
