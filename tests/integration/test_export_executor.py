@@ -41,7 +41,7 @@ def queue(settings: Settings) -> Iterator[ExportQueue]:
     view.datastore.close()  # type: ignore[attr-defined]
 
 
-def funded_run(payments: Payments, erp: BreaksOnInvoice) -> UUID:
+def funded_run(payments: Payments, erp: BreaksOnInvoice, nickname: str = "Op") -> UUID:
     payments.configure_erp(
         COMPANY,
         connector="quickbooks_online",
@@ -51,7 +51,7 @@ def funded_run(payments: Payments, erp: BreaksOnInvoice) -> UUID:
         actor="ann",
     )
     account = payments.open_funding_account(
-        COMPANY, nickname="Op", bank_id="1001", next_check_number=1, actor="pat"
+        COMPANY, nickname=nickname, bank_id=nickname, next_check_number=1, actor="pat"
     )
     sync = InvoiceSync(payments, FakeConnectors(erp))
     invoices = []
@@ -109,3 +109,53 @@ def test_a_record_that_breaks_the_export_neither_blocks_the_others_nor_vanishes(
         assert broken.export_failure is not None
         assert "connector bug" in broken.export_failure.message
     assert len(erp.payments) == 2
+
+
+class NeverBreaks(BreaksOnInvoice):
+    def export_payment(self, record: PaymentRecordToExport) -> ErpAnswer:
+        return FakeErp.export_payment(self, record)
+
+
+class CountingPayments:
+    """The Payments application, counting how often the executor reads ERP settings."""
+
+    def __init__(self, payments: Payments) -> None:
+        self._payments = payments
+        self.settings_reads = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._payments, name)
+
+    def erp_settings(self, company_id: str) -> object:
+        self.settings_reads += 1
+        return self._payments.erp_settings(company_id)
+
+
+def test_the_executor_reads_a_companys_erp_settings_once_until_they_change(
+    payments: Payments, queue: ExportQueue
+) -> None:
+    erp = NeverBreaks()
+    counting = CountingPayments(payments)
+    executor = ExportExecutor(counting, queue, FakeConnectors(erp))  # type: ignore[arg-type]
+    follower = Follower(
+        payments, ExportPolicy(queue, payments, on_settings_changed=executor.forget_settings)
+    )
+    funded_run(payments, erp)
+    follower.catch_up()
+
+    assert executor.run_due() == 3
+    assert counting.settings_reads == 1
+
+    funded_run(payments, erp, nickname="Second")
+    payments.configure_erp(
+        COMPANY,
+        connector="quickbooks_online",
+        payment_record_sync_enabled=True,
+        override_subcontractor_invoice_number=False,
+        erp_base_url="other",
+        actor="ann",
+    )
+    follower.catch_up()
+    assert executor.run_due() == 3
+    assert counting.settings_reads == 2
+    assert executor.erp_settings(COMPANY).erp_base_url == "other"
