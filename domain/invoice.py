@@ -180,11 +180,7 @@ class Invoice(Aggregate):
 
     @property
     def payment_status(self) -> PaymentStatus:
-        if self.amount_paid >= self.amount_due:
-            return PaymentStatus.PAID
-        if self.amount_paid > ZERO:
-            return PaymentStatus.PARTIALLY_PAID
-        return PaymentStatus.UNPAID
+        return payment_status_of(self.amount_due, self.amount_paid)
 
     # --- guards -------------------------------------------------------------------------------
     def check_is_approved(self) -> None:
@@ -251,3 +247,11 @@ class Invoice(Aggregate):
     def release_payment(self, payment_id: UUID, actor: str) -> None:
         if payment_id in self.committed:
             self.trigger_event(self.PaymentReleased, payment_id=payment_id, actor=actor)
+
+
+def payment_status_of(amount_due: Decimal, amount_paid: Decimal) -> PaymentStatus:
+    if amount_paid >= amount_due:
+        return PaymentStatus.PAID
+    if amount_paid > ZERO:
+        return PaymentStatus.PARTIALLY_PAID
+    return PaymentStatus.UNPAID

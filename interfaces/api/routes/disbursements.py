@@ -11,8 +11,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from application.queries import DisbursementView, PaymentView
 from domain.disbursement import MAX_PAYMENTS
-from interfaces.api.deps import Admin, FundingNotifier, PaymentsDep, Reader
+from interfaces.api.deps import Admin, FundingNotifier, PaymentsDep, Reader, ReadModelsDep
 from interfaces.api.fields import Money, MoneyOut
+from interfaces.api.paging import LIMIT, Cursor, Limit
+from interfaces.api.routes.reports import DisbursementRowOut, DisbursementRowsOut, Filters
 
 router = APIRouter(prefix="/v1/companies/{company_id}/disbursements", tags=["disbursements"])
 
@@ -121,6 +123,24 @@ def draft(
         actor=caller.subject,
     )
     return DisbursementOut.of(payments.disbursement(company_id, disbursement_id))
+
+
+@router.get("", response_model=DisbursementRowsOut)
+def list_disbursements(
+    company_id: str,
+    caller: Reader,
+    read_models: ReadModelsDep,
+    filters: Filters,
+    cursor: Cursor = None,
+    limit: Limit = LIMIT,
+) -> DisbursementRowsOut:
+    """The company's disbursements in the order they were drafted, by `status`,
+    `funding_account_id`, and `from`/`to` (the UTC days their funding completed); each item
+    sums one disbursement, whose payments `GET .../disbursements/{id}` shows."""
+    page = read_models.payments_overview.disbursements(company_id, filters, cursor, limit)
+    return DisbursementRowsOut(
+        items=[DisbursementRowOut.of(row) for row in page.items], next_cursor=page.next_cursor
+    )
 
 
 @router.get("/{disbursement_id}", response_model=DisbursementOut)

@@ -7,8 +7,10 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from application.projections.directory import FundingAccountRow
 from application.queries import FundingAccountView
-from interfaces.api.deps import Admin, AdminOrApprover, PaymentsDep, Reader
+from interfaces.api.deps import Admin, AdminOrApprover, PaymentsDep, Reader, ReadModelsDep
+from interfaces.api.paging import LIMIT, Cursor, Limit
 
 router = APIRouter(prefix="/v1/companies/{company_id}/funding-accounts", tags=["funding accounts"])
 
@@ -42,6 +44,38 @@ class FundingAccountOut(BaseModel):
     @classmethod
     def of(cls, view: FundingAccountView) -> FundingAccountOut:
         return cls.model_validate(view, from_attributes=True)
+
+
+class FundingAccountsOut(BaseModel):
+    items: list[FundingAccountOut]
+    next_cursor: str | None
+
+
+def listed(row: FundingAccountRow) -> FundingAccountOut:
+    return FundingAccountOut.model_validate(
+        {
+            **row.__dict__,
+            "id": row.funding_account_id,
+            "verified": bool(row.verified),
+            "deactivated": bool(row.deactivated),
+        }
+    )
+
+
+@router.get("", response_model=FundingAccountsOut)
+def list_accounts(
+    company_id: str,
+    caller: Reader,
+    read_models: ReadModelsDep,
+    cursor: Cursor = None,
+    limit: Limit = LIMIT,
+) -> FundingAccountsOut:
+    """The company's funding accounts in the order they were opened (from a read model:
+    an account opened a moment ago may take some milliseconds to be listed)."""
+    page = read_models.directory.funding_accounts(company_id, cursor, limit)
+    return FundingAccountsOut(
+        items=[listed(row) for row in page.items], next_cursor=page.next_cursor
+    )
 
 
 @router.post("", status_code=201, response_model=FundingAccountOut)
