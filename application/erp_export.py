@@ -26,6 +26,7 @@ from eventsourcing.utils import get_topic
 from application.errors import NotFound
 from application.export_queue import Dequeue, Enqueue, ExportJob, ExportQueue, QueueChange
 from application.following import Batch, BatchProjection
+from application.payment_records import EXPORTER
 from application.payments import Payments
 from application.ports import ErpAnswer, ErpConnectors, ErpRefused
 from application.queries import ExportOutcome
@@ -34,8 +35,6 @@ from domain.export_failure import ExportFailureReason
 from domain.invoice_payment import ExportStatus, InvoicePayment
 
 log = logging.getLogger(__name__)
-
-EXPORTER = "paysync-export"  # the actor of the events the export records
 
 
 class ExportPolicy(BatchProjection):

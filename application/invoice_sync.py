@@ -58,6 +58,8 @@ class InvoiceSync:
                 answer.reason.value,
                 answer.erp_code,
             )
-        return self.payments.record_invoice_synced(
+        synced = self.payments.record_invoice_synced(
             company_id, invoice_id, erp_ref=answer.erp_ref, erp_invoice_number=number, actor=actor
         )
+        self.payments.heal_records_waiting_for(company_id, invoice_id)
+        return synced

@@ -14,6 +14,9 @@ from domain.errors import ExportNotPending
 from domain.export_failure import ExportFailureReason
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
+from domain.payment_export import waits_for_its_invoice
+
+EXPORTER = "paysync-export"  # the actor of what the export records (see erp_export.py)
 
 
 class PaymentRecordCommands(CompanyScopedApplication):
@@ -82,7 +85,33 @@ class PaymentRecordCommands(CompanyScopedApplication):
                     continue
                 recorded.append(outcome)
             self.save(disbursement)
-            return recorded
+        if any(outcome.waits_for_invoice for outcome in recorded):
+            # The invoice may have been synced while the ERP was asked: the sync's own heal
+            # saw the record still pending, so look again now that the failure is saved.
+            self.heal_records_of(company_id, disbursement_id)
+        return recorded
+
+    def heal_records_waiting_for(self, company_id: str, invoice_id: UUID) -> int:
+        """The invoice is synced: relink and export every record that failed for want of it
+        (as the export, `paysync-export`); how many were."""
+        invoice = self._get(Invoice, company_id, invoice_id)
+        disbursements = set(invoice.payments_made().values())
+        return sum(self.heal_records_of(company_id, d) for d in sorted(disbursements))
+
+    @retry_on_conflict
+    def heal_records_of(self, company_id: str, disbursement_id: UUID) -> int:
+        """Relink and export the disbursement's records whose invoice is synced by now."""
+        disbursement = self._get(Disbursement, company_id, disbursement_id)
+        healed = 0
+        for payment in list(disbursement.payments.values()):
+            if not (payment.is_failed and waits_for_its_invoice(payment)):
+                continue
+            invoice = self._get(Invoice, company_id, payment.invoice_id)
+            if invoice.erp_ref is not None:
+                healed += disbursement.relink_and_export(payment.id, invoice.erp_ref, EXPORTER)
+        if healed:
+            self.save(disbursement)
+        return healed
 
     @retry_on_conflict
     def edit_failed_payment(

@@ -7,9 +7,10 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from application.ports import ErpAccepted, ErpAnswer, PaymentRecordToExport
+from application.ports import ErpAccepted, ErpAnswer, ErpRefused, PaymentRecordToExport
 from domain.company import Company
 from domain.disbursement import Disbursement
+from domain.export_failure import ExportFailureReason
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
 from domain.invoice_payment import ExportFailure, ExportStatus, InvoicePayment
@@ -230,6 +231,14 @@ class ExportOutcome:
     payment_id: UUID
     attempt: int
     answer: ErpAnswer
+
+    @property
+    def waits_for_invoice(self) -> bool:
+        answer = self.answer
+        return (
+            isinstance(answer, ErpRefused)
+            and answer.reason is ExportFailureReason.INVOICE_NOT_SYNCED
+        )
 
     def record_on(self, disbursement: Disbursement, actor: str) -> None:
         answer = self.answer

@@ -123,3 +123,7 @@ class InvoiceStillNotSynced(RuleRefused):
 
 class ErpSyncNotConfigured(RuleRefused):
     pass
+
+
+class RelinkBeforeExporting(RuleRefused):
+    """The record failed because its invoice was not synced, and it still links no bill."""

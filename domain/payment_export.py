@@ -13,6 +13,7 @@ from eventsourcing.domain import Aggregate
 from domain.errors import (
     ExportNotPending,
     PaymentNotFailedToExport,
+    RelinkBeforeExporting,
     RetryBeforeEditing,
     UnknownPayment,
 )
@@ -235,13 +236,34 @@ class PaymentExports(Aggregate):
             )
 
     def request_export(self, payment_id: UUID, actor: str) -> int:
-        """Export a failed record again; returns the attempt that will carry it."""
+        """Export a failed record again; returns the attempt that will carry it.
+
+        A record that failed because its invoice was not synced links no bill yet: exporting
+        it unchanged could only fail the same way, so it is refused until it is relinked.
+        """
         payment = self.failed_payment(payment_id)
+        if waits_for_its_invoice(payment):
+            raise RelinkBeforeExporting(
+                f"invoice {payment.line.invoice_number} was not synced to the ERP when this "
+                "record was sent, and the record still links no bill: sync the invoice (the "
+                "record then relinks and exports by itself), or Relink it if the invoice is "
+                "synced already"
+            )
         attempt = payment.next_attempt
         self.trigger_event(
             self.ExportRequested, payment_id=payment_id, attempt=attempt, actor=actor
         )
         return attempt
+
+    def relink_and_export(self, payment_id: UUID, erp_bill_ref: str, actor: str) -> bool:
+        """The invoice this failed record waits for is synced now: link its bill and export
+        again, with no one having to ask. False when the record waits for nothing."""
+        payment = self.payment(payment_id)
+        if not (payment.is_failed and waits_for_its_invoice(payment)):
+            return False
+        self.relink(payment_id, erp_bill_ref, actor)
+        self.request_export(payment_id, actor)
+        return True
 
     def mark_as_exported(
         self, payment_id: UUID, erp_payment_ref: object, note: object, actor: str
@@ -254,3 +276,12 @@ class PaymentExports(Aggregate):
             note=optional_text(note, "the note", 1000),
             actor=actor,
         )
+
+
+def waits_for_its_invoice(payment: InvoicePayment) -> bool:
+    failure = payment.export_failure
+    return (
+        failure is not None
+        and failure.reason is ExportFailureReason.INVOICE_NOT_SYNCED
+        and payment.erp_bill_ref is None
+    )

@@ -53,7 +53,7 @@ def test_a_wrong_bank_id_fails_and_is_fixed_by_editing_the_bank_id(
     assert [r["bank_id"] for r in erp_sandbox.payments()] == ["1001"]
 
 
-def test_a_payment_toward_an_unsynced_invoice_fails_until_the_invoice_is_synced_and_relinked(
+def test_a_payment_toward_an_unsynced_invoice_exports_by_itself_once_the_invoice_is_synced(
     api: Api, erp_sandbox: ErpSandbox
 ) -> None:
     api.configure_erp(erp_sandbox.base_url)
@@ -66,12 +66,20 @@ def test_a_payment_toward_an_unsynced_invoice_fails_until_the_invoice_is_synced_
 
     path = f"/disbursements/{funded['id']}/payments/{payment['id']}"
     api.call("POST", f"{path}/relink", "accounting_approver", expect=409)  # still not synced
+    refused = api.call("POST", f"{path}/export", "accounting_approver", expect=409)
+    assert "sync the invoice" in refused["detail"]  # Export alone would fail the same way
     api.call("POST", f"/invoices/{invoice}/erp-sync", "accounting_approver")
-    api.call("POST", f"{path}/relink", "accounting_approver")
-    api.call("POST", f"{path}/export", "accounting_approver", expect=202)
 
-    assert api.settled(funded["id"])["payments"][0]["export_status"] == "exported"
+    exported = api.settled(funded["id"])["payments"][0]
+    assert (exported["export_status"], exported["export_failure"]) == ("exported", None)
     assert len(erp_sandbox.payments()) == 1
+    events = api.call("GET", f"/audit/events?aggregate_id={funded['id']}", "auditor")["events"]
+    healing = [(e["type"], e["actor"]) for e in events if e["version"] > 4]
+    assert healing[-3:] == [
+        ("PaymentRelinked", "paysync-export"),
+        ("ExportRequested", "paysync-export"),
+        ("ExportSucceeded", "paysync-export"),
+    ]
 
 
 def test_an_erp_unavailable_for_three_calls_is_retried_until_it_answers(

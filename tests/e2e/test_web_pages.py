@@ -163,7 +163,7 @@ def test_a_record_leads_to_its_disbursement_and_the_disbursement_to_its_history(
     expect(events.filter(has_text="Funding completed")).to_have_count(1)
 
 
-def test_a_record_paid_before_its_invoice_was_synced_is_relinked_then_exported(
+def test_a_record_paid_before_its_invoice_was_synced_exports_once_the_page_syncs_the_invoice(
     page: Page, site: str, api: Api, erp_sandbox: ErpSandbox
 ) -> None:
     api.configure_erp(erp_sandbox.base_url)
@@ -171,20 +171,24 @@ def test_a_record_paid_before_its_invoice_was_synced_is_relinked_then_exported(
     invoice = api.approved_invoice("INV-9", sync=False)
     disbursement = api.settled(api.funded_disbursement(account, (invoice, "1000.00"))["id"])
     assert disbursement["payments"][0]["export_failure"]["reason"] == "invoice_not_synced"
-    api.call("POST", f"/invoices/{invoice}/erp-sync", "accounting_approver", subject="ann")
 
     open_as(page, site, api, "accounting_approver", "ann")
     row = record_row(page, "INV-9")
     expect(row).to_contain_text(
         "The invoice was not synced to the ERP before the payment was made."
     )
-    row.get_by_role("button", name="Relink invoice INV-9").click()
-    expect(page.get_by_text("Relinked.")).to_be_visible()
-    row.get_by_role("button", name="Export invoice INV-9").click()
+    expect(row).to_contain_text("Click Sync invoice")
+    # No Relink, no second Export: syncing the invoice is all it takes.
+    row.get_by_role("button", name="Sync invoice INV-9 to the ERP").click()
 
     expect(page.get_by_role("status").first).to_contain_text("Invoice INV-9 was exported")
     expect(record_row(page, "INV-9")).to_have_count(0)
     assert [p["check_number"] for p in erp_sandbox.payments()] == ["10000"]
+    assert len(erp_sandbox.bills()) == 1
+    events = api.call("GET", f"/audit/events?aggregate_id={disbursement['id']}", "auditor")
+    assert [e["actor"] for e in events["events"] if e["type"] == "PaymentRelinked"] == [
+        "paysync-export"
+    ]
 
 
 def test_a_record_keyed_into_the_erp_by_hand_is_marked_as_exported_with_its_reference(

@@ -97,6 +97,25 @@ export class RecordActions {
     }
   }
 
+  /** Sync the record's invoice to the ERP: paysync then relinks and exports the record. */
+  async syncInvoice(id) {
+    const item = this.list.itemOf(id);
+    if (!item) return;
+    const synced = await this.act(id, "Invoice not synced.", async () => {
+      await call(this.list.session, "POST", `/invoices/${seg(item.invoice_id)}/erp-sync`, {
+        signal: this.list.view.signal,
+      });
+    });
+    if (!synced) return;
+    item.export_status = "pending";
+    item.export_failure = null;
+    this.list.redraw(id);
+    this.list.announce(
+      `Invoice ${item.invoice_number} was synced to the ERP. Its payment record is being exported…`,
+    );
+    this.follow(item);
+  }
+
   async relink(id) {
     const item = this.list.itemOf(id);
     if (!item) return;

@@ -157,6 +157,7 @@ function actionsOf(list, item, ids, busy, describedBy) {
     maxlength: 100,
     disabled: busy,
   });
+  const waitsForInvoice = item.export_failure?.reason === "invoice_not_synced";
   return [
     h(
       "form",
@@ -179,7 +180,20 @@ function actionsOf(list, item, ids, busy, describedBy) {
         },
         busy ? "Working…" : "Export",
       ),
-      item.export_failure?.reason === "invoice_not_synced"
+      waitsForInvoice
+        ? h(
+            "button",
+            {
+              type: "button",
+              class: "primary",
+              disabled: busy,
+              "aria-label": `Sync invoice ${invoice} to the ERP`,
+              onclick: () => list.actions.syncInvoice(id),
+            },
+            "Sync invoice",
+          )
+        : null,
+      waitsForInvoice
         ? h(
             "button",
             {
