@@ -59,7 +59,7 @@ class FundingAccountView:
             company_id=account.company_id,
             nickname=account.nickname,
             bank_id=account.bank_id,
-            next_check_number=account.next_check_number,
+            next_check_number=account.next_to_issue,
             highest_issued_check_number=account.issued.highest,
             verified=account.verified,
             deactivated=account.deactivated,
