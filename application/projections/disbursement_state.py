@@ -195,6 +195,9 @@ def _fold_export(
 ) -> PaymentState:
     """What happened to one payment's record in the ERP."""
     payment = state.payment(event.payment_id)  # type: ignore[attr-defined]
+    answered = isinstance(event, Disbursement.ExportSucceeded | Disbursement.ExportFailed)
+    if answered and payment.first_answer_at is None:
+        payment.first_answer_at, payment.first_answer_seq = at, seq(position)
     if isinstance(event, Disbursement.ExportSucceeded):
         payment.export_status = "marked_for_check_run" if event.marked_for_check_run else "exported"
         payment.erp_payment_ref, payment.failure = event.erp_payment_ref, None
@@ -203,6 +206,7 @@ def _fold_export(
     elif isinstance(event, Disbursement.ExportFailed):
         payment.export_status = "failed_to_export"
         payment.failure = Failure(event.reason, event.message, event.erp_code)
+        payment.first_failed_at = payment.first_failed_at or at
     elif isinstance(event, Disbursement.CheckNumberEdited):
         if payment.check is not None:
             payment.check.replaced_by = event.check_number

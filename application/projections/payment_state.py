@@ -51,6 +51,9 @@ class PaymentState:
     export_succeeded_at: str | None = None  # set by ExportSucceeded only (not by hand)
     exported_seq: int | None = None
     connector: str | None = None  # the connector that exported it (set by export_latency)
+    first_answer_at: str | None = None  # the ERP's first answer, success or failure
+    first_answer_seq: int | None = None
+    first_failed_at: str | None = None  # when it first failed: a person's fix starts here
 
     def to_doc(self) -> dict[str, Any]:
         # By hand: dataclasses.asdict deep-copies, which took a third of a rebuild's time.
