@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from uuid import UUID
 
 from application.company_scoped import CompanyScopedApplication
@@ -52,6 +53,31 @@ class PaymentRecordCommands(CompanyScopedApplication):
         self._record_one(
             company_id, disbursement_id, ExportOutcome(payment_id, attempt, answer), actor
         )
+
+    @retry_on_conflict
+    def record_export_retry(
+        self,
+        company_id: str,
+        disbursement_id: UUID,
+        payment_id: UUID,
+        *,
+        attempt: int,
+        tries: int,
+        message: str,
+        erp_code: str | None,
+        next_try_at: datetime,
+        actor: str,
+    ) -> None:
+        """The export tries again by itself; recorded unless the attempt is settled already."""
+        with self.hot.holding(disbursement_id):
+            disbursement = self._get(Disbursement, company_id, disbursement_id)
+            try:
+                disbursement.record_retry_scheduled(
+                    payment_id, attempt, tries, message, erp_code, next_try_at, actor
+                )
+            except ExportNotPending:
+                return
+            self.save(disbursement)
 
     def _record_one(
         self, company_id: str, disbursement_id: UUID, outcome: ExportOutcome, actor: str

@@ -13,7 +13,7 @@ from domain.disbursement import Disbursement
 from domain.export_failure import ExportFailureReason
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
-from domain.invoice_payment import ExportFailure, ExportStatus, InvoicePayment
+from domain.invoice_payment import ExportFailure, ExportRetry, ExportStatus, InvoicePayment
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,8 @@ class PaymentView:
     erp_payment_ref: str | None
     export_failure: ExportFailure | None
     exported_at: datetime | None
+    export_retry: ExportRetry | None
+    marked_by_hand: bool
 
     @classmethod
     def of(cls, payment: InvoicePayment) -> PaymentView:
@@ -146,6 +148,8 @@ class PaymentView:
             erp_payment_ref=payment.erp_payment_ref,
             export_failure=payment.export_failure,
             exported_at=payment.exported_at,
+            export_retry=payment.export_retry,
+            marked_by_hand=payment.marked_by_hand,
         )
 
 

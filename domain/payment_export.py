@@ -6,6 +6,7 @@ Kept apart from the drawdown so each reads as its own story; the events belong t
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -18,7 +19,13 @@ from domain.errors import (
     UnknownPayment,
 )
 from domain.export_failure import ExportFailureReason
-from domain.invoice_payment import ExportFailure, ExportStatus, InvoicePayment, PaymentLine
+from domain.invoice_payment import (
+    ExportFailure,
+    ExportRetry,
+    ExportStatus,
+    InvoicePayment,
+    PaymentLine,
+)
 from domain.text import optional_text, required_text
 
 
@@ -48,6 +55,7 @@ class PaymentExports(Aggregate):
             )
             payment.erp_payment_ref = self.erp_payment_ref
             payment.export_failure = None
+            payment.export_retry = None
             payment.exported_at = self.timestamp
 
     class ExportFailed(Aggregate.Event):
@@ -63,6 +71,25 @@ class PaymentExports(Aggregate):
             payment.export_status = ExportStatus.FAILED_TO_EXPORT
             payment.export_failure = ExportFailure(
                 ExportFailureReason(self.reason), self.message, self.erp_code
+            )
+            payment.export_retry = None
+
+    class ExportRetryScheduled(Aggregate.Event):
+        """The ERP could not be reached; the export tries again by itself (see ADR 0070 for
+        which retries are recorded: not every one, so an outage cannot flood the store)."""
+
+        payment_id: UUID
+        attempt: int
+        tries: int  # calls made so far for this attempt
+        message: str
+        erp_code: str | None
+        next_try_at: datetime
+        actor: str
+
+        def apply(self, disbursement: PaymentExports) -> None:
+            payment = disbursement.payments[self.payment_id]
+            payment.export_retry = ExportRetry(
+                self.tries, self.message, self.erp_code, self.next_try_at
             )
 
     class CheckNumberEdited(Aggregate.Event):
@@ -107,6 +134,8 @@ class PaymentExports(Aggregate):
             payment = disbursement.payments[self.payment_id]
             payment.export_status = ExportStatus.PENDING
             payment.export_attempt = self.attempt
+            # The failure is history now (in the events); a pending record shows none.
+            payment.export_failure = None
 
     class MarkedAsExported(Aggregate.Event):
         """Someone keyed the record into the ERP by hand; paysync stops trying."""
@@ -121,7 +150,9 @@ class PaymentExports(Aggregate):
             payment.export_status = ExportStatus.EXPORTED
             payment.erp_payment_ref = self.erp_payment_ref
             payment.export_failure = None
+            payment.export_retry = None
             payment.exported_at = self.timestamp
+            payment.marked_by_hand = True
 
     def payment(self, payment_id: UUID) -> InvoicePayment:
         try:
@@ -200,6 +231,28 @@ class PaymentExports(Aggregate):
             reason=reason.value,
             message=message,
             erp_code=erp_code,
+            actor=actor,
+        )
+
+    def record_retry_scheduled(
+        self,
+        payment_id: UUID,
+        attempt: int,
+        tries: int,
+        message: str,
+        erp_code: str | None,
+        next_try_at: datetime,
+        actor: str,
+    ) -> None:
+        self.pending_payment(payment_id, attempt)
+        self.trigger_event(
+            self.ExportRetryScheduled,
+            payment_id=payment_id,
+            attempt=attempt,
+            tries=tries,
+            message=message,
+            erp_code=erp_code,
+            next_try_at=next_try_at,
             actor=actor,
         )
 
@@ -285,3 +338,9 @@ def waits_for_its_invoice(payment: InvoicePayment) -> bool:
         and failure.reason is ExportFailureReason.INVOICE_NOT_SYNCED
         and payment.erp_bill_ref is None
     )
+
+
+def retry_is_recorded(tries: int) -> bool:
+    """Whether the retry after `tries` calls goes into the history: after the 1st, 2nd, 4th,
+    8th... call (ADR 0070), so an outage of any length adds a handful of events per record."""
+    return tries >= 1 and tries & (tries - 1) == 0

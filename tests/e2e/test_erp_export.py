@@ -92,10 +92,19 @@ def test_an_erp_unavailable_for_three_calls_is_retried_until_it_answers(
 
     funded = api.funded_disbursement(account, (invoice, "1000.00"))
 
-    assert api.settled(funded["id"])["payments"][0]["export_status"] == "exported"
+    exported = api.settled(funded["id"])["payments"][0]
+    assert (exported["export_status"], exported["export_retry"]) == ("exported", None)
     assert len(erp_sandbox.payments()) == 1
-    history = api.call("GET", f"/disbursements/{funded['id']}?version=3", "auditor")
-    assert history["payments"][0]["export_status"] == "pending"  # retries left no events
+    # The retries show in the history, after the 1st and 2nd call (not the 3rd: ADR 0070).
+    events = api.call("GET", f"/audit/events?aggregate_id={funded['id']}", "auditor")["events"]
+    retries = [e["data"] for e in events if e["type"] == "ExportRetryScheduled"]
+    assert [(r["attempt"], r["tries"]) for r in retries] == [(1, 1), (1, 2)]
+    assert all(r["message"] and r["next_try_at"] for r in retries)
+    while_retrying = api.call(
+        "GET", f"/disbursements/{funded['id']}?version={events[-2]['version']}", "auditor"
+    )["payments"][0]
+    assert while_retrying["export_status"] == "pending"
+    assert while_retrying["export_retry"]["tries"] == 2
 
 
 def test_an_erp_down_past_the_window_fails_as_unavailable_and_export_then_succeeds(
@@ -111,7 +120,8 @@ def test_an_erp_down_past_the_window_fails_as_unavailable_and_export_then_succee
 
     erp_sandbox.client.delete("/sandbox/faults").raise_for_status()
     path = f"/disbursements/{funded['id']}/payments/{payment['id']}"
-    api.call("POST", f"{path}/export", "accounting_approver", expect=202)
+    pending = api.call("POST", f"{path}/export", "accounting_approver", expect=202)
+    assert pending["payments"][0]["export_failure"] is None  # no stale failure while pending
 
     again = api.settled(funded["id"])["payments"][0]
     assert again["export_status"] == "exported"

@@ -54,6 +54,13 @@ class ExportFailureOut(BaseModel):
     erp_code: str | None
 
 
+class ExportRetryOut(BaseModel):
+    tries: int = Field(description="calls to the ERP so far for this attempt")
+    message: str = Field(description="the last error")
+    erp_code: str | None
+    next_try_at: datetime
+
+
 class PaymentOut(BaseModel):
     id: UUID
     invoice_id: UUID
@@ -67,6 +74,10 @@ class PaymentOut(BaseModel):
     export_attempt: int
     erp_payment_ref: str | None
     export_failure: ExportFailureOut | None
+    export_retry: ExportRetryOut | None = Field(
+        description="while pending after an unreachable ERP: the export is trying again"
+    )
+    marked_by_hand: bool = Field(description="exported by a person in the ERP, not by paysync")
     exported_at: datetime | None
 
     @classmethod
@@ -82,6 +93,7 @@ class PaymentOut(BaseModel):
                     "message": failure.message,
                     "erp_code": failure.erp_code,
                 },
+                "export_retry": None if view.export_retry is None else view.export_retry.__dict__,
             }
         )
 

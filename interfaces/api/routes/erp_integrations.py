@@ -16,6 +16,12 @@ from interfaces.api.routes.disbursements import ExportFailureOut
 router = APIRouter(prefix="/v1/companies/{company_id}/erp-integrations", tags=["erp integrations"])
 
 
+class RecordRetryOut(BaseModel):
+    tries: int
+    message: str
+    next_try_at: datetime
+
+
 class PaymentRecordOut(BaseModel):
     disbursement_id: str
     payment_id: str
@@ -29,7 +35,9 @@ class PaymentRecordOut(BaseModel):
     export_status: str
     export_failure: ExportFailureOut | None
     erp_payment_ref: str | None
+    marked_by_hand: bool
     attempts: int
+    retry: RecordRetryOut | None
     funded_at: datetime | None
     exported_at: datetime | None
     updated_at: datetime
@@ -43,7 +51,21 @@ class PaymentRecordOut(BaseModel):
                 message=record.failure_message or "",
                 erp_code=record.failure_erp_code,
             )
-        return cls.model_validate({**record.__dict__, "export_failure": failure})
+        retry = None
+        if record.retry_tries is not None:
+            retry = {
+                "tries": record.retry_tries,
+                "message": record.retry_message,
+                "next_try_at": record.retry_next_try_at,
+            }
+        return cls.model_validate(
+            {
+                **record.__dict__,
+                "export_failure": failure,
+                "retry": retry,
+                "marked_by_hand": bool(record.marked_by_hand),
+            }
+        )
 
 
 class PaymentRecordsOut(BaseModel):

@@ -139,6 +139,20 @@ function statusOf(list, item) {
         "Waiting for the ERP…",
       ),
     );
+    const retry = item.retry;
+    if (retry) {
+      const tries = retry.tries === 1 ? "1 try" : `${retry.tries} tries`;
+      parts.push(
+        h(
+          "p",
+          { class: "retrying" },
+          `The ERP could not be reached (${tries} so far; last error: ${retry.message}). `,
+          "paysync tries again by itself; next try ",
+          timeOf(retry.next_try_at),
+          ".",
+        ),
+      );
+    }
   } else if (item.exported_at) {
     parts.push(h("p", { class: "when" }, "on ", timeOf(item.exported_at)));
   }
