@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -11,13 +12,26 @@ from application.conflicts import retry_on_conflict
 from application.ports import ErpAccepted, ErpRefused
 from application.queries import DisbursementView, ExportCandidate, ExportOutcome
 from domain.disbursement import Disbursement
-from domain.errors import ExportNotPending
+from domain.errors import ExportNotPending, InvalidBulkFix
 from domain.export_failure import ExportFailureReason
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
 from domain.payment_export import waits_for_its_invoice
 
 EXPORTER = "paysync-export"  # the actor of what the export records (see erp_export.py)
+
+
+MAX_FIXES = 500  # records one bulk fix may change
+
+
+@dataclass(frozen=True)
+class RecordFix:
+    """One failed record's new check number and/or Bank ID, in a bulk fix."""
+
+    disbursement_id: UUID
+    payment_id: UUID
+    check_number: object = None
+    bank_id: object = None
 
 
 class PaymentRecordCommands(CompanyScopedApplication):
@@ -166,6 +180,45 @@ class PaymentRecordCommands(CompanyScopedApplication):
                 disbursement.edit_check_number(payment_id, number, actor)
             self.save(disbursement, account)
         return DisbursementView.of(disbursement)
+
+    @retry_on_conflict
+    def fix_failed_records(
+        self, company_id: str, fixes: Sequence[RecordFix], *, export: bool, actor: str
+    ) -> list[DisbursementView]:
+        """Change the check number or Bank ID of many failed records at once, all or nothing:
+        each record's change is its own event, and with `export` each is exported again.
+
+        Saved in one transaction, so a refusal of any record (not failed, a number already
+        used, ...) changes none. Typed check numbers are claimed on their funding accounts.
+        """
+        if not 1 <= len(fixes) <= MAX_FIXES:
+            raise InvalidBulkFix(f"a bulk fix changes 1 to {MAX_FIXES} records, not {len(fixes)}")
+        if len({fix.payment_id for fix in fixes}) != len(fixes):
+            raise InvalidBulkFix("a bulk fix names each record once")
+        disbursements: dict[UUID, Disbursement] = {}
+        accounts: dict[UUID, FundingAccount] = {}
+        for fix in fixes:
+            if fix.check_number is None and fix.bank_id is None:
+                raise InvalidBulkFix(f"record {fix.payment_id}: give a check number or a Bank ID")
+            disbursement = disbursements.get(fix.disbursement_id)
+            if disbursement is None:
+                disbursement = self._get(Disbursement, company_id, fix.disbursement_id)
+                disbursements[fix.disbursement_id] = disbursement
+            disbursement.editable_payment(fix.payment_id)
+            if fix.bank_id is not None:
+                disbursement.edit_bank_id(fix.payment_id, fix.bank_id, actor)
+            if fix.check_number is not None:
+                account_id = disbursement.funding_account_id
+                if account_id not in accounts:
+                    accounts[account_id] = self._get(FundingAccount, company_id, account_id)
+                number = accounts[account_id].claim_check_number(
+                    fix.payment_id, fix.check_number, actor
+                )
+                disbursement.edit_check_number(fix.payment_id, number, actor)
+            if export:
+                disbursement.request_export(fix.payment_id, actor)
+        self.save(*disbursements.values(), *accounts.values())
+        return [DisbursementView.of(d) for d in disbursements.values()]
 
     @retry_on_conflict
     def request_export(

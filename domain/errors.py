@@ -127,3 +127,7 @@ class ErpSyncNotConfigured(RuleRefused):
 
 class RelinkBeforeExporting(RuleRefused):
     """The record failed because its invoice was not synced, and it still links no bill."""
+
+
+class InvalidBulkFix(BadInput):
+    """A bulk fix names no record, too many, one twice, or a record with nothing to change."""
