@@ -31,12 +31,15 @@ function append(parent, children) {
 }
 
 /** A time element in the reader's locale, or a dash. */
-export function timeOf(iso) {
+export function timeOf(iso, { seconds = false } = {}) {
   if (!iso) return h("span", { class: "muted" }, "—");
   const when = new Date(iso);
   const text = Number.isNaN(when.getTime())
     ? iso
-    : new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(when);
+    : new Intl.DateTimeFormat(undefined, {
+        dateStyle: "medium",
+        timeStyle: seconds ? "medium" : "short",
+      }).format(when);
   return h("time", { dateTime: iso, title: exactTime(iso) }, text);
 }
 

@@ -68,6 +68,7 @@ export function recordRows(list, item) {
     h("td", { class: "status-cell" }, statusOf(list, item)),
     h("td", {}, timeOf(item.funded_at)),
   ];
+  if (list.withReference) cells.push(h("td", { class: "mono" }, referenceOf(item)));
   if (list.withActions) {
     cells.push(
       h(
@@ -109,24 +110,32 @@ export function recordRows(list, item) {
   return rows;
 }
 
+/** The ERP's reference of an exported record; one marked by hand says so. */
+function referenceOf(item) {
+  const reference = item.erp_payment_ref ?? "—";
+  return item.marked_by_hand
+    ? [reference, h("span", { class: "by-hand" }, " (marked by hand)")]
+    : reference;
+}
+
 function statusOf(list, item) {
   const status = item.export_status;
   const parts = [h("span", { class: `badge badge-${status}` }, exportStatusWords(status))];
   const failure = item.export_failure;
   if (status === "failed_to_export" && failure) {
     parts.push(h("p", { class: "reason" }, failureWords(failure.reason)));
-    if (failure.message || failure.erp_code) {
-      const code = failure.erp_code
-        ? `${list.connector} error ${failure.erp_code}`
-        : `${list.connector} says`;
+    // Only an answer with the ERP's own code is the ERP's words; the rest is paysync's.
+    if (failure.erp_code) {
       parts.push(
         h(
           "p",
           { class: "erp-says" },
-          h("span", { class: "erp-code" }, `${code}: `),
+          h("span", { class: "erp-code" }, `${list.connector} error ${failure.erp_code}: `),
           failure.message || "(no message)",
         ),
       );
+    } else if (failure.message) {
+      parts.push(h("p", { class: "paysync-says" }, failure.message));
     }
     if (list.session.canEdit)
       parts.push(h("p", { class: "remedy" }, failureRemedy(failure.reason)));
@@ -154,7 +163,14 @@ function statusOf(list, item) {
       );
     }
   } else if (item.exported_at) {
-    parts.push(h("p", { class: "when" }, "on ", timeOf(item.exported_at)));
+    parts.push(
+      h(
+        "p",
+        { class: "when" },
+        item.marked_by_hand ? "Marked by hand on " : "on ",
+        timeOf(item.exported_at),
+      ),
+    );
   }
   return parts;
 }
@@ -231,7 +247,7 @@ function actionsOf(list, item, ids, busy, describedBy) {
           class: "mark-form",
           onsubmit: (event) => {
             event.preventDefault();
-            list.actions.markExported(id, reference.value.trim());
+            list.actions.confirmMarkExported(id, reference.value.trim());
           },
         },
         h(
