@@ -82,6 +82,28 @@ def test_a_payment_toward_an_unsynced_invoice_exports_by_itself_once_the_invoice
     ]
 
 
+def test_syncing_an_invoice_again_heals_what_a_crash_left_waiting(
+    api: Api, erp_sandbox: ErpSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api.configure_erp(erp_sandbox.base_url)
+    account = api.open_account(next_check_number=10000)
+    invoice = api.approved_invoice("INV-1", sync=False)
+    funded = api.funded_disbursement(account, (invoice, "1000.00"))
+    assert api.settled(funded["id"])["payments"][0]["export_status"] == "failed_to_export"
+
+    # The process dies between saving InvoiceSynced and healing the records.
+    payments = api.paysync.payments
+    with monkeypatch.context() as crash:
+        crash.setattr(payments, "heal_records_waiting_for", lambda company, invoice: 0)
+        api.call("POST", f"/invoices/{invoice}/erp-sync", "accounting_approver")
+    assert api.disbursement(funded["id"])["payments"][0]["export_status"] == "failed_to_export"
+
+    # Sync invoice clicked again: nothing is sent for the invoice, the record heals.
+    api.call("POST", f"/invoices/{invoice}/erp-sync", "accounting_approver")
+    assert api.settled(funded["id"])["payments"][0]["export_status"] == "exported"
+    assert len(erp_sandbox.bills()) == 1
+
+
 def test_an_erp_unavailable_for_three_calls_is_retried_until_it_answers(
     api: Api, erp_sandbox: ErpSandbox
 ) -> None:
