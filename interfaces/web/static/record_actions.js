@@ -156,7 +156,11 @@ export class RecordActions {
           "Yes, mark as exported",
         ),
         " ",
-        h("button", { type: "button", class: "secondary", onclick: () => this.say(id, null) }, "Cancel"),
+        h(
+          "button",
+          { type: "button", class: "secondary", onclick: () => this.say(id, null) },
+          "Cancel",
+        ),
       ],
     });
     document.getElementById(`message-${id}`)?.querySelector("button")?.focus();

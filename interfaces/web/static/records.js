@@ -290,7 +290,9 @@ class RecordList {
         this.session.canEdit && this.items.some((i) => i.export_status === "failed_to_export");
       if (this.withActions) headers.push("Actions");
       // Every list that can show an exported record shows its ERP reference.
-      this.withReference = this.items.some((i) => ["exported", "marked_for_check_run"].includes(i.export_status));
+      this.withReference = this.items.some((i) =>
+        ["exported", "marked_for_check_run"].includes(i.export_status),
+      );
       if (this.withReference) headers.splice(7, 0, "ERP reference");
       replaceChildren(
         this.body,
