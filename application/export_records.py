@@ -5,8 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.ports import ErpAccepted, ErpAnswer, ErpSentToAgent, PaymentRecordToExport
+from application.ports import (
+    ErpAccepted,
+    ErpAnswer,
+    ErpRefused,
+    ErpSentToAgent,
+    PaymentRecordToExport,
+)
 from domain.disbursement import Disbursement
+from domain.export_failure import ExportFailureReason
 from domain.invoice_payment import ExportStatus, InvoicePayment
 
 
@@ -58,6 +65,14 @@ class ExportOutcome:
     attempt: int
     answer: ErpAnswer
     connector: str | None = None  # which connector answered
+
+    @property
+    def waits_for_invoice(self) -> bool:
+        answer = self.answer
+        return (
+            isinstance(answer, ErpRefused)
+            and answer.reason is ExportFailureReason.INVOICE_NOT_SYNCED
+        )
 
     def record_on(self, disbursement: Disbursement, actor: str) -> None:
         answer = self.answer

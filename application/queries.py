@@ -11,7 +11,7 @@ from domain.company import Company
 from domain.disbursement import Disbursement
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
-from domain.invoice_payment import ExportFailure, InvoicePayment
+from domain.invoice_payment import ExportFailure, ExportRetry, InvoicePayment
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class FundingAccountView:
             company_id=account.company_id,
             nickname=account.nickname,
             bank_id=account.bank_id,
-            next_check_number=account.next_check_number,
+            next_check_number=account.next_to_issue,
             highest_issued_check_number=account.issued.highest,
             verified=account.verified,
             deactivated=account.deactivated,
@@ -131,6 +131,8 @@ class PaymentView:
     export_failure: ExportFailure | None
     export_warning: str | None
     exported_at: datetime | None
+    export_retry: ExportRetry | None
+    marked_by_hand: bool
 
     @classmethod
     def of(cls, payment: InvoicePayment) -> PaymentView:
@@ -150,6 +152,8 @@ class PaymentView:
             export_failure=payment.export_failure,
             export_warning=payment.export_warning,
             exported_at=payment.exported_at,
+            export_retry=payment.export_retry,
+            marked_by_hand=payment.marked_by_hand,
         )
 
 

@@ -39,6 +39,16 @@ class ExportFailure:
 
 
 @dataclass(frozen=True)
+class ExportRetry:
+    """The export is trying again by itself: calls so far, the last error, the next try."""
+
+    tries: int
+    message: str
+    erp_code: str | None
+    next_try_at: datetime
+
+
+@dataclass(frozen=True)
 class PaymentLine:
     """What a disbursement knows of an invoice when it pays it (copied, so history holds)."""
 
@@ -78,6 +88,8 @@ class InvoicePayment:
         self.erp_connector: str | None = None  # which ERP holds the record (or was asked)
         self.export_warning: str | None = None  # the ERP took the record but said something
         self.exported_at: datetime | None = None
+        self.export_retry: ExportRetry | None = None  # while pending after an unreachable ERP
+        self.marked_by_hand = False  # exported by a person in the ERP, not by paysync
 
     @property
     def id(self) -> UUID:
