@@ -1,6 +1,7 @@
 // Calls paysync's JSON API as the signed-in user; a refusal carries the problem's detail.
+import { APP_ROOT } from "./nav.js";
 
-const API_ROOT = new URL("../v1/companies/", document.baseURI);
+const API_ROOT = new URL("../v1/companies/", APP_ROOT);
 
 /** An answer other than 2xx: `detail` is the problem+json text meant for the user. */
 export class ApiError extends Error {
@@ -50,4 +51,51 @@ export async function call(session, method, path, { body, query, signal } = {}) 
 /** The segment of a path for an id, safely encoded. */
 export function seg(id) {
   return encodeURIComponent(String(id));
+}
+
+/**
+ * Download what `path` streams (e.g. the history as JSON lines) into a file named `filename`,
+ * reporting the lines read so far; the token goes in a header, never in a link. Resolves to
+ * the number of lines.
+ */
+export async function download(session, path, filename, progress) {
+  const url = new URL(`${encodeURIComponent(session.company)}${path}`, API_ROOT);
+  const response = await fetch(url, {
+    headers: { Authorization: `Bearer ${session.token}` },
+    cache: "no-store",
+    credentials: "omit",
+  });
+  if (!response.ok) {
+    const text = await response.text();
+    let problem = { detail: text.slice(0, 300) };
+    try {
+      problem = JSON.parse(text);
+    } catch {
+      // not problem+json: the text says it
+    }
+    throw new ApiError(response.status, problem);
+  }
+  const reader = response.body.getReader();
+  const chunks = [];
+  let lines = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    for (const byte of value) if (byte === 10) lines += 1;
+    progress?.(lines);
+  }
+  saveFile(new Blob(chunks, { type: response.headers.get("Content-Type") ?? "" }), filename);
+  return lines;
+}
+
+/** Offer `blob` as a download named `filename`. */
+export function saveFile(blob, filename) {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }

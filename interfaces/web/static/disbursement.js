@@ -1,6 +1,7 @@
 // One disbursement: its drawdown status and its invoice payments; and its audit history.
 
 import { ApiError, call, seg } from "./api.js";
+import { disbursementActions } from "./disbursement_actions.js";
 import { h, replaceChildren, timeOf } from "./dom.js";
 import { untilAbort } from "./timing.js";
 import { exportStatusWords, failureWords, humanize, money } from "./words.js";
@@ -64,6 +65,7 @@ export function showDisbursement(view, session, id) {
           "History: every change, who made it and when",
         ),
       ),
+      disbursementActions(view, session, disbursement),
       h("h2", {}, "Invoice payments"),
       paymentsTable(disbursement.payments, session.canEdit),
     );
@@ -238,7 +240,7 @@ function fact(term, ...description) {
 }
 
 /** "Disbursement.CheckNumberEdited" -> "Check number edited". */
-function eventName(type) {
+export function eventName(type) {
   const name = String(type).split(/[.:]/).pop();
   const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
@@ -247,7 +249,7 @@ function eventName(type) {
 const SAID_ELSEWHERE = new Set(["originator_id", "originator_version", "timestamp", "actor"]);
 
 /** An event's data as nested term/value lists: lists of records one under the other. */
-function details(data) {
+export function details(data) {
   const entries = Object.entries(data ?? {}).filter(([name]) => !SAID_ELSEWHERE.has(name));
   if (!entries.length) return h("span", { class: "muted" }, "—");
   return valueOf(Object.fromEntries(entries));

@@ -1,0 +1,34 @@
+// The company's funding accounts and invoices, from the API's collections (GET .../funding-
+// accounts, GET .../invoices). Where a server does not list them yet (405), what the reports
+// know stands in: the accounts disbursements were drafted from, the invoices they pay.
+
+import { ApiError, call, seg } from "./api.js";
+import { listAll } from "./ui.js";
+
+const NOT_LISTED = new Set([404, 405]);
+
+export async function fundingAccounts(session, signal) {
+  try {
+    return (await listAll(session, "/funding-accounts", { signal })).items;
+  } catch (error) {
+    if (!(error instanceof ApiError && NOT_LISTED.has(error.status))) throw error;
+  }
+  const { items } = await listAll(session, "/reports/disbursements", { signal });
+  const ids = [...new Set(items.map((d) => d.funding_account_id))];
+  return Promise.all(ids.map((id) => call(session, "GET", `/funding-accounts/${seg(id)}`, { signal })));
+}
+
+/** Invoices (newest first where the server lists them); `fallback` says none could be listed. */
+export async function invoices(session, signal) {
+  try {
+    return { items: (await listAll(session, "/invoices", { signal })).items, listed: true };
+  } catch (error) {
+    if (!(error instanceof ApiError && NOT_LISTED.has(error.status))) throw error;
+  }
+  const { items } = await listAll(session, "/reports/payments", { signal });
+  const ids = [...new Set(items.map((p) => p.invoice_id))];
+  const found = await Promise.all(
+    ids.map((id) => call(session, "GET", `/invoices/${seg(id)}`, { signal })),
+  );
+  return { items: found, listed: false };
+}

@@ -1,0 +1,184 @@
+// Funding accounts: the bank accounts payments are drawn from, their check numbers and check
+// register. The support article sends the user here to raise Next Check Number.
+
+import { ApiError, call, seg } from "./api.js";
+import { fundingAccounts } from "./collections.js";
+import { h, replaceChildren, timeOf } from "./dom.js";
+import { can, pageHref } from "./nav.js";
+import { actionForm, badge, fact, field, load, pageHead, table } from "./ui.js";
+import { exportStatusWords, money } from "./words.js";
+
+export function showFundingAccounts(view, session) {
+  document.title = "Funding accounts · paysync";
+  const body = h("div", {}, h("p", { class: "loading" }, "Loading funding accounts…"));
+  replaceChildren(
+    view.main,
+    pageHead(
+      "Funding accounts",
+      "The bank accounts payments are drawn from, with the check numbers each gives out.",
+    ),
+    body,
+  );
+  load(view, body, async () => {
+    const accounts = await fundingAccounts(session, view.signal);
+    replaceChildren(
+      body,
+      table(
+        "Funding accounts",
+        [
+          ["Account", (a) => h("a", { href: pageHref(`/funding-accounts/${seg(a.id)}`) }, a.nickname), { rowHeader: true }],
+          ["Bank ID", (a) => a.bank_id, { mono: true }],
+          ["Next Check Number", (a) => a.next_check_number, { num: true }],
+          ["Highest issued", (a) => a.highest_issued_check_number ?? "—", { num: true }],
+          ["Status", (a) => (a.deactivated ? badge("canceled", "Deactivated") : badge("active", "Active"))],
+        ],
+        accounts,
+        { empty: "No funding account yet." },
+      ),
+    );
+  });
+}
+
+export function showFundingAccount(view, session, id) {
+  document.title = "Funding account · paysync";
+  const heading = pageHead("Funding account", null);
+  const body = h("div", {}, h("p", { class: "loading" }, "Loading the funding account…"));
+  replaceChildren(
+    view.main,
+    h("p", { class: "back" }, h("a", { href: pageHref("/funding-accounts") }, "← Funding accounts")),
+    heading,
+    body,
+  );
+  const draw = async () => {
+    const path = `/funding-accounts/${seg(id)}`;
+    const [account, register] = await Promise.all([
+      call(session, "GET", path, { signal: view.signal }),
+      call(session, "GET", `${path}/check-register`, { query: { limit: 500 }, signal: view.signal }),
+    ]);
+    document.title = `${account.nickname} · Funding account · paysync`;
+    replaceChildren(heading.querySelector("h1"), `Funding account: ${account.nickname}`);
+    replaceChildren(
+      body,
+      h(
+        "dl",
+        { class: "facts" },
+        fact("Bank ID", h("span", { class: "mono" }, account.bank_id)),
+        fact("Next Check Number", h("span", { class: "mono", id: "next-check-number" }, account.next_check_number)),
+        fact("Highest issued", account.highest_issued_check_number ?? "none yet"),
+        fact("Status", account.deactivated ? "Deactivated" : "Active"),
+      ),
+      can(session, "edit_account") && !account.deactivated
+        ? nextCheckNumberForm(session, account, () => load(view, body, draw))
+        : null,
+      registerSection(register),
+    );
+  };
+  load(view, body, draw);
+}
+
+function nextCheckNumberForm(session, account, redraw) {
+  const input = h("input", {
+    type: "text",
+    inputmode: "numeric",
+    name: "next_check_number",
+    class: "field",
+    required: true,
+    autocomplete: "off",
+    value: String(account.next_check_number),
+    "data-invalid-on-refusal": true,
+  });
+  const issued = account.highest_issued_check_number;
+  return h(
+    "section",
+    { class: "panel", "aria-labelledby": "edit-next-heading" },
+    h("h2", { id: "edit-next-heading" }, "Change Next Check Number"),
+    actionForm(
+      { class: "edit-form" },
+      [
+        h(
+          "div",
+          { class: "field-with-guidance" },
+          field(
+            "next-check-number-input",
+            "Next Check Number",
+            input,
+            issued === null
+              ? "No check has been issued from this account yet."
+              : `It must be higher than ${issued}, the highest check number this account has issued.`,
+          ),
+          h(
+            "aside",
+            { class: "guidance", "aria-label": "How to choose it" },
+            h("h3", {}, "How to choose it"),
+            h(
+              "p",
+              {},
+              "To avoid export errors from check numbers already in use in your ERP, set Next ",
+              "Check Number high enough that it cannot meet the ERP's numbers.",
+            ),
+            h(
+              "p",
+              {},
+              "For example, if the most recent check number in your ERP is 100, start at 10000: ",
+              "the next 9,900 checks cannot collide.",
+            ),
+          ),
+        ),
+        h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "Save Next Check Number")),
+      ],
+      async (data) => {
+        const typed = String(data.get("next_check_number") ?? "").trim();
+        if (!/^\d+$/.test(typed)) {
+          throw new ApiError(422, {
+            detail: "Next Check Number must be a whole number, such as 10000.",
+          });
+        }
+        await call(session, "PATCH", `/funding-accounts/${seg(account.id)}`, {
+          body: { next_check_number: Number(typed) },
+        });
+        setTimeout(redraw, 0);
+        return `Saved. The next check from ${account.nickname} will be number ${typed}.`;
+      },
+    ),
+  );
+}
+
+function registerSection(register) {
+  const gaps = register.gaps.map((g) => (g.first === g.last ? `${g.first}` : `${g.first}–${g.last}`));
+  return h(
+    "section",
+    { "aria-labelledby": "register-heading" },
+    h("h2", { id: "register-heading" }, "Check register"),
+    h(
+      "p",
+      {},
+      `${register.items.length} check number${register.items.length === 1 ? "" : "s"} issued or typed. `,
+      gaps.length ? `Never used: ${gaps.join(", ")}. ` : "No gaps. ",
+      register.duplicates.length
+        ? h("strong", { class: "warn" }, `Used twice: ${register.duplicates.join(", ")}.`)
+        : "No number is used twice.",
+    ),
+    table(
+      "Check register",
+      [
+        ["Check Number", (c) => c.check_number, { rowHeader: true }],
+        ["Source", (c) => (c.source === "typed" ? "Typed on a failed record" : "Issued")],
+        ["Invoice", (c) => c.invoice_number],
+        ["Vendor", (c) => c.vendor_name],
+        ["Amount", (c) => money(c.amount), { num: true }],
+        [
+          "Export status",
+          (c) => [
+            badge(c.export_status, exportStatusWords(c.export_status)),
+            c.replaced_by ? h("span", { class: "muted" }, ` replaced by ${c.replaced_by}`) : null,
+            c.duplicate ? h("span", { class: "badge badge-failed_to_export" }, "Duplicate") : null,
+          ],
+        ],
+        ["Disbursement", (c) => h("a", { href: pageHref(`/disbursements/${seg(c.disbursement_id)}`) }, "Open")],
+        ["Issued", (c) => timeOf(c.issued_at)],
+      ],
+      register.items,
+      { empty: "No check has been issued from this account yet.", rowClass: (c) => (c.duplicate ? "is-failed" : undefined) },
+    ),
+  );
+}

@@ -1,0 +1,101 @@
+"""The pages of every role in a real browser: navigation by role, deep links, and the pages a
+payments team lives in (funding accounts, invoices, disbursements, reports, the audit)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.e2e.api import Api
+from tests.e2e.web import assert_accessible, open_as
+from tests.fixtures.erp_sandbox import ErpSandbox
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def backend() -> str:
+    # The pages only call the HTTP API, tested on both stores elsewhere: SQLite is enough here.
+    return "sqlite"
+
+
+def nav_link(page: Page, name: str) -> Locator:
+    return page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True)
+
+
+def test_a_bookmarked_page_opens_by_its_path_and_the_token_stays_out_of_the_address(
+    page: Page, site: str, api: Api
+) -> None:
+    account = api.open_account(next_check_number=10000)
+
+    open_as(page, site, api, "accounting_approver", "ann", f"/funding-accounts/{account}")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Funding account: Operating")
+    expect(page).to_have_url(f"{site}/app/funding-accounts/{account}")
+    assert "token" not in page.url
+    expect(nav_link(page, "Funding accounts")).to_have_attribute("aria-current", "page")
+    # Reloading the bookmarked address shows the same page from the tab's stored token.
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Funding account: Operating")
+    nav_link(page, "Reports").click()
+    expect(page).to_have_url(f"{site}/app/reports")
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Funding account: Operating")
+
+
+def test_an_auditor_is_offered_no_action_and_an_approver_no_payments_admin_action(
+    page: Page, site: str, api: Api, erp_sandbox: ErpSandbox
+) -> None:
+    api.configure_erp(erp_sandbox.base_url)
+    account = api.open_account(next_check_number=10000)
+    invoice = api.approved_invoice("INV-1")
+    body = {"name": "Dec run", "funding_account_id": account,
+            "payments": [{"invoice_id": invoice, "amount": "1000.00"}]}  # fmt: skip
+    draft = api.call("POST", "/disbursements", "payments_admin", body, 201, "pat")
+
+    open_as(page, site, api, "auditor", "audrey", f"/funding-accounts/{account}")
+    expect(page.get_by_text("Bank ID")).to_be_visible()
+    expect(page.get_by_role("textbox")).to_have_count(0)
+    page.goto(f"{site}/app/disbursements/{draft['id']}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Disbursement: Dec run")
+    expect(page.get_by_role("button")).to_have_text(["Sign out"])
+    page.goto(f"{site}/app/disbursements")
+    expect(page.get_by_role("link", name="Dec run")).to_be_visible()
+    expect(page.get_by_role("link", name="New disbursement")).to_have_count(0)
+
+    open_as(page, site, api, "accounting_approver", "ann", f"/disbursements/{draft['id']}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Disbursement: Dec run")
+    expect(page.get_by_role("button", name=re.compile("Authorize|Cancel"))).to_have_count(0)
+    page.goto(f"{site}/app/funding-accounts/{account}")
+    expect(page.get_by_label("Next Check Number", exact=True)).to_have_value("10000")
+
+
+def test_every_page_has_no_serious_accessibility_violation(
+    page: Page, site: str, api: Api, erp_sandbox: ErpSandbox
+) -> None:
+    erp_sandbox.add_check("1001", "100")
+    api.configure_erp(erp_sandbox.base_url)
+    account = api.open_account(next_check_number=100)
+    disbursement = api.settled(
+        api.funded_disbursement(account, (api.approved_invoice("INV-7"), "1000.00"))["id"]
+    )
+    pages = [
+        ("payment-records", "ERP Integrations"),
+        ("funding-accounts", "Funding accounts"),
+        (f"funding-accounts/{account}", "Funding account: Operating"),
+        ("invoices", "Invoices"),
+        ("disbursements", "Disbursements"),
+        ("disbursements/new", "New disbursement"),
+        (f"disbursements/{disbursement['id']}", "Disbursement: Nov run"),
+        ("reports", "Reports"),
+        ("audit", "Audit"),
+        (f"audit/records/{disbursement['id']}?version=2", "Record history: Nov run"),
+    ]
+    open_as(page, site, api, "payments_admin", "pat")
+    for path, heading in pages:
+        page.goto(f"{site}/app/{path}")
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        expect(page.locator("[aria-busy=true]")).to_have_count(0)
+        assert_accessible(page)
