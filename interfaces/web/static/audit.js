@@ -220,17 +220,26 @@ function pastForm(id, events, version, asOf) {
   );
 }
 
-/** The record then and now, side by side; a changed value is marked in both columns. */
+/** The record then and now, side by side, field by field; a changed value is marked. */
 function comparison(then, now) {
   if (then.error) return problem(then.error, "No past state: ");
-  const names = [...new Set([...Object.keys(then.attributes), ...Object.keys(now.attributes)])];
-  const show = (value) => (value === undefined ? h("span", { class: "muted" }, "(none)") : typeof value === "object" && value !== null ? h("pre", { class: "value", tabindex: 0 }, JSON.stringify(value, null, 1)) : String(value));
-  const changed = names.filter((n) => JSON.stringify(then.attributes[n]) !== JSON.stringify(now.attributes[n]));
+  const before = flatten(then.attributes);
+  const after = flatten(now.attributes);
+  const names = [...new Set([...before.keys(), ...after.keys()])];
+  const show = (value) =>
+    value === undefined ? h("span", { class: "muted" }, "(absent)") : value === null ? h("span", { class: "muted" }, "—") : String(value);
+  const changed = names.filter((n) => before.get(n) !== after.get(n));
   return h(
     "section",
     { class: "panel", "aria-labelledby": "compare-heading" },
     h("h2", { id: "compare-heading" }, `At version ${then.version} and now (version ${now.version})`),
-    h("p", { role: "status" }, changed.length ? `${changed.length} field${changed.length === 1 ? "" : "s"} changed since: ${changed.map(humanize).join(", ")}.` : "Nothing changed since."),
+    h(
+      "p",
+      { role: "status" },
+      changed.length
+        ? `${changed.length} field${changed.length === 1 ? "" : "s"} changed since, marked below: ${changed.slice(0, 8).join(", ")}${changed.length > 8 ? ", …" : ""}.`
+        : "Nothing changed since.",
+    ),
     h(
       "table",
       { class: "records-table compare" },
@@ -242,9 +251,31 @@ function comparison(then, now) {
         names.map((n) => {
           const differs = changed.includes(n);
           const cell = (value) => h("td", { class: differs ? "changed" : undefined }, differs ? h("mark", {}, show(value)) : show(value));
-          return h("tr", { class: differs ? "is-changed" : undefined }, h("th", { scope: "row" }, humanize(n), differs ? h("span", { class: "visually-hidden" }, " (changed)") : null), cell(then.attributes[n]), cell(now.attributes[n]));
+          return h(
+            "tr",
+            { class: differs ? "is-changed" : undefined },
+            h("th", { scope: "row" }, n, differs ? h("span", { class: "visually-hidden" }, " (changed)") : null),
+            cell(before.get(n)),
+            cell(after.get(n)),
+          );
         }),
       ),
     ),
   );
+}
+
+/** {payments: {ID: {check_number: 100}}} -> "Payments › bf34b8ab › Check number" -> 100. */
+function flatten(value, path = [], into = new Map()) {
+  if (value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length) {
+    for (const [name, inner] of Object.entries(value)) {
+      // A payment, keyed by its id, reads by its invoice number.
+      const label = /^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(name)
+        ? (inner?.line?.invoice_number ?? inner?.invoice_number ?? name.slice(0, 8))
+        : humanize(name);
+      flatten(inner, [...path, label], into);
+    }
+  } else {
+    into.set(path.join(" › ") || "Value", Array.isArray(value) ? JSON.stringify(value) : value);
+  }
+  return into;
 }

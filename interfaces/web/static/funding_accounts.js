@@ -68,7 +68,7 @@ export function showFundingAccount(view, session, id) {
         fact("Status", account.deactivated ? "Deactivated" : "Active"),
       ),
       can(session, "edit_account") && !account.deactivated
-        ? nextCheckNumberForm(session, account, () => load(view, body, draw))
+        ? nextCheckNumberForm(session, account)
         : null,
       registerSection(register),
     );
@@ -76,7 +76,7 @@ export function showFundingAccount(view, session, id) {
   load(view, body, draw);
 }
 
-function nextCheckNumberForm(session, account, redraw) {
+function nextCheckNumberForm(session, account) {
   const input = h("input", {
     type: "text",
     inputmode: "numeric",
@@ -133,12 +133,17 @@ function nextCheckNumberForm(session, account, redraw) {
             detail: "Next Check Number must be a whole number, such as 10000.",
           });
         }
-        await call(session, "PATCH", `/funding-accounts/${seg(account.id)}`, {
+        const saved = await call(session, "PATCH", `/funding-accounts/${seg(account.id)}`, {
           body: { next_check_number: Number(typed) },
         });
-        setTimeout(redraw, 0);
+        // The facts above change in place; the message stays where the user is looking.
+        document.getElementById("next-check-number").textContent = saved.next_check_number;
         return `Saved. The next check from ${account.nickname} will be number ${typed}.`;
       },
+      (error) =>
+        /check-number-would-repeat/.test(error.problem?.type ?? "")
+          ? " A number at or below one this account already issued would give two payments the same check number, and the ERP would refuse the second."
+          : null,
     ),
   );
 }

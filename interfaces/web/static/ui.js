@@ -36,7 +36,7 @@ export async function load(view, body, work) {
 
 /** A refusal or failure, announced to screen readers. */
 export function problem(error, prefix = "") {
-  const text = error instanceof ApiError ? error.message : "Something went wrong on this page.";
+  const text = error instanceof ApiError ? sentence(error.message) : "Something went wrong on this page.";
   if (!(error instanceof ApiError)) console.warn(error); // eslint-disable-line no-console
   return h("p", { class: "problem", role: "alert" }, prefix, text);
 }
@@ -119,9 +119,10 @@ export function field(id, label, control, help) {
 
 /**
  * A form whose submit runs `act`; while it runs the submit button is disabled, and a refusal
- * lands in the form's alert region (the field named by the problem, if any, is marked).
+ * lands in the form's alert region, with `explain(error)`'s words if any, and the field marked
+ * data-invalid-on-refusal is marked invalid and focused.
  */
-export function actionForm(attributes, children, act) {
+export function actionForm(attributes, children, act, explain) {
   const message = h("div", { class: "form-message", "aria-live": "polite" });
   const form = h("form", { ...attributes, novalidate: true }, children, message);
   form.addEventListener("submit", async (event) => {
@@ -137,7 +138,10 @@ export function actionForm(attributes, children, act) {
       if (done) replaceChildren(message, h("p", { class: "success", role: "status" }, done));
     } catch (error) {
       if (untilAbort(error)) return;
-      replaceChildren(message, problem(error, "Not done. "));
+      const said = problem(error, "Not done. ");
+      const why = explain?.(error);
+      if (why) said.append(h("span", { class: "explain" }, why));
+      replaceChildren(message, said);
       const invalid = form.querySelector("[data-invalid-on-refusal]");
       if (invalid) {
         invalid.setAttribute("aria-invalid", "true");
@@ -153,4 +157,12 @@ export function actionForm(attributes, children, act) {
 /** A status as a badge, in words. */
 export function badge(status, words) {
   return h("span", { class: `badge badge-${status}` }, words ?? humanize(status));
+}
+
+/** "the next check number must be above 101" -> "The next check number must be above 101." */
+export function sentence(text) {
+  const trimmed = String(text ?? "").trim();
+  if (!trimmed) return "";
+  const first = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(first) ? first : `${first}.`;
 }
