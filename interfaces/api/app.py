@@ -18,6 +18,7 @@ from interfaces.api.routes import (
     funding_accounts,
     invoices,
     payment_records,
+    record_changes,
     reports,
 )
 from interfaces.bootstrap import Paysync, bootstrap
@@ -68,7 +69,7 @@ def create_app(
         app.include_router(module.router)
     app.include_router(audit.router)
     mount_web(app)
-    for module in (erp_integrations, reports, check_register):
+    for module in (erp_integrations, record_changes, reports, check_register):
         app.include_router(module.router)
 
     @app.get("/health", tags=["operations"])

@@ -4,6 +4,7 @@
 import { ApiError, call } from "./api.js";
 import { h, rememberFocus, replaceChildren, restoreFocus } from "./dom.js";
 import { RecordActions, expected } from "./record_actions.js";
+import { RecordExtras } from "./record_extras.js";
 import { recordRows } from "./record_rows.js";
 import { sleep, untilAbort } from "./timing.js";
 import { connectorName } from "./words.js";
@@ -45,6 +46,7 @@ class RecordList {
     this.following = new Set(); // payment ids waiting for the ERP's answer
     this.refreshing = false;
     this.actions = new RecordActions(this);
+    this.extras = new RecordExtras(this);
   }
 
   show() {
@@ -101,12 +103,15 @@ class RecordList {
         ),
       ),
       tabs,
+      this.extras.toolbar(),
       this.notice,
       this.body,
       this.more,
     );
     this.loadConnector();
     this.refresh();
+    this.extras.countTabs();
+    this.extras.follow();
   }
 
   // --- reading ----------------------------------------------------------------------------
@@ -319,6 +324,7 @@ class RecordList {
           )
         : null,
     );
+    this.extras.decorate();
     restoreFocus(focused);
   }
 
@@ -331,6 +337,7 @@ class RecordList {
     const fresh = recordRows(this, item);
     old[0].replaceWith(...fresh);
     old.slice(1).forEach((row) => row.remove());
+    this.extras.decorate();
     restoreFocus(focused);
   }
 
