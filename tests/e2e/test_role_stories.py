@@ -146,3 +146,82 @@ def test_the_auditor_opens_a_records_past_state_and_verifies_the_history(
     expect(page.get_by_role("status").filter(has_text="changed since")).to_contain_text("Status")
     assert_accessible(page)
     shots.take(page, "past state beside now")
+
+
+def test_the_payments_admin_drafts_authorizes_and_follows_a_disbursement_to_exported(
+    page: Page, site: str, api: Api, erp_sandbox: ErpSandbox
+) -> None:
+    shots = Screenshots("payments-admin")
+    api.configure_erp(erp_sandbox.base_url)
+    account = api.open_account(next_check_number=10000)
+    for number in ("INV-1", "INV-2"):
+        api.approved_invoice(number)  # approved by ann
+    own = api.call("POST", "/invoices", "payments_admin", {
+        "invoice_number": "INV-3", "vendor_id": "v-42", "vendor_name": "Rebar Co",
+        "erp_vendor_id": "V042", "project": "Tower A", "amount_due": "250.00"}, 201)  # fmt: skip
+    api.call("POST", f"/invoices/{own['id']}/approve", "payments_admin", subject="pat")
+
+    # Pat drafts a disbursement paying the invoice he approved himself.
+    open_as(page, site, api, "payments_admin", "pat", "/disbursements")
+    page.get_by_role("link", name="New disbursement").click()
+    expect(h1(page)).to_have_text("New disbursement")
+    page.get_by_label("Name").fill("INV-3 alone")
+    page.get_by_label("Pay invoice INV-3").check()
+    page.get_by_role("button", name="Save draft").click()
+    expect(h1(page)).to_have_text("Disbursement: INV-3 alone")
+
+    # Authorizing is refused, and the page says why in words.
+    page.get_by_role("button", name="Authorize and request funding").click()
+    refusal = page.get_by_role("alert")
+    expect(refusal).to_contain_text("Not authorized. Pat approved invoice INV-3")
+    expect(refusal).to_contain_text("Separation of duties: whoever approved an invoice")
+    assert_accessible(page)
+    shots.take(page, "separation of duties refused")
+
+    # He cancels that draft with a reason.
+    page.get_by_text("Cancel this draft…").click()
+    page.get_by_label("Reason for canceling").fill("I approved INV-3; Sam will pay it")
+    page.get_by_role("button", name="Cancel disbursement").click()
+    expect(page.get_by_text("Canceled", exact=True)).to_be_visible()
+    expect(page.get_by_text("I approved INV-3; Sam will pay it")).to_be_visible()
+
+    # The November run: INV-1 in full, INV-2 in part.
+    page.goto(f"{site}/app/disbursements/new")
+    page.get_by_label("Name").fill("Nov run")
+    page.get_by_label("Funding account").select_option(account)
+    page.get_by_label("Pay invoice INV-1").check()
+    page.get_by_label("Pay invoice INV-2").check()
+    page.get_by_label("Amount for invoice INV-2").fill("400.00")
+    expect(page.get_by_text("2 of at most 100 payments chosen.")).to_be_visible()
+    assert_accessible(page)
+    shots.take(page, "draft from open invoices")
+    page.get_by_role("button", name="Save draft").click()
+    expect(h1(page)).to_have_text("Disbursement: Nov run")
+    expect(row_of(page, "INV-2")).to_contain_text("$400.00")
+
+    page.get_by_role("button", name="Authorize and request funding").click()
+    expect(page.get_by_text("Funding requested", exact=True)).to_be_visible()
+    expect(row_of(page, "INV-1")).to_contain_text("10000")
+    expect(row_of(page, "INV-2")).to_contain_text("10001")
+    shots.take(page, "authorized")
+
+    # The bank reports the drawdown; the open page follows the records to Exported.
+    disbursement_id = page.url.rsplit("/", 1)[-1]
+    api.call("POST", f"/disbursements/{disbursement_id}/funding-complete", "service",
+             {"funded_at": "2026-11-24T15:00:00Z"}, subject="bank")  # fmt: skip
+    for invoice in ("INV-1", "INV-2"):
+        expect(row_of(page, invoice)).to_contain_text("Exported", timeout=15_000)
+    expect(page.get_by_text("Funding complete", exact=True)).to_be_visible()
+    erp_refs = {p["check_number"]: p for p in erp_sandbox.payments()}
+    assert sorted(erp_refs) == ["10000", "10001"]
+    shots.take(page, "exported")
+
+    # The list by status shows each where it belongs.
+    page.goto(f"{site}/app/disbursements?status=canceled")
+    expect(page.get_by_role("link", name="INV-3 alone")).to_be_visible()
+    expect(page.get_by_role("link", name="Nov run")).to_have_count(0)
+    page.get_by_label("Status").select_option("funding_complete")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("link", name="Nov run")).to_be_visible()
+    expect(page.get_by_text("1 disbursement, $1,400.00 in all.")).to_be_visible()
+    shots.take(page, "disbursements by status")
