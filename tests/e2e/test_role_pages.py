@@ -3,13 +3,16 @@ payments team lives in (funding accounts, invoices, disbursements, reports, the 
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.api import Api
-from tests.e2e.web import assert_accessible, open_as
+from tests.e2e.web import Screenshots, assert_accessible, open_as
 from tests.fixtures.erp_sandbox import ErpSandbox
 
 pytestmark = pytest.mark.browser
@@ -99,3 +102,51 @@ def test_every_page_has_no_serious_accessibility_violation(
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
         expect(page.locator("[aria-busy=true]")).to_have_count(0)
         assert_accessible(page)
+
+
+def test_reports_total_the_payments_chart_latency_against_the_sla_and_download_as_csv(
+    page: Page, site: str, api: Api, erp_sandbox: ErpSandbox, tmp_path: Path
+) -> None:
+    api.configure_erp(erp_sandbox.base_url)
+    account = api.open_account(next_check_number=10000)
+    invoices = [
+        (api.approved_invoice(n), a) for n, a in (("INV-1", "1000.00"), ("INV-2", "250.50"))
+    ]
+    api.settled(api.funded_disbursement(account, *invoices)["id"])
+    api.paysync.read_models.catch_up()
+
+    open_as(page, site, api, "auditor", "audrey", "/reports")
+    expect(page.get_by_text("2 payments, $1,250.50 in all.")).to_be_visible()
+    latency = page.get_by_role("table", name="Export latency per connector")
+    expect(latency.get_by_role("row").filter(has_text="QuickBooks Online")).to_contain_text("2")
+    expect(page.get_by_role("img", name=re.compile("Export latency per connector"))).to_be_visible()
+    expect(page.locator("figure.chart canvas")).to_have_count(1)
+    assert_accessible(page)
+    Screenshots("reports").take(page, "reports")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download CSV: Payments").click()
+    saved = tmp_path / "payments.csv"
+    download_info.value.save_as(saved)
+    rows = list(csv.DictReader(io.StringIO(saved.read_text("utf-8"))))
+    assert sorted((r["invoice_number"], r["amount"], r["export_status"]) for r in rows) == [
+        ("INV-1", "1000.00", "exported"),
+        ("INV-2", "250.50", "exported"),
+    ]
+
+
+def test_an_invoice_not_yet_in_the_erp_is_synced_from_its_row(
+    page: Page, site: str, api: Api, erp_sandbox: ErpSandbox
+) -> None:
+    api.configure_erp(erp_sandbox.base_url)
+    account = api.open_account(next_check_number=10000)
+    invoice = api.approved_invoice("INV-5", sync=False)
+    api.funded_disbursement(account, (invoice, "100.00"))
+
+    open_as(page, site, api, "accounting_approver", "ann", "/invoices")
+    row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="INV-5"))
+    expect(row).to_contain_text("Not synced")
+    row.get_by_role("button", name="Sync to ERP: invoice INV-5").click()
+    expect(page.get_by_role("status")).to_contain_text("Invoice INV-5 was synced to the ERP.")
+    expect(row).to_contain_text("Synced")
+    assert api.call("GET", f"/invoices/{invoice}", "auditor")["erp_sync_status"] == "synced"

@@ -91,7 +91,8 @@ function latencySection(latency) {
   const overSla = latency.connectors.reduce((n, c) => n + c.over_sla, 0);
   const exported = latency.connectors.reduce((n, c) => n + c.exported, 0);
   const columns = [["connector", "connector"], ["exported", "exported"], ["median_seconds", "median_seconds"], ["p95_seconds", "p95_seconds"], ["p99_seconds", "p99_seconds"], ["max_seconds", "max_seconds"], ["over_sla", "over_sla"]];
-  const seconds = (s) => (s < 90 ? `${s.toFixed(1)} s` : `${(s / 60).toFixed(1)} min`);
+  const seconds = (s) =>
+    s < 1 ? `${Math.round(s * 1000)} ms` : s < 90 ? `${s.toFixed(1)} s` : `${(s / 60).toFixed(1)} min`;
   return section(
     "latency",
     "Export latency",
