@@ -83,3 +83,23 @@ def test_records_are_searched_counted_updated_live_and_exported_together(
     expect(row_of(page, "INV-3")).to_have_count(0)
     expect(tab(page, "Failed to Export")).to_have_accessible_description("0")
     assert sorted(p["check_number"] for p in erp_sandbox.payments()) == ["9001", "9002", "9003"]
+
+
+def test_without_the_event_stream_the_page_polls_and_still_updates_by_itself(
+    page: Page, site: str, api: Api, erp_sandbox: ErpSandbox
+) -> None:
+    erp_sandbox.add_check("1001", "100")
+    api.configure_erp(erp_sandbox.base_url)
+    account = api.open_account(next_check_number=100)
+    invoice = api.approved_invoice("INV-1")
+    disbursement = api.settled(api.funded_disbursement(account, (invoice, "1000.00"))["id"])
+    # A proxy that does not pass event streams: the page falls back to polling.
+    page.route("**/payment-records/changes", lambda route: route.abort())
+
+    open_as(page, site, api, "accounting_approver", "ann")
+    expect(page.get_by_text("Checking for changes every few seconds.")).to_be_visible()
+    path = f"/disbursements/{disbursement['id']}/payments/{disbursement['payments'][0]['id']}"
+    api.call("POST", f"{path}/mark-exported", "accounting_approver", {}, subject="bob")
+
+    expect(row_of(page, "INV-1")).to_have_count(0, timeout=15_000)
+    expect(tab(page, "Exported")).to_have_accessible_description("1")
