@@ -150,3 +150,24 @@ def test_an_invoice_not_yet_in_the_erp_is_synced_from_its_row(
     expect(page.get_by_role("status")).to_contain_text("Invoice INV-5 was synced to the ERP.")
     expect(row).to_contain_text("Synced")
     assert api.call("GET", f"/invoices/{invoice}", "auditor")["erp_sync_status"] == "synced"
+
+
+def test_a_payments_admin_opens_a_funding_account_and_lands_on_its_page(
+    page: Page, site: str, api: Api
+) -> None:
+    open_as(page, site, api, "payments_admin", "pat", "/funding-accounts")
+    expect(page.get_by_text("No funding account yet.")).to_be_visible()
+    page.get_by_text("Open a funding account…").click()
+    page.get_by_label("Nickname").fill("Payroll")
+    page.get_by_label("Bank ID").fill("2002")
+    page.get_by_label("Next Check Number").fill("ten thousand")
+    page.get_by_role("button", name="Open funding account").click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "Not done. Next Check Number must be a whole number, such as 10000."
+    )
+    page.get_by_label("Next Check Number").fill("20000")
+    page.get_by_role("button", name="Open funding account").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Funding account: Payroll")
+    expect(page.locator("#next-check-number")).to_have_text("20000")
+    expect(page).to_have_url(re.compile(r"/app/funding-accounts/[0-9a-f-]{36}$"))

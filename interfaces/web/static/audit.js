@@ -2,7 +2,7 @@
 // any record's timeline, and its state at a chosen version or time beside its state now.
 
 import { ApiError, call, download, seg } from "./api.js";
-import { fundingAccounts } from "./collections.js";
+import { fundingAccounts, invoices } from "./collections.js";
 import { details, eventName } from "./disbursement.js";
 import { h, replaceChildren, timeOf } from "./dom.js";
 import { navigate, pageHref } from "./nav.js";
@@ -20,13 +20,15 @@ export function showAudit(view, session) {
     body,
   );
   load(view, body, async () => {
-    const [accounts, disbursements] = await Promise.all([
+    const [accounts, disbursements, listed] = await Promise.all([
       fundingAccounts(session, view.signal),
       listAll(session, "/reports/disbursements", { signal: view.signal, max: 200 }),
+      invoices(session, view.signal),
     ]);
     const records = [
       ...disbursements.items.map((d) => ({ id: d.id, kind: "Disbursement", name: d.name })),
       ...accounts.map((a) => ({ id: a.id, kind: "Funding account", name: a.nickname })),
+      ...listed.items.slice(0, 200).map((i) => ({ id: i.id, kind: "Invoice", name: i.invoice_number })),
     ];
     const idInput = h("input", { type: "text", name: "record", class: "field wide", autocomplete: "off", spellcheck: "false" });
     const openForm = h(

@@ -3,7 +3,7 @@
 
 import { ApiError, call, seg } from "./api.js";
 import { h, replaceChildren } from "./dom.js";
-import { can, navigate } from "./nav.js";
+import { can, navigate, pageHref } from "./nav.js";
 import { sleep, untilAbort } from "./timing.js";
 import { actionForm, field, problem } from "./ui.js";
 
@@ -14,8 +14,13 @@ const SEPARATION_OF_DUTIES =
 
 export function disbursementActions(view, session, disbursement) {
   follow(view, session, disbursement);
-  if (disbursement.status !== "draft") return null;
-  if (!can(session, "authorize") && !can(session, "cancel")) return null;
+  const past = h(
+    "p",
+    {},
+    h("a", { href: pageHref(`/audit/records/${seg(disbursement.id)}`) }, "Its state at any version or time, beside now"),
+  );
+  if (disbursement.status !== "draft") return past;
+  if (!can(session, "authorize") && !can(session, "cancel")) return past;
   const path = `/disbursements/${seg(disbursement.id)}`;
   const message = h("div", { "aria-live": "polite" });
   const authorize = h(
@@ -63,7 +68,7 @@ export function disbursementActions(view, session, disbursement) {
       },
     ),
   );
-  return h(
+  return [past, h(
     "section",
     { class: "panel", "aria-labelledby": "draft-actions-heading" },
     h("h2", { id: "draft-actions-heading" }, "This draft"),
@@ -75,7 +80,7 @@ export function disbursementActions(view, session, disbursement) {
     can(session, "authorize") ? h("div", { class: "actions" }, authorize) : null,
     message,
     can(session, "cancel") ? cancel : null,
-  );
+  )];
 }
 
 /** While funding or an export is under way, show the page again when the disbursement changes. */

@@ -4,7 +4,7 @@
 import { ApiError, call, seg } from "./api.js";
 import { fundingAccounts } from "./collections.js";
 import { h, replaceChildren, timeOf } from "./dom.js";
-import { can, pageHref } from "./nav.js";
+import { can, navigate, pageHref } from "./nav.js";
 import { actionForm, badge, fact, field, load, pageHead, table } from "./ui.js";
 import { exportStatusWords, money } from "./words.js";
 
@@ -23,6 +23,7 @@ export function showFundingAccounts(view, session) {
     const accounts = await fundingAccounts(session, view.signal);
     replaceChildren(
       body,
+      can(session, "open_account") ? openAccountForm(session) : null,
       table(
         "Funding accounts",
         [
@@ -184,6 +185,38 @@ function registerSection(register) {
       ],
       register.items,
       { empty: "No check has been issued from this account yet.", rowClass: (c) => (c.duplicate ? "is-failed" : undefined) },
+    ),
+  );
+}
+
+function openAccountForm(session) {
+  const input = (name, extra) => h("input", { type: "text", name, class: "field", required: true, autocomplete: "off", ...extra });
+  return h(
+    "details",
+    { class: "panel open-account" },
+    h("summary", {}, "Open a funding account…"),
+    actionForm(
+      { class: "edit-form" },
+      [
+        field("account-nickname", "Nickname", input("nickname"), "How people will recognise it, for example “Operating”."),
+        field("account-bank-id", "Bank ID", input("bank_id", { spellcheck: "false" }), "The bank account's ID exactly as it is in the ERP."),
+        field(
+          "account-next-check",
+          "Next Check Number",
+          input("next_check_number", { inputmode: "numeric", value: "10000" }),
+          "Start well above the ERP's latest check number: if the ERP's latest is 100, start at 10000.",
+        ),
+        h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "Open funding account")),
+      ],
+      async (data) => {
+        const next = String(data.get("next_check_number") ?? "").trim();
+        if (!/^\d+$/.test(next)) throw new ApiError(422, { detail: "Next Check Number must be a whole number, such as 10000." });
+        const opened = await call(session, "POST", "/funding-accounts", {
+          body: { nickname: String(data.get("nickname") ?? "").trim(), bank_id: String(data.get("bank_id") ?? "").trim(), next_check_number: Number(next) },
+        });
+        navigate(pageHref(`/funding-accounts/${seg(opened.id)}`));
+        return null;
+      },
     ),
   );
 }
