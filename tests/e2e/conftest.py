@@ -60,7 +60,7 @@ def page(browser: Browser, site: str) -> Iterator[Page]:
     context.set_default_timeout(10_000)
     page = context.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("pageerror", lambda error: errors.append(f"{error} {error.stack}"))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     yield page
     context.close()

@@ -100,6 +100,12 @@ export class RecordExtras {
     this.list.announce(`${ids.length} selected record${ids.length === 1 ? " was" : "s were"} sent to the ERP; each row says how it went.`);
   }
 
+  start() {
+    if (this.list.view.signal.aborted) return;
+    this.countTabs();
+    this.follow();
+  }
+
   /** How many records each tab lists (up to 500, then "500+"). */
   async countTabs() {
     const links = [...document.querySelectorAll(".tabs a")];

@@ -109,9 +109,8 @@ class RecordList {
       this.more,
     );
     this.loadConnector();
-    this.refresh();
-    this.extras.countTabs();
-    this.extras.follow();
+    // The list first; the tabs' counts and the live updates once it is on screen.
+    this.refresh().finally(() => this.extras.start());
   }
 
   // --- reading ----------------------------------------------------------------------------
@@ -191,10 +190,14 @@ class RecordList {
   take(page) {
     // A row this tab is working on keeps what this tab knows of it.
     const local = new Map(this.items.map((i) => [i.payment_id, i]));
+    const working = (id) => this.busy.has(id) || this.following.has(id);
     this.items = page.items.map((item) => {
       const id = item.payment_id;
-      return this.busy.has(id) || this.following.has(id) ? (local.get(id) ?? item) : item;
+      return working(id) ? (local.get(id) ?? item) : item;
     });
+    // One this tab is exporting stays until its answer, even if the list moved it elsewhere.
+    const listed = new Set(this.items.map((i) => i.payment_id));
+    this.items.push(...[...local.values()].filter((i) => working(i.payment_id) && !listed.has(i.payment_id)));
     this.cursor = page.next_cursor;
     this.loaded = true;
     this.renderTable();
