@@ -171,3 +171,40 @@ def test_a_payments_admin_opens_a_funding_account_and_lands_on_its_page(
     expect(page.get_by_role("heading", level=1)).to_have_text("Funding account: Payroll")
     expect(page.locator("#next-check-number")).to_have_text("20000")
     expect(page).to_have_url(re.compile(r"/app/funding-accounts/[0-9a-f-]{36}$"))
+
+
+def test_disbursements_are_filtered_by_vendor_and_funding_day_from_the_keyboard(
+    page: Page, site: str, api: Api, erp_sandbox: ErpSandbox
+) -> None:
+    api.configure_erp(erp_sandbox.base_url)
+    erp_sandbox.add_vendor("V077")
+    account = api.open_account(next_check_number=10000)
+    api.funded_disbursement(account, (api.approved_invoice("INV-1"), "100.00"))  # Rebar Co
+    other = api.call("POST", "/invoices", "payments_admin", {
+        "invoice_number": "INV-2", "vendor_id": "v-77", "vendor_name": "Glass Ltd",
+        "erp_vendor_id": "V077", "project": "Tower A", "amount_due": "300.00"}, 201)  # fmt: skip
+    api.call("POST", f"/invoices/{other['id']}/approve", "accounting_approver", subject="ann")
+    body = {"name": "Glass draft", "funding_account_id": account,
+            "payments": [{"invoice_id": other["id"], "amount": "300.00"}]}  # fmt: skip
+    api.call("POST", "/disbursements", "payments_admin", body, 201, "pat")
+    api.paysync.read_models.catch_up()
+
+    open_as(page, site, api, "auditor", "audrey", "/disbursements")
+    expect(page.get_by_text("2 disbursements, $400.00 in all.")).to_be_visible()
+    # Keyboard only: type the vendor, Enter submits the filter form.
+    page.get_by_label("Vendor").focus()
+    page.keyboard.type("Glass Ltd")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"vendor_name=Glass\+Ltd"))
+    expect(page.get_by_role("link", name="Glass draft")).to_be_visible()
+    expect(page.get_by_role("link", name="Nov run")).to_have_count(0)
+    # The funding day: the November run was funded on 2026-11-24, the draft never.
+    page.goto(f"{site}/app/disbursements?from=2026-11-24&to=2026-11-24")
+    expect(page.get_by_role("link", name="Nov run")).to_be_visible()
+    expect(page.get_by_role("link", name="Glass draft")).to_have_count(0)
+    expect(page.get_by_label("Funded from")).to_have_value("2026-11-24")
+    # A link is followed with Enter; the page's heading then has the focus.
+    page.get_by_role("link", name="Nov run").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Disbursement: Nov run")
+    expect(page.get_by_role("heading", level=1)).to_be_focused()
