@@ -18,10 +18,10 @@ export async function fundingAccounts(session, signal) {
   return Promise.all(ids.map((id) => call(session, "GET", `/funding-accounts/${seg(id)}`, { signal })));
 }
 
-/** Invoices (newest first where the server lists them); `fallback` says none could be listed. */
-export async function invoices(session, signal) {
+/** Invoices, by `query` where the server lists them; `listed` is false for the stand-in. */
+export async function invoices(session, signal, query = {}) {
   try {
-    return { items: (await listAll(session, "/invoices", { signal })).items, listed: true };
+    return { items: (await listAll(session, "/invoices", { query, signal })).items, listed: true };
   } catch (error) {
     if (!(error instanceof ApiError && NOT_LISTED.has(error.status))) throw error;
   }

@@ -4,65 +4,87 @@
 import { call, seg } from "./api.js";
 import { invoices } from "./collections.js";
 import { h, replaceChildren } from "./dom.js";
-import { can } from "./nav.js";
-import { badge, load, pageHead, problem, table } from "./ui.js";
+import { can, navigate, pageHref } from "./nav.js";
+import { badge, field, load, pageHead, problem, table } from "./ui.js";
 import { money } from "./words.js";
 
-const SYNC_WORDS = {
-  not_synced: "Not synced",
-  synced: "Synced",
-  sync_failed: "Sync failed",
-  sync_disabled: "Sync disabled",
+const SYNC_WORDS = { not_synced: "Not synced", synced: "Synced" };
+const FILTERS = {
+  payment_status: [["", "Any"], ["unpaid", "Unpaid"], ["partially_paid", "Partially paid"], ["paid", "Paid"]],
+  erp_sync_status: [["", "Any"], ["not_synced", "Not synced"], ["synced", "Synced"]],
 };
 
-export function showInvoices(view, session) {
+export function showInvoices(view, session, query) {
   document.title = "Invoices · paysync";
   const notice = h("div", { class: "notice", role: "status" });
   const body = h("div", {}, h("p", { class: "loading" }, "Loading invoices…"));
   replaceChildren(
     view.main,
-    pageHead(
-      "Invoices",
-      "Subcontractor invoices: their payment status and whether their bill is in the ERP.",
-    ),
+    pageHead("Invoices", "Subcontractor invoices: their payment status and whether their bill is in the ERP."),
+    filterForm(query),
     notice,
     body,
   );
-  const draw = async () => {
-    const { items, listed } = await invoices(session, view.signal);
-    replaceChildren(
-      body,
-      listed
-        ? null
-        : h("p", { class: "help" }, "This server does not list invoices yet: shown are the invoices that have payments."),
-      table(
-        "Invoices",
-        [
-          ["Invoice", (i) => i.invoice_number, { rowHeader: true }],
-          ["Vendor", (i) => i.vendor_name],
-          ["Project", (i) => i.project],
-          ["Amount due", (i) => money(i.amount_due), { num: true }],
-          ["Open", (i) => money(i.open_amount), { num: true }],
-          ["Approved", (i) => (i.approved ? `by ${i.approved_by}` : "Not yet")],
-          ["Payment status", (i) => badge(i.payment_status)],
-          ["ERP sync", (i) => [badge(i.erp_sync_status, SYNC_WORDS[i.erp_sync_status]), i.erp_ref ? h("span", { class: "mono muted" }, ` ${i.erp_ref}`) : null]],
-          ["Actions", (i) => actions(session, i, notice, () => load(view, body, draw))],
-        ].filter(([header]) => header !== "Actions" || can(session, "sync_invoice")),
-        items,
-        { empty: "No invoice yet." },
-      ),
-    );
-  };
-  load(view, body, draw);
+  const wanted = Object.fromEntries(Object.keys(FILTERS).map((n) => [n, query.get(n) || undefined]));
+  load(view, body, async () => {
+    const { items, listed } = await invoices(session, view.signal, wanted);
+    // A server without the collection lists them unfiltered: the same filter, here.
+    const shown = items.filter((i) => Object.entries(wanted).every(([n, v]) => !v || i[n] === v));
+    const draw = () =>
+      replaceChildren(
+        body,
+        listed ? null : h("p", { class: "help" }, "This server does not list invoices yet: shown are the invoices that have payments."),
+        table(
+          "Invoices",
+          [
+            ["Invoice", (i) => i.invoice_number, { rowHeader: true }],
+            ["Vendor", (i) => i.vendor_name],
+            ["Project", (i) => i.project],
+            ["Amount due", (i) => money(i.amount_due), { num: true }],
+            ["Open", (i) => money(i.open_amount), { num: true }],
+            ["Approved", (i) => (i.approved ? `by ${i.approved_by}` : "Not yet")],
+            ["Payment status", (i) => badge(i.payment_status)],
+            ["ERP sync", (i) => [badge(i.erp_sync_status, SYNC_WORDS[i.erp_sync_status]), i.erp_ref ? h("span", { class: "mono muted" }, ` ${i.erp_ref}`) : null]],
+            ["Actions", (i) => actions(session, i, notice, replace)],
+          ].filter(([header]) => header !== "Actions" || can(session, "sync_invoice")),
+          shown,
+          { empty: "No invoice matches." },
+        ),
+      );
+    // An action's answer is the invoice as it now is: its row shows that at once.
+    const replace = (fresh) => {
+      const at = shown.findIndex((i) => i.id === fresh.id);
+      if (at >= 0) shown[at] = fresh;
+      draw();
+      document.getElementById(`invoice-actions-${fresh.id}`)?.querySelector("button")?.focus();
+    };
+    draw();
+  });
 }
 
-function actions(session, invoice, notice, redraw) {
+function filterForm(query) {
+  const form = h("form", { class: "filters", role: "search", "aria-label": "Filter invoices" });
+  replaceChildren(
+    form,
+    field("filter-payment", "Payment status", h("select", { name: "payment_status" }, FILTERS.payment_status.map(([v, l]) => h("option", { value: v, selected: query.get("payment_status") === v || undefined }, l)))),
+    field("filter-sync", "ERP sync", h("select", { name: "erp_sync_status" }, FILTERS.erp_sync_status.map(([v, l]) => h("option", { value: v, selected: query.get("erp_sync_status") === v || undefined }, l)))),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary" }, "Filter")),
+  );
+  form.onsubmit = (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    navigate(pageHref("/invoices", Object.fromEntries(Object.keys(FILTERS).map((n) => [n, data.get(n)]))));
+  };
+  return form;
+}
+
+function actions(session, invoice, notice, replace) {
   const act = async (button, path, done) => {
     button.disabled = true;
     try {
-      await call(session, "POST", `/invoices/${seg(invoice.id)}/${path}`);
+      const fresh = await call(session, "POST", `/invoices/${seg(invoice.id)}/${path}`);
       replaceChildren(notice, h("p", { class: "success" }, done));
-      redraw();
+      replace(fresh);
     } catch (error) {
       replaceChildren(notice, problem(error, `Invoice ${invoice.invoice_number}: not done. `));
       button.disabled = false;
@@ -71,23 +93,13 @@ function actions(session, invoice, notice, redraw) {
   const buttons = [];
   if (!invoice.approved && can(session, "approve_invoice")) {
     buttons.push(
-      h("button", {
-        type: "button",
-        class: "secondary",
-        "aria-label": `Approve invoice ${invoice.invoice_number}`,
-        onclick: (e) => act(e.currentTarget, "approve", `Invoice ${invoice.invoice_number} was approved.`),
-      }, "Approve"),
+      h("button", { type: "button", class: "secondary", "aria-label": `Approve invoice ${invoice.invoice_number}`, onclick: (e) => act(e.currentTarget, "approve", `Invoice ${invoice.invoice_number} was approved.`) }, "Approve"),
     );
   }
-  if (invoice.erp_sync_status !== "synced" && can(session, "sync_invoice")) {
+  if (invoice.approved && invoice.erp_sync_status !== "synced" && can(session, "sync_invoice")) {
     buttons.push(
-      h("button", {
-        type: "button",
-        class: "secondary",
-        "aria-label": `Sync to ERP: invoice ${invoice.invoice_number}`,
-        onclick: (e) => act(e.currentTarget, "erp-sync", `Invoice ${invoice.invoice_number} was synced to the ERP.`),
-      }, "Sync to ERP"),
+      h("button", { type: "button", class: "secondary", "aria-label": `Sync to ERP: invoice ${invoice.invoice_number}`, onclick: (e) => act(e.currentTarget, "erp-sync", `Invoice ${invoice.invoice_number} was synced to the ERP.`) }, "Sync to ERP"),
     );
   }
-  return buttons.length ? h("div", { class: "row-actions" }, buttons) : h("span", { class: "muted" }, "—");
+  return h("div", { class: "row-actions", id: `invoice-actions-${invoice.id}` }, buttons.length ? buttons : h("span", { class: "muted" }, "—"));
 }
