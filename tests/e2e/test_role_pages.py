@@ -96,12 +96,14 @@ def test_every_page_has_no_serious_accessibility_violation(
         ("audit", "Audit"),
         (f"audit/records/{disbursement['id']}?version=2", "Record history: Nov run"),
     ]
+    shots = Screenshots("every-page")
     open_as(page, site, api, "payments_admin", "pat")
     for path, heading in pages:
         page.goto(f"{site}/app/{path}")
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
         expect(page.locator("[aria-busy=true]")).to_have_count(0)
         assert_accessible(page)
+        shots.take(page, path.split("?")[0].replace("/", " ")[:40])
 
 
 def test_reports_total_the_payments_chart_latency_against_the_sla_and_download_as_csv(
