@@ -56,7 +56,7 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser, site: str) -> Iterator[Page]:
     """A fresh tab (nothing stored); a script error or a blocked resource fails the test.
     It is closed before the server stops (it asks for `site`), so no open page holds it up."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, timezone_id="UTC")
     context.set_default_timeout(10_000)
     page = context.new_page()
     errors: list[str] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -133,7 +134,7 @@ def test_the_auditor_opens_a_records_past_state_and_verifies_the_history(
     expect(timeline.get_by_role("row").filter(has_text="Export failed")).to_have_count(1)
 
     # The record as it was when drafted, beside the record now, differences marked.
-    page.get_by_label("At version").select_option("1")
+    page.get_by_label("At version", exact=True).select_option("1")
     page.get_by_role("button", name="Show past state").click()
     expect(page).to_have_url(re.compile(r"\?version=1$"))
     comparison = page.get_by_role("table", name="The record then and now")
@@ -146,6 +147,17 @@ def test_the_auditor_opens_a_records_past_state_and_verifies_the_history(
     expect(page.get_by_role("status").filter(has_text="changed since")).to_contain_text("Status")
     assert_accessible(page)
     shots.take(page, "past state beside now")
+
+    # Or as it was at a moment: just after funding completed, before the export failed.
+    events = api.call("GET", f"/audit/events?aggregate_id={disbursement['id']}", "auditor")
+    funded = next(e for e in events["events"] if e["type"].endswith("FundingCompleted"))
+    moment = datetime.fromisoformat(funded["timestamp"]).astimezone(UTC) + timedelta(milliseconds=1)
+    page.get_by_label("At version", exact=True).select_option(index=0)
+    page.get_by_label("or at a time (your local time)").fill(
+        moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:23]
+    )
+    page.get_by_role("button", name="Show past state").click()
+    expect(page.get_by_role("heading", name=re.compile(r"^At version 3 and now"))).to_be_visible()
 
 
 def test_the_payments_admin_drafts_authorizes_and_follows_a_disbursement_to_exported(

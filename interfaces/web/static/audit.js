@@ -205,7 +205,8 @@ function pastForm(id, events, version, asOf) {
     h("option", { value: "" }, "—"),
     events.map((e) => h("option", { value: e.version, selected: String(e.version) === version || undefined }, `${e.version}: ${eventName(e.type)}`)),
   );
-  const when = h("input", { type: "datetime-local", name: "as_of", class: "field", step: 1, value: asOf ?? "" });
+  // To the millisecond: events of one record are often within the same second.
+  const when = h("input", { type: "datetime-local", name: "as_of", class: "field", step: 0.001, value: asOf ?? "" });
   return h(
     "form",
     {

@@ -180,7 +180,7 @@ function registerSection(register) {
             c.duplicate ? h("span", { class: "badge badge-failed_to_export" }, "Duplicate") : null,
           ],
         ],
-        ["Disbursement", (c) => h("a", { href: pageHref(`/disbursements/${seg(c.disbursement_id)}`) }, "Open")],
+        ["Disbursement", (c) => h("a", { href: pageHref(`/disbursements/${seg(c.disbursement_id)}`), "aria-label": `Open disbursement of check ${c.check_number}` }, "Open")],
         ["Issued", (c) => timeOf(c.issued_at)],
       ],
       register.items,
