@@ -186,6 +186,9 @@ function registerSection(register) {
       register.items,
       { empty: "No check has been issued from this account yet.", rowClass: (c) => (c.duplicate ? "is-failed" : undefined) },
     ),
+    register.next_cursor
+      ? h("p", { class: "help" }, `The lowest ${register.items.length} numbers are shown.`)
+      : null,
   );
 }
 

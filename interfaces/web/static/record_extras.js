@@ -11,6 +11,7 @@ import { sleep, untilAbort } from "./timing.js";
 const COUNTED = ["failed_to_export", "pending", "exported", "all"];
 const COUNT_LIMIT = 500;
 const POLL_MS = 5000;
+const HELP = "Vendor, invoice or check number, among the records listed (Load more to search further).";
 
 export class RecordExtras {
   constructor(list) {
@@ -36,7 +37,7 @@ export class RecordExtras {
         this.decorate();
       },
     });
-    this.found = h("span", { class: "help", id: "record-search-help", "aria-live": "polite" }, "Vendor, invoice or check number.");
+    this.found = h("span", { class: "help", id: "record-search-help", "aria-live": "polite" }, HELP);
     this.bulkButton = h("button", { type: "button", class: "primary", hidden: true, onclick: () => this.exportSelected() }, "Export selected");
     this.liveNote = h("span", { class: "live-note muted" });
     return h(
@@ -63,7 +64,7 @@ export class RecordExtras {
     for (const id of this.selected) {
       if (!list.items.some((i) => i.payment_id === id && i.export_status === "failed_to_export")) this.selected.delete(id);
     }
-    this.found.textContent = words ? `${shown} of ${list.items.length} records match “${this.query.trim()}”.` : "Vendor, invoice or check number.";
+    this.found.textContent = words ? `${shown} of ${list.items.length} records match “${this.query.trim()}”.` : HELP;
     this.showBulk();
   }
 
