@@ -32,6 +32,7 @@ export function showDisbursements(view, session, query) {
         ? h("p", {}, h("a", { class: "button-link", href: pageHref("/disbursements/new") }, "New disbursement"))
         : null,
     ),
+    statusTabs(query),
     form,
     body,
   );
@@ -188,4 +189,29 @@ function draftForm(session, accounts, open) {
 function refusal(detail, input) {
   input?.setAttribute("data-invalid-on-refusal", "");
   return new ApiError(422, { detail });
+}
+
+/** The statuses as tabs; the other filters stay as they are. */
+function statusTabs(query) {
+  const current = query.get("status") ?? "";
+  const others = Object.fromEntries(FILTERS.filter((n) => n !== "status").map((n) => [n, query.get(n)]));
+  return h(
+    "nav",
+    { class: "tabs", "aria-label": "Disbursements by status" },
+    h(
+      "ul",
+      {},
+      STATUSES.map(([value, label]) =>
+        h(
+          "li",
+          {},
+          h(
+            "a",
+            { href: pageHref("/disbursements", { ...others, status: value }), "aria-current": value === current ? "page" : undefined },
+            value ? label : "All",
+          ),
+        ),
+      ),
+    ),
+  );
 }
