@@ -3,7 +3,7 @@
 
 import { ApiError, call, download, seg } from "./api.js";
 import { fundingAccounts, invoices } from "./collections.js";
-import { details, eventName } from "./disbursement.js";
+import { details, eventName } from "./event_details.js";
 import { h, replaceChildren, timeOf } from "./dom.js";
 import { navigate, pageHref } from "./nav.js";
 import { fact, field, listAll, load, pageHead, problem, table } from "./ui.js";

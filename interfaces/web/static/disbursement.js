@@ -240,7 +240,7 @@ function fact(term, ...description) {
 }
 
 /** "Disbursement.CheckNumberEdited" -> "Check number edited". */
-export function eventName(type) {
+function eventName(type) {
   const name = String(type).split(/[.:]/).pop();
   const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
@@ -249,7 +249,7 @@ export function eventName(type) {
 const SAID_ELSEWHERE = new Set(["originator_id", "originator_version", "timestamp", "actor"]);
 
 /** An event's data as nested term/value lists: lists of records one under the other. */
-export function details(data) {
+function details(data) {
   const entries = Object.entries(data ?? {}).filter(([name]) => !SAID_ELSEWHERE.has(name));
   if (!entries.length) return h("span", { class: "muted" }, "—");
   return valueOf(Object.fromEntries(entries));
