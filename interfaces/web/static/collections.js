@@ -32,3 +32,15 @@ export async function invoices(session, signal, query = {}) {
   );
   return { items: found, listed: false };
 }
+
+/** One page of invoices (`next_cursor` for the next); the stand-in lists them all at once. */
+export async function invoicePage(session, signal, query = {}, cursor = null, limit = 100) {
+  try {
+    const page = await call(session, "GET", "/invoices", { query: { ...query, cursor, limit }, signal });
+    return { ...page, listed: true };
+  } catch (error) {
+    if (!(error instanceof ApiError && NOT_LISTED.has(error.status))) throw error;
+  }
+  const { items } = await invoices(session, signal, query);
+  return { items, next_cursor: null, listed: false };
+}

@@ -54,7 +54,7 @@ export function showFundingAccount(view, session, id) {
     const path = `/funding-accounts/${seg(id)}`;
     const [account, register] = await Promise.all([
       call(session, "GET", path, { signal: view.signal }),
-      call(session, "GET", `${path}/check-register`, { query: { limit: 500 }, signal: view.signal }),
+      call(session, "GET", `${path}/check-register`, { query: { limit: 100 }, signal: view.signal }),
     ]);
     document.title = `${account.nickname} · Funding account · paysync`;
     replaceChildren(heading.querySelector("h1"), `Funding account: ${account.nickname}`);
@@ -71,7 +71,7 @@ export function showFundingAccount(view, session, id) {
       can(session, "edit_account") && !account.deactivated
         ? nextCheckNumberForm(session, account)
         : null,
-      registerSection(register),
+      registerSection(register, session, path),
     );
   };
   load(view, body, draw);
@@ -149,7 +149,7 @@ function nextCheckNumberForm(session, account) {
   );
 }
 
-function registerSection(register) {
+function registerSection(register, session, path) {
   const gaps = register.gaps.map((g) => (g.first === g.last ? `${g.first}` : `${g.first}–${g.last}`));
   return h(
     "section",
@@ -158,13 +158,19 @@ function registerSection(register) {
     h(
       "p",
       {},
-      `${register.items.length} check number${register.items.length === 1 ? "" : "s"} issued or typed. `,
+      `${register.next_cursor ? "More than " : ""}${register.items.length} check number${register.items.length === 1 ? "" : "s"} issued or typed. `,
       gaps.length ? `Never used: ${gaps.join(", ")}. ` : "No gaps. ",
       register.duplicates.length
         ? h("strong", { class: "warn" }, `Used twice: ${register.duplicates.join(", ")}.`)
         : "No number is used twice.",
     ),
-    table(
+    registerTable(register.items),
+    register.next_cursor ? moreChecks(session, path, register) : null,
+  );
+}
+
+function registerTable(items) {
+  return table(
       "Check register",
       [
         ["Check Number", (c) => c.check_number, { rowHeader: true }],
@@ -183,13 +189,9 @@ function registerSection(register) {
         ["Disbursement", (c) => h("a", { href: pageHref(`/disbursements/${seg(c.disbursement_id)}`), "aria-label": `Open disbursement of check ${c.check_number}` }, "Open")],
         ["Issued", (c) => timeOf(c.issued_at)],
       ],
-      register.items,
+      items,
       { empty: "No check has been issued from this account yet.", rowClass: (c) => (c.duplicate ? "is-failed" : undefined) },
-    ),
-    register.next_cursor
-      ? h("p", { class: "help" }, `The lowest ${register.items.length} numbers are shown.`)
-      : null,
-  );
+    );
 }
 
 function openAccountForm(session) {
@@ -222,4 +224,31 @@ function openAccountForm(session) {
       },
     ),
   );
+}
+
+/** The register's next numbers, added under the ones shown. */
+function moreChecks(session, path, register) {
+  let cursor = register.next_cursor;
+  const note = h("p", { class: "help", "aria-live": "polite" }, `The lowest ${register.items.length} numbers are shown.`);
+  const button = h(
+    "button",
+    {
+      type: "button",
+      class: "secondary",
+      onclick: async () => {
+        button.disabled = true;
+        const page = await call(session, "GET", `${path}/check-register`, { query: { limit: 500, cursor } });
+        const tbody = document.querySelector("#register-heading ~ table tbody");
+        const more = registerTable(page.items).querySelector("tbody");
+        if (tbody && more) tbody.append(...more.children);
+        register.items.push(...page.items);
+        cursor = page.next_cursor;
+        note.textContent = `The lowest ${register.items.length} numbers are shown.`;
+        button.disabled = false;
+        button.hidden = !cursor;
+      },
+    },
+    "Load more check numbers",
+  );
+  return h("div", { class: "more" }, note, button);
 }

@@ -2,7 +2,7 @@
 // invoice is synced before it is paid, or its payment record cannot link to the bill.
 
 import { call, seg } from "./api.js";
-import { invoices } from "./collections.js";
+import { invoicePage } from "./collections.js";
 import { h, replaceChildren } from "./dom.js";
 import { can, navigate, pageHref } from "./nav.js";
 import { badge, field, load, pageHead, problem, table } from "./ui.js";
@@ -27,9 +27,19 @@ export function showInvoices(view, session, query) {
   );
   const wanted = Object.fromEntries(Object.keys(FILTERS).map((n) => [n, query.get(n) || undefined]));
   load(view, body, async () => {
-    const { items, listed } = await invoices(session, view.signal, wanted);
+    // The first 100 at once, the rest on request: the page paints fast with any number.
+    let { items, listed, next_cursor: cursor } = await invoicePage(session, view.signal, wanted);
     // A server without the collection lists them unfiltered: the same filter, here.
-    const shown = items.filter((i) => Object.entries(wanted).every(([n, v]) => !v || i[n] === v));
+    const matching = (list) => list.filter((i) => Object.entries(wanted).every(([n, v]) => !v || i[n] === v));
+    const shown = matching(items);
+    const more = async (button) => {
+      button.disabled = true;
+      const page = await invoicePage(session, view.signal, wanted, cursor);
+      shown.push(...matching(page.items));
+      cursor = page.next_cursor;
+      draw();
+      body.querySelector("tbody tr:last-child button, tbody tr:last-child th")?.focus?.();
+    };
     const draw = () =>
       replaceChildren(
         body,
@@ -50,6 +60,9 @@ export function showInvoices(view, session, query) {
           shown,
           { empty: "No invoice matches." },
         ),
+        cursor
+          ? h("div", { class: "more" }, h("button", { type: "button", class: "secondary", onclick: (e) => more(e.currentTarget) }, "Load more invoices"))
+          : null,
       );
     // An action's answer is the invoice as it now is: its row shows that at once.
     const replace = (fresh) => {

@@ -18,20 +18,24 @@ export function showReports(view, session, query) {
   replaceChildren(view.main, pageHead("Reports", "What was paid, from which account, and how fast it reached the ERP."), form, body);
   const filters = Object.fromEntries(FILTERS.map((n) => [n, query.get(n) || undefined]));
   load(view, body, async () => {
-    const [accounts, payments, disbursements, latency] = await Promise.all([
-      fundingAccounts(session, view.signal),
-      listAll(session, "/reports/payments", { query: filters, signal: view.signal, max: 5000 }),
-      listAll(session, "/reports/disbursements", { query: filters, signal: view.signal, max: 5000 }),
-      call(session, "GET", "/reports/export-latency", { query: { from: filters.from, to: filters.to, limit: 100 }, signal: view.signal }),
-    ]);
+    // Each report is drawn as soon as its own numbers arrive.
+    const accounts = await fundingAccounts(session, view.signal);
     const names = new Map(accounts.map((a) => [a.id, a.nickname]));
     filterForm(form, query, accounts);
-    replaceChildren(
-      body,
-      latencySection(latency),
-      paymentsSection(payments, names),
-      disbursementsSection(disbursements, names),
-    );
+    const places = [0, 1, 2].map(() => h("div", {}, h("p", { class: "loading" }, "Loading…")));
+    replaceChildren(body, places);
+    const fill = (place, work) => load(view, place, async () => replaceChildren(place, await work()));
+    await Promise.all([
+      fill(places[0], async () =>
+        latencySection(await call(session, "GET", "/reports/export-latency", { query: { from: filters.from, to: filters.to, limit: 100 }, signal: view.signal })),
+      ),
+      fill(places[1], async () =>
+        paymentsSection(await listAll(session, "/reports/payments", { query: filters, signal: view.signal, max: 5000 }), names),
+      ),
+      fill(places[2], async () =>
+        disbursementsSection(await listAll(session, "/reports/disbursements", { query: filters, signal: view.signal, max: 5000 }), names),
+      ),
+    ]);
   });
 }
 
