@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -210,3 +212,35 @@ def test_disbursements_are_filtered_by_vendor_and_funding_day_from_the_keyboard(
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Disbursement: Nov run")
     expect(page.get_by_role("heading", level=1)).to_be_focused()
+
+
+def test_a_long_check_register_paints_the_first_hundred_and_loads_the_rest_on_request(
+    page: Page, site: str, api: Api, erp_sandbox: ErpSandbox
+) -> None:
+    api.configure_erp(erp_sandbox.base_url, sync=False)
+    account = UUID(api.open_account(next_check_number=1))
+    payments, company = api.paysync.payments, api.company
+    for run in range(2):
+        lines = []
+        for n in range(60):
+            invoice = payments.receive_invoice(
+                company, actor="intake", invoice_number=f"INV-{run}{n:02d}", vendor_id="v-1",
+                vendor_name="Rebar Co", erp_vendor_id="V042", project="Tower A",
+                amount_due="10.00",
+            )  # fmt: skip
+            payments.approve_invoice(company, invoice, "ann")
+            lines.append((invoice, Decimal("10.00")))
+        disbursement = payments.draft_disbursement(
+            company, name=f"Run {run}", funding_account_id=account, payments=lines, actor="pat"
+        )
+        payments.authorize(company, disbursement, "pat")
+    api.paysync.read_models.catch_up()
+
+    open_as(page, site, api, "auditor", "audrey", f"/funding-accounts/{account}")
+    register = page.get_by_role("table", name="Check register").locator("tbody tr")
+    expect(register).to_have_count(100)
+    expect(page.get_by_text("More than 100 check numbers issued or typed.")).to_be_visible()
+    page.get_by_role("button", name="Load more check numbers").click()
+    expect(register).to_have_count(120)
+    expect(register.last.get_by_role("rowheader")).to_have_text("120")
+    expect(page.get_by_role("button", name="Load more check numbers")).to_be_hidden()
