@@ -53,17 +53,14 @@ export function seg(id) {
   return encodeURIComponent(String(id));
 }
 
-/**
- * Download what `path` streams (e.g. the history as JSON lines) into a file named `filename`,
- * reporting the lines read so far; the token goes in a header, never in a link. Resolves to
- * the number of lines.
- */
-export async function download(session, path, filename, progress) {
+/** GET `path` as a stream of bytes (the token in a header, never in the URL). */
+async function streamOf(session, path, signal) {
   const url = new URL(`${encodeURIComponent(session.company)}${path}`, API_ROOT);
   const response = await fetch(url, {
     headers: { Authorization: `Bearer ${session.token}` },
     cache: "no-store",
     credentials: "omit",
+    signal,
   });
   if (!response.ok) {
     const text = await response.text();
@@ -75,6 +72,15 @@ export async function download(session, path, filename, progress) {
     }
     throw new ApiError(response.status, problem);
   }
+  return response;
+}
+
+/**
+ * Download what `path` streams (e.g. the history as JSON lines) into a file named `filename`,
+ * reporting the lines read so far. Resolves to the number of lines.
+ */
+export async function download(session, path, filename, progress) {
+  const response = await streamOf(session, path);
   const reader = response.body.getReader();
   const chunks = [];
   let lines = 0;
@@ -87,6 +93,25 @@ export async function download(session, path, filename, progress) {
   }
   saveFile(new Blob(chunks, { type: response.headers.get("Content-Type") ?? "" }), filename);
   return lines;
+}
+
+/** Each JSON line `path` streams, given to `take` as it arrives. */
+export async function eachJsonLine(session, path, take, signal) {
+  const response = await streamOf(session, path, signal);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffer += value;
+    let end;
+    while ((end = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, end).trim();
+      buffer = buffer.slice(end + 1);
+      if (line) take(JSON.parse(line));
+    }
+  }
+  if (buffer.trim()) take(JSON.parse(buffer));
 }
 
 /** Offer `blob` as a download named `filename`. */

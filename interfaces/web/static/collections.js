@@ -1,8 +1,9 @@
 // The company's funding accounts and invoices, from the API's collections (GET .../funding-
-// accounts, GET .../invoices). Where a server does not list them yet (405), what the reports
-// know stands in: the accounts disbursements were drafted from, the invoices they pay.
+// accounts, GET .../invoices). Where a server does not list them yet (405), its history
+// stands in: the accounts and invoices it created, read from the history export (so only
+// against a server without the collections).
 
-import { ApiError, call, seg } from "./api.js";
+import { ApiError, call, eachJsonLine, seg } from "./api.js";
 import { listAll } from "./ui.js";
 
 const NOT_LISTED = new Set([404, 405]);
@@ -13,9 +14,17 @@ export async function fundingAccounts(session, signal) {
   } catch (error) {
     if (!(error instanceof ApiError && NOT_LISTED.has(error.status))) throw error;
   }
-  const { items } = await listAll(session, "/reports/disbursements", { signal });
-  const ids = [...new Set(items.map((d) => d.funding_account_id))];
+  const ids = await idsFromHistory(session, "FundingAccount", signal);
   return Promise.all(ids.map((id) => call(session, "GET", `/funding-accounts/${seg(id)}`, { signal })));
+}
+
+/** The ids of every record of `type` the company's history created, oldest first. */
+async function idsFromHistory(session, type, signal) {
+  const ids = [];
+  await eachJsonLine(session, "/audit/export", (line) => {
+    if (line.aggregate_type === type && line.version === 1) ids.push(line.aggregate_id);
+  }, signal);
+  return ids;
 }
 
 /** Invoices, by `query` where the server lists them; `listed` is false for the stand-in. */
@@ -25,8 +34,7 @@ export async function invoices(session, signal, query = {}) {
   } catch (error) {
     if (!(error instanceof ApiError && NOT_LISTED.has(error.status))) throw error;
   }
-  const { items } = await listAll(session, "/reports/payments", { signal });
-  const ids = [...new Set(items.map((p) => p.invoice_id))];
+  const ids = await idsFromHistory(session, "Invoice", signal);
   const found = await Promise.all(
     ids.map((id) => call(session, "GET", `/invoices/${seg(id)}`, { signal })),
   );

@@ -105,7 +105,12 @@ export function showDraft(view, session) {
   load(view, body, async () => {
     const [accounts, listed] = await Promise.all([fundingAccounts(session, view.signal), invoices(session, view.signal)]);
     const open = listed.items.filter((i) => i.approved && Number(i.open_amount) > 0);
-    replaceChildren(body, draftForm(session, accounts.filter((a) => !a.deactivated), open));
+    const active = accounts.filter((a) => !a.deactivated);
+    if (!active.length) {
+      replaceChildren(body, h("p", { class: "empty" }, "No funding account to pay from: ", h("a", { href: pageHref("/funding-accounts") }, "open one first"), "."));
+      return;
+    }
+    replaceChildren(body, draftForm(session, active, open));
   });
 }
 

@@ -43,7 +43,7 @@ export function showInvoices(view, session, query) {
     const draw = () =>
       replaceChildren(
         body,
-        listed ? null : h("p", { class: "help" }, "This server does not list invoices yet: shown are the invoices that have payments."),
+        listed ? null : h("p", { class: "help" }, "This server does not list invoices yet: they are read from its history."),
         table(
           "Invoices",
           [
