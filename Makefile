@@ -2,7 +2,7 @@
 VENV := .venv
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test
+.PHONY: run test bench-pages
 
 $(INSTALLED): pyproject.toml
 	python3 -m venv $(VENV)
@@ -15,3 +15,7 @@ run: $(INSTALLED)
 
 test: $(INSTALLED)
 	scripts/test
+
+# Each web page's first paint with 1,000 records, in the browser; see docs/benchmarks.md.
+bench-pages: $(INSTALLED)
+	$(VENV)/bin/pytest tests/e2e/bench_first_paint.py -q -s

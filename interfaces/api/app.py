@@ -19,6 +19,7 @@ from interfaces.api.routes import (
     funding_accounts,
     invoices,
     payment_records,
+    record_changes,
     reports,
     sage_300_cre_agent,
     web_connector,
@@ -73,6 +74,7 @@ def create_app(
     mount_web(app)
     for module in (
         erp_integrations,
+        record_changes,
         reports,
         check_register,
         web_connector,

@@ -2,13 +2,15 @@
 
 The page holds no data of its own: its scripts call the API with the bearer token the user
 brings in the URL fragment (`/app/#token=...`), which browsers never send to the server.
+Every `/app/...` path serves the same page, so a page's address can be bookmarked and shared:
+the path names the page, never the token.
 """
 
 from __future__ import annotations
 
 from importlib.resources import files
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -34,17 +36,27 @@ def app_root() -> RedirectResponse:
 
 
 @router.get("/app/", response_class=HTMLResponse)
-def index() -> HTMLResponse:
+def index(request: Request) -> HTMLResponse:
     """The one page; everything else it shows comes from the API."""
+    # Deep pages sit at other depths, so the scripts and styles are named from the app's root
+    # (behind a path prefix too); a <base> element would be refused by `base-uri 'none'`.
+    root = f"{request.scope.get('root_path', '')}/app/"
     html = files("interfaces.web").joinpath("templates/index.html").read_text("utf-8")
-    return HTMLResponse(html, headers=PAGE_HEADERS)
+    return HTMLResponse(html.replace("{{app_root}}", root), headers=PAGE_HEADERS)
+
+
+@router.get("/app/{page:path}", response_class=HTMLResponse)
+def deep_link(request: Request, page: str) -> HTMLResponse:
+    """A bookmarked page, e.g. /app/funding-accounts/ID: the same page, which shows it."""
+    return index(request)
 
 
 def mount_web(app: FastAPI) -> None:
     """Serve the pages at /app/ and their scripts and styles at /app/static/."""
-    app.include_router(router)
+    # The static files first: the pages' catch-all path would otherwise answer for them.
     app.mount(
         "/app/static",
         StaticFiles(packages=[("interfaces.web", "static")]),
         name="web-static",
     )
+    app.include_router(router)

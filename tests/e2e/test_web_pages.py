@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
-from interfaces.api.app import create_app
-from interfaces.bootstrap import Paysync
 from tests.e2e.api import Api
-from tests.e2e.browser import LiveServer, chromium
+from tests.e2e.web import open_as
 from tests.fixtures.erp_sandbox import ErpSandbox
 
 pytestmark = pytest.mark.browser
@@ -23,40 +20,6 @@ def backend() -> str:
     # The pages only call the HTTP API, whose behaviour on each store the other end-to-end
     # tests cover; what is tested here does not depend on the store, so SQLite is enough.
     return "sqlite"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh tab (nothing stored); a script error or a blocked resource fails the test."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    yield page
-    context.close()
-    # The browser logs every 4xx answer too; the refusals a test provokes are expected.
-    assert [e for e in errors if not e.startswith("Failed to load resource")] == []
-
-
-@pytest.fixture
-def site(paysync: Paysync, api: Api) -> Iterator[str]:
-    """paysync served over HTTP, with its export worker and read models running."""
-    with LiveServer(create_app(paysync.settings, paysync, projections=True)) as server:
-        yield server.url
-
-
-def open_as(page: Page, site: str, api: Api, role: str, subject: str) -> None:
-    """Open the pages the way a user does: the token in the URL fragment."""
-    token = api.paysync.tokens.issue(subject, role, api.company)
-    page.goto(f"{site}/app/#token={token}")
 
 
 def record_row(page: Page, invoice_number: str) -> Locator:
@@ -163,7 +126,7 @@ def test_a_record_leads_to_its_disbursement_and_the_disbursement_to_its_history(
     expect(record_row(page, "INV-7")).to_contain_text("Failed to export")
 
     page.get_by_role("link", name=re.compile("^History")).click()
-    expect(page).to_have_url(re.compile(f"#/disbursements/{disbursement['id']}/history$"))
+    expect(page).to_have_url(re.compile(f"/app/disbursements/{disbursement['id']}/history$"))
     # Sentences with names, not field dumps with ids.
     events = page.get_by_role("row")
     expect(events.filter(has_text="issued check 100 for invoice INV-7")).to_have_count(1)

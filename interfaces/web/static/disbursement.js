@@ -1,6 +1,7 @@
 // One disbursement: its drawdown status and its invoice payments; and its audit history.
 
 import { ApiError, call, seg } from "./api.js";
+import { disbursementActions } from "./disbursement_actions.js";
 import { exactTime, h, replaceChildren, timeOf } from "./dom.js";
 import { HistoryReader, actorWords } from "./history_words.js";
 import { untilAbort } from "./timing.js";
@@ -65,6 +66,7 @@ export function showDisbursement(view, session, id) {
           "History: every change, who made it and when",
         ),
       ),
+      disbursementActions(view, session, disbursement),
       h("h2", {}, "Invoice payments"),
       paymentsTable(disbursement.payments, session.canEdit),
     );

@@ -4,6 +4,7 @@
 import { ApiError, call } from "./api.js";
 import { h, rememberFocus, replaceChildren, restoreFocus } from "./dom.js";
 import { RecordActions, expected } from "./record_actions.js";
+import { RecordExtras } from "./record_extras.js";
 import { recordRows } from "./record_rows.js";
 import { sleep, untilAbort } from "./timing.js";
 import { connectorName } from "./words.js";
@@ -45,6 +46,7 @@ class RecordList {
     this.following = new Set(); // payment ids waiting for the ERP's answer
     this.refreshing = false;
     this.actions = new RecordActions(this);
+    this.extras = new RecordExtras(this);
   }
 
   show() {
@@ -101,12 +103,14 @@ class RecordList {
         ),
       ),
       tabs,
+      this.extras.toolbar(),
       this.notice,
       this.body,
       this.more,
     );
     this.loadConnector();
-    this.refresh();
+    // The list first; the tabs' counts and the live updates once it is on screen.
+    this.refresh().finally(() => this.extras.start());
   }
 
   // --- reading ----------------------------------------------------------------------------
@@ -186,10 +190,14 @@ class RecordList {
   take(page) {
     // A row this tab is working on keeps what this tab knows of it.
     const local = new Map(this.items.map((i) => [i.payment_id, i]));
+    const working = (id) => this.busy.has(id) || this.following.has(id);
     this.items = page.items.map((item) => {
       const id = item.payment_id;
-      return this.busy.has(id) || this.following.has(id) ? (local.get(id) ?? item) : item;
+      return working(id) ? (local.get(id) ?? item) : item;
     });
+    // One this tab is exporting stays until its answer, even if the list moved it elsewhere.
+    const listed = new Set(this.items.map((i) => i.payment_id));
+    this.items.push(...[...local.values()].filter((i) => working(i.payment_id) && !listed.has(i.payment_id)));
     this.cursor = page.next_cursor;
     this.loaded = true;
     this.renderTable();
@@ -329,6 +337,7 @@ class RecordList {
           )
         : null,
     );
+    this.extras.decorate();
     restoreFocus(focused);
   }
 
@@ -341,6 +350,7 @@ class RecordList {
     const fresh = recordRows(this, item);
     old[0].replaceWith(...fresh);
     old.slice(1).forEach((row) => row.remove());
+    this.extras.decorate();
     restoreFocus(focused);
   }
 

@@ -11,8 +11,10 @@ export function takeTokenFromUrl() {
   const params = new URLSearchParams(fragment);
   const token = (params.get("token") ?? "").trim();
   if (token) sessionStorage.setItem(KEY, token);
-  const next = params.get("next") ?? "/";
-  history.replaceState(null, "", `${location.pathname}${location.search}#${next}`);
+  // Without `next`, the page stays the one the link's path names (/app/funding-accounts/ID).
+  const next = params.get("next");
+  const here = `${location.pathname}${location.search}`;
+  history.replaceState(null, "", next ? `${here}#${next}` : here);
 }
 
 export function storeToken(token) {

@@ -1,0 +1,173 @@
+// Reports: payments and disbursements with their totals, and export latency per connector
+// against the 10-minute SLA; each report downloads as CSV, exactly as it is listed.
+
+import { call, saveFile } from "./api.js";
+import { latencyChart } from "./chart.js";
+import { fundingAccounts } from "./collections.js";
+import { h, replaceChildren, timeOf } from "./dom.js";
+import { navigate, pageHref } from "./nav.js";
+import { badge, field, listAll, load, pageHead, table } from "./ui.js";
+import { connectorName, exportStatusWords, humanize, money } from "./words.js";
+
+const FILTERS = ["funding_account_id", "vendor_name", "from", "to"];
+
+export function showReports(view, session, query) {
+  document.title = "Reports · paysync";
+  const form = h("form", { class: "filters", role: "search", "aria-label": "Filter the reports" });
+  const body = h("div", {}, h("p", { class: "loading" }, "Loading the reports…"));
+  replaceChildren(view.main, pageHead("Reports", "What was paid, from which account, and how fast it reached the ERP."), form, body);
+  const filters = Object.fromEntries(FILTERS.map((n) => [n, query.get(n) || undefined]));
+  load(view, body, async () => {
+    // Each report is drawn as soon as its own numbers arrive.
+    const accounts = await fundingAccounts(session, view.signal);
+    const names = new Map(accounts.map((a) => [a.id, a.nickname]));
+    filterForm(form, query, accounts);
+    const places = [0, 1, 2].map(() => h("div", {}, h("p", { class: "loading" }, "Loading…")));
+    replaceChildren(body, places);
+    const fill = (place, work) => load(view, place, async () => replaceChildren(place, await work()));
+    await Promise.all([
+      fill(places[0], async () =>
+        latencySection(await call(session, "GET", "/reports/export-latency", { query: { from: filters.from, to: filters.to, limit: 100 }, signal: view.signal })),
+      ),
+      fill(places[1], async () =>
+        paymentsSection(await listAll(session, "/reports/payments", { query: filters, signal: view.signal, max: 5000 }), names),
+      ),
+      fill(places[2], async () =>
+        disbursementsSection(await listAll(session, "/reports/disbursements", { query: filters, signal: view.signal, max: 5000 }), names),
+      ),
+    ]);
+  });
+}
+
+function filterForm(form, query, accounts) {
+  const input = (name, type) => h("input", { name, type, value: query.get(name) ?? "", class: "field" });
+  replaceChildren(
+    form,
+    field("report-account", "Funding account", h("select", { name: "funding_account_id" }, [["", "Any account"], ...accounts.map((a) => [a.id, a.nickname])].map(([value, label]) => h("option", { value, selected: query.get("funding_account_id") === value || undefined }, label)))),
+    field("report-vendor", "Vendor", input("vendor_name", "search")),
+    field("report-from", "Funded from", input("from", "date")),
+    field("report-to", "Funded to", input("to", "date")),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary" }, "Show")),
+  );
+  form.onsubmit = (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    navigate(pageHref("/reports", Object.fromEntries(FILTERS.map((n) => [n, data.get(n)]))));
+  };
+}
+
+function cents(items, key) {
+  return items.reduce((sum, item) => sum + Math.round(Number(item[key]) * 100), 0);
+}
+
+function total(value) {
+  return money((value / 100).toFixed(2));
+}
+
+function section(id, title, summary, csv, ...content) {
+  return h(
+    "section",
+    { class: "report", "aria-labelledby": `${id}-heading` },
+    h("div", { class: "report-head" }, h("h2", { id: `${id}-heading` }, title), csvButton(title, csv)),
+    h("p", { class: "summary" }, summary),
+    content,
+  );
+}
+
+function csvButton(title, csv) {
+  const filename = `${title.toLowerCase().replaceAll(" ", "-")}.csv`;
+  return h("button", { type: "button", class: "secondary", onclick: () => saveFile(new Blob([toCsv(csv)], { type: "text/csv" }), filename), "aria-label": `Download CSV: ${title}` }, "Download CSV");
+}
+
+/** RFC 4180: every field quoted, quotes doubled; a leading =+-@ is defused for spreadsheets. */
+function toCsv({ columns, rows }) {
+  const quote = (value) => {
+    let text = value === null || value === undefined ? "" : String(value);
+    if (/^[=+\-@]/.test(text) && !/^-?\d/.test(text)) text = `'${text}`;
+    return `"${text.replaceAll('"', '""')}"`;
+  };
+  return [columns.map(([name]) => name), ...rows.map((row) => columns.map(([, key]) => row[key]))]
+    .map((line) => line.map(quote).join(","))
+    .join("\r\n");
+}
+
+function latencySection(latency) {
+  const overSla = latency.connectors.reduce((n, c) => n + c.over_sla, 0);
+  const exported = latency.connectors.reduce((n, c) => n + c.exported, 0);
+  const columns = [["connector", "connector"], ["exported", "exported"], ["median_seconds", "median_seconds"], ["p95_seconds", "p95_seconds"], ["p99_seconds", "p99_seconds"], ["max_seconds", "max_seconds"], ["over_sla", "over_sla"]];
+  const seconds = (s) =>
+    s < 1 ? `${Math.round(s * 1000)} ms` : s < 90 ? `${s.toFixed(1)} s` : `${(s / 60).toFixed(1)} min`;
+  return section(
+    "latency",
+    "Export latency",
+    `${exported} record${exported === 1 ? "" : "s"} exported; ${overSla} took longer than the ${latency.sla_seconds / 60}-minute SLA (from funding complete to the ERP's answer).`,
+    { columns, rows: latency.connectors },
+    latencyChart(latency),
+    table(
+      "Export latency per connector",
+      [
+        ["Connector", (c) => connectorName(c.connector), { rowHeader: true }],
+        ["Exported", (c) => c.exported, { num: true }],
+        ["Median", (c) => seconds(c.median_seconds), { num: true }],
+        ["p95", (c) => seconds(c.p95_seconds), { num: true }],
+        ["p99", (c) => seconds(c.p99_seconds), { num: true }],
+        ["Slowest", (c) => seconds(c.max_seconds), { num: true }],
+        ["Over SLA", (c) => (c.over_sla ? h("strong", { class: "warn" }, c.over_sla) : "0"), { num: true }],
+      ],
+      latency.connectors,
+      { empty: "No record has been exported yet." },
+    ),
+  );
+}
+
+function paymentsSection({ items, more }, names) {
+  const columns = ["invoice_number", "vendor_name", "amount", "check_number", "bank_id", "export_status", "payout_status", "disbursement_name", "status", "funding_account_id", "funded_at"].map((k) => [k, k]);
+  return section(
+    "payments",
+    "Payments",
+    `${items.length}${more ? "+" : ""} payment${items.length === 1 ? "" : "s"}, ${total(cents(items, "amount"))} in all.`,
+    { columns, rows: items },
+    table(
+      "Payments",
+      [
+        ["Invoice", (p) => p.invoice_number, { rowHeader: true }],
+        ["Vendor", (p) => p.vendor_name],
+        ["Amount", (p) => money(p.amount), { num: true }],
+        ["Check Number", (p) => p.check_number ?? "—", { mono: true }],
+        ["Funding account", (p) => names.get(p.funding_account_id) ?? "—"],
+        ["Disbursement", (p) => h("a", { href: pageHref(`/disbursements/${p.disbursement_id}`) }, p.disbursement_name)],
+        ["Export status", (p) => badge(p.export_status, exportStatusWords(p.export_status))],
+        ["Funded", (p) => timeOf(p.funded_at)],
+      ],
+      items.slice(0, 200),
+      { empty: "No payment matches." },
+    ),
+    items.length > 200 ? h("p", { class: "help" }, `The first 200 are shown; the CSV has all ${items.length}.`) : null,
+  );
+}
+
+function disbursementsSection({ items, more }, names) {
+  const columns = ["name", "status", "funding_account_id", "payment_count", "total_amount", "drafted_by", "authorized_by", "drafted_at", "funded_at"].map((k) => [k, k]);
+  const byStatus = new Map();
+  for (const d of items) byStatus.set(d.status, (byStatus.get(d.status) ?? 0) + Math.round(Number(d.total_amount) * 100));
+  return section(
+    "disbursements",
+    "Disbursements",
+    `${items.length}${more ? "+" : ""} disbursement${items.length === 1 ? "" : "s"}, ${total(cents(items, "total_amount"))} in all` +
+      (byStatus.size ? `: ${[...byStatus].map(([s, c]) => `${humanize(s).toLowerCase()} ${total(c)}`).join(", ")}.` : "."),
+    { columns, rows: items },
+    table(
+      "Disbursements",
+      [
+        ["Name", (d) => h("a", { href: pageHref(`/disbursements/${d.id}`) }, d.name), { rowHeader: true }],
+        ["Status", (d) => badge(d.status)],
+        ["Funding account", (d) => names.get(d.funding_account_id) ?? "—"],
+        ["Payments", (d) => d.payment_count, { num: true }],
+        ["Total", (d) => money(d.total_amount), { num: true }],
+        ["Funded", (d) => timeOf(d.funded_at)],
+      ],
+      items.slice(0, 200),
+      { empty: "No disbursement matches." },
+    ),
+  );
+}

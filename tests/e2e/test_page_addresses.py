@@ -1,0 +1,51 @@
+"""Every /app/ path is the same page, so an address can be bookmarked; the page's scripts and
+styles are named from the app's root, and the static files are not shadowed by the pages."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from interfaces.api.app import create_app
+from interfaces.bootstrap import Paysync
+
+
+@pytest.fixture
+def backend() -> str:
+    return "sqlite"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/app/", "/app/funding-accounts/0b8c", "/app/disbursements/new", "/app/audit/records/x"],
+)
+def test_a_deep_link_serves_the_page_with_its_policy_and_root_named_assets(
+    paysync: Paysync, path: str
+) -> None:
+    with TestClient(create_app(paysync.settings, paysync)) as client:
+        response = client.get(path)
+    assert response.status_code == 200
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert 'src="/app/static/app.js"' in response.text
+    assert '<meta name="app-root" content="/app/">' in response.text
+
+
+def test_behind_a_path_prefix_the_assets_are_named_under_it(paysync: Paysync) -> None:
+    with TestClient(create_app(paysync.settings, paysync), root_path="/pay") as client:
+        response = client.get("/app/reports")
+    assert 'href="/pay/app/static/app.css"' in response.text
+
+
+def test_the_static_files_and_the_vendored_chart_are_served_not_the_page(
+    paysync: Paysync,
+) -> None:
+    with TestClient(create_app(paysync.settings, paysync)) as client:
+        script = client.get("/app/static/nav.js")
+        chart = client.get("/app/static/vendor/uPlot.iife.min.js")
+        missing = client.get("/app/static/nothing.js")
+    assert script.status_code == 200
+    assert "javascript" in script.headers["content-type"]
+    assert chart.status_code == 200
+    assert "uPlot" in chart.text
+    assert missing.status_code == 404
