@@ -175,6 +175,26 @@ class SandboxStore:
                     (str(bill.balance - line.amount), bill.connector, bill.erp_ref),
                 )
 
+    def replace_payment(self, payment: Payment) -> None:
+        """The record as someone edited it in the ERP afterwards (the bills are left alone)."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE payments SET check_number = ?, bank_id = ?, amount = ?, document = ?"
+                " WHERE connector = ? AND erp_ref = ?",
+                (
+                    payment.check_number, payment.bank_id, str(payment.amount),
+                    json.dumps(payment.document), payment.connector, payment.erp_ref,
+                ),
+            )  # fmt: skip
+
+    def delete_payment(self, connector: str, erp_ref: str) -> bool:
+        """Someone deleted the record in the ERP; whether there was one."""
+        with self.transaction() as db:
+            deleted = db.execute(
+                "DELETE FROM payments WHERE connector = ? AND erp_ref = ?", (connector, erp_ref)
+            )
+            return deleted.rowcount > 0
+
     def payments(
         self,
         connector: str | None = None,
