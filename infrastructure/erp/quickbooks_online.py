@@ -222,7 +222,9 @@ def translate_answer(response: httpx.Response, entity: str) -> ErpAnswer:
     else:
         erp_code = str(response.status_code)
         message = f"HTTP {response.status_code} {response.reason_phrase}: {response.text[:300]}"
-    if http_exchange.is_unavailable(response):
+    if http_exchange.is_unavailable(response) or (response.is_success and not errors):
+        # A success with no record in it (garbage, a cut-off body, a proxy's HTML page) may
+        # well have made the record: only a resend of the same request id can tell.
         reason = ExportFailureReason.ERP_UNAVAILABLE
     elif response.status_code == httpx.codes.BAD_REQUEST and errors:
         reason = fault_reason(erp_code, str(errors[0].get("element", "")), message)

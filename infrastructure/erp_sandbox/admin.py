@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
-from infrastructure.erp_sandbox.faults import Fault, FaultMode
+from infrastructure.erp_sandbox.faults import Fault, FaultMode, FaultRate
 from infrastructure.erp_sandbox.quickbooks_online import books
 from infrastructure.erp_sandbox.storage import SandboxStore
 
@@ -34,6 +34,13 @@ class FaultIn(BaseModel):
     mode: FaultMode
     count: int = Field(default=1, ge=1)
     delay_seconds: float | None = Field(default=None, ge=0)
+
+
+class FaultRateIn(BaseModel):
+    rate: float = Field(ge=0, le=1)
+    modes: list[FaultMode] = Field(min_length=1)
+    delays: dict[FaultMode, float] = Field(default_factory=dict)
+    seed: int | None = None
 
 
 class PaymentEditIn(BaseModel):
@@ -88,6 +95,24 @@ def admin_router(store: SandboxStore) -> APIRouter:
     @router.delete("/faults", status_code=204)
     def clear_faults() -> None:
         store.clear_faults()
+
+    @router.put("/fault-rate")
+    def set_fault_rate(body: FaultRateIn) -> dict[str, Any]:
+        """From now on, `rate` of all ERP requests suffer one of `modes`, picked at random."""
+        store.fault_rate = FaultRate(body.rate, tuple(body.modes), dict(body.delays), body.seed)
+        return store.fault_rate.public_view()
+
+    @router.get("/fault-rate")
+    def fault_rate() -> dict[str, Any]:
+        return {} if store.fault_rate is None else store.fault_rate.public_view()
+
+    @router.delete("/fault-rate", status_code=204)
+    def clear_fault_rate() -> None:
+        store.fault_rate = None
+
+    @router.get("/payments/count")
+    def payment_count() -> dict[str, int]:
+        return {"count": store.payment_count()}
 
     @router.get("/payments")
     def payments() -> dict[str, list[dict[str, Any]]]:

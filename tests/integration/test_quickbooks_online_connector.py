@@ -298,3 +298,51 @@ def test_an_erp_that_does_not_answer_the_query_cannot_be_read(
 
     with pytest.raises(ErpUnreadable, match="503"):
         connector.payment_records(date(2026, 11, 1), date(2026, 11, 30))
+
+
+# --- answers lost or mangled on the way back --------------------------------------------------
+@pytest.mark.parametrize(
+    ("mode", "made_it"),
+    [
+        ("reset", False),
+        ("drop_answer", True),
+        ("garbage", True),
+        ("truncated", True),
+        ("wrong_content_type", True),
+    ],
+)
+def test_an_answer_lost_or_mangled_is_erp_unavailable_and_the_resend_makes_no_second_record(
+    connector: QuickBooksOnlineConnector,
+    sandbox: ErpSandbox,
+    bill_ref: str,
+    mode: str,
+    made_it: bool,
+) -> None:
+    record = a_payment_record(bill_ref)
+    sandbox.inject_fault(mode)
+
+    lost = refusal(connector.export_payment(record))
+    held_meanwhile = len(sandbox.payments())
+    resent = connector.export_payment(record)
+
+    assert lost.reason is ExportFailureReason.ERP_UNAVAILABLE
+    assert held_meanwhile == (1 if made_it else 0)
+    assert isinstance(resent, ErpAccepted)
+    assert [p["erp_ref"] for p in sandbox.payments()] == [resent.erp_ref]
+
+
+def test_a_fault_rate_hits_its_share_of_requests_and_counts_them(
+    connector: QuickBooksOnlineConnector, sandbox: ErpSandbox, bill_ref: str
+) -> None:
+    sandbox.set_fault_rate(0.5, ["unavailable", "garbage"], seed=7)
+
+    answers = [
+        connector.export_payment(a_payment_record(bill_ref, "1.00", str(n))) for n in range(40)
+    ]
+
+    suffered = sandbox.faults_suffered()
+    refused = [a for a in answers if isinstance(a, ErpRefused)]
+    assert 0 < sum(suffered.values()) < 40
+    assert len(refused) == sum(suffered.values())
+    assert {a.reason for a in refused} == {ExportFailureReason.ERP_UNAVAILABLE}
+    assert sandbox.payment_count() == 40 - suffered.get("unavailable", 0)
