@@ -19,9 +19,10 @@ LONG = os.environ.get("PAYSYNC_RELIABILITY") == "long"
 
 @dataclass(frozen=True)
 class Scale:
-    crash_records: int  # records exported while workers are killed
-    crash_kills: int  # SIGKILLs per crash run
-    fault_records: int  # records exported under ERP faults
+    crash_records: int  # records exported while workers are killed, per run
+    crash_kills: int  # SIGKILLs per run (a run with 1 worker, a run with 2, per backend)
+    fault_records: int  # records exported under ERP faults, on SQLite
+    fault_records_postgres: int
     fault_payments_per_disbursement: int
     racing_authorizations: int
     api_kills: int
@@ -33,6 +34,7 @@ SHORT_SCALE = Scale(
     crash_records=40,
     crash_kills=4,
     fault_records=200,
+    fault_records_postgres=100,
     fault_payments_per_disbursement=50,
     racing_authorizations=50,
     api_kills=2,
@@ -40,9 +42,10 @@ SHORT_SCALE = Scale(
     database_restarts=1,
 )
 LONG_SCALE = Scale(
-    crash_records=1000,
-    crash_kills=100,
+    crash_records=500,
+    crash_kills=50,
     fault_records=10_000,
+    fault_records_postgres=2_000,
     fault_payments_per_disbursement=100,
     racing_authorizations=50,
     api_kills=10,
@@ -52,6 +55,10 @@ LONG_SCALE = Scale(
 SCALE = LONG_SCALE if LONG else SHORT_SCALE
 # The short run keeps to SQLite where a run is long; the long one runs every backend.
 HEAVY_BACKENDS = ("sqlite", "postgres") if LONG else ("sqlite",)
+ALL_FAULTS = [
+    "unavailable", "timeout", "slow", "reset", "drop_answer", "garbage", "truncated",
+    "wrong_content_type",
+]  # fmt: skip
 
 
 def record_figures(run: str, figures: dict[str, Any]) -> None:
