@@ -78,6 +78,11 @@ class Books:
 
     def authorized(self, size: int, amount: str = "10.00") -> UUID:
         """A disbursement of `size` payments, each against its own synced invoice, authorized."""
+        disbursement = self.drafted(size, amount)
+        self.payments.authorize(COMPANY, disbursement, "pat")
+        return disbursement
+
+    def drafted(self, size: int, amount: str = "10.00") -> UUID:
         invoices = [self._synced_invoice(amount) for _ in range(size)]
         disbursement = self.payments.draft_disbursement(
             COMPANY,
@@ -86,7 +91,6 @@ class Books:
             payments=[(invoice, amount) for invoice in invoices],
             actor="pat",
         )
-        self.payments.authorize(COMPANY, disbursement, "pat")
         self.disbursements.append(disbursement)
         return disbursement
 
