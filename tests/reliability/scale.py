@@ -37,7 +37,7 @@ SHORT_SCALE = Scale(
     fault_records_postgres=100,
     fault_payments_per_disbursement=50,
     racing_authorizations=50,
-    api_kills=2,
+    api_kills=1,
     api_seconds_between_kills=1.5,
     database_restarts=1,
 )
