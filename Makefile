@@ -2,7 +2,7 @@
 VENV := .venv
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test
+.PHONY: run test reliability
 
 $(INSTALLED): pyproject.toml
 	python3 -m venv $(VENV)
@@ -15,3 +15,11 @@ run: $(INSTALLED)
 
 test: $(INSTALLED)
 	scripts/test
+
+# The long fault run (about 20 minutes on 2 cores): its figures go to var/reliability/*.json,
+# from which docs/reliability.md is written. The short version runs within `make test`.
+reliability: $(INSTALLED)
+	rm -rf var/reliability
+	PAYSYNC_RELIABILITY=long PAYSYNC_RELIABILITY_REPORT=var/reliability \
+		$(VENV)/bin/pytest tests/reliability -q -x -p no:cacheprovider
+	$(VENV)/bin/python -m tests.reliability.figures var/reliability

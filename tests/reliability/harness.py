@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from application.errors import NotFound
 from application.invoice_sync import InvoiceSync
 from application.payments import Payments
 from infrastructure.erp.directory import ConnectorDirectory
@@ -292,12 +293,16 @@ def verify_after_recovery(settings: Settings) -> dict[str, Any]:
         paysync.close()
 
 
-def missing_from_store(payments: Payments, invoice_ids: list[str]) -> list[str]:
-    """The acknowledged invoices the store does not hold."""
+def missing_from_store(settings: Settings, invoice_ids: list[str]) -> list[str]:
+    """The acknowledged invoices the store does not hold (read with connections of its own)."""
+    payments = Payments(event_store_env(settings))
     missing = []
-    for invoice_id in invoice_ids:
-        try:
-            payments.invoice(COMPANY, UUID(invoice_id))
-        except Exception:
-            missing.append(invoice_id)
+    try:
+        for invoice_id in invoice_ids:
+            try:
+                payments.invoice(COMPANY, UUID(invoice_id))
+            except NotFound:
+                missing.append(invoice_id)
+    finally:
+        payments.close()
     return missing

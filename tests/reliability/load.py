@@ -54,7 +54,7 @@ class CommandLoad:
         self.lock = threading.Lock()
         self.acknowledged: list[str] = []
         self.answers: Counter[str] = Counter()
-        self.timeline: list[tuple[float, str]] = []
+        self.timeline: list[tuple[float, float, str]] = []  # sent, answered, answer
         self.numbers = itertools.count()
 
     def start(self) -> None:
@@ -74,10 +74,11 @@ class CommandLoad:
                 if not servers:
                     time.sleep(0.05)
                     continue
+                sent = time.monotonic()
                 answer = self._send(client, dice.choice(servers))
                 with self.lock:
                     self.answers[answer] += 1
-                    self.timeline.append((time.monotonic(), answer))
+                    self.timeline.append((sent, time.monotonic(), answer))
 
     def _send(self, client: httpx.Client, base_url: str) -> str:
         body = {

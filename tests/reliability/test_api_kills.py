@@ -69,7 +69,7 @@ def test_api_processes_killed_under_load_lose_no_acknowledged_command(
     finally:
         load.stop()
 
-    missing = missing_from_store(books.payments, load.acknowledged)
+    missing = missing_from_store(settings, load.acknowledged)
     processes.stop_all()
     checks = verify_after_recovery(settings)
     figures = {
