@@ -21,5 +21,5 @@ test: $(INSTALLED)
 reliability: $(INSTALLED)
 	rm -rf var/reliability
 	PAYSYNC_RELIABILITY=long PAYSYNC_RELIABILITY_REPORT=var/reliability \
-		$(VENV)/bin/pytest tests/reliability -q -x -p no:cacheprovider
+		$(VENV)/bin/pytest tests/reliability -q -p no:cacheprovider
 	$(VENV)/bin/python -m tests.reliability.figures var/reliability
