@@ -122,7 +122,7 @@ class QuickBooksOnlineConnector:
         if not answer.is_success or not isinstance(found, dict):
             raise ErpUnreadable(
                 f"{ERP_NAME} did not answer the query: HTTP {answer.status_code}"
-                f" {answer.text[:300]}"
+                f" {http_exchange.printable(answer.text)}"
             )
         return found
 
@@ -218,10 +218,11 @@ def translate_answer(response: httpx.Response, entity: str) -> ErpAnswer:
             return ErpAccepted(erp_ref=erp_ref)
     if errors:
         erp_code = str(errors[0].get("code", response.status_code))
-        message = "; ".join(error_text(error) for error in errors)
+        message = http_exchange.printable("; ".join(error_text(e) for e in errors), 2000)
     else:
         erp_code = str(response.status_code)
-        message = f"HTTP {response.status_code} {response.reason_phrase}: {response.text[:300]}"
+        body = http_exchange.printable(response.text)
+        message = f"HTTP {response.status_code} {response.reason_phrase}: {body}"
     if http_exchange.is_unavailable(response) or (response.is_success and not errors):
         # A success with no record in it (garbage, a cut-off body, a proxy's HTML page) may
         # well have made the record: only a resend of the same request id can tell.
