@@ -221,8 +221,8 @@ def translate_answer(response: httpx.Response, entity: str) -> ErpAnswer:
         message = http_exchange.printable("; ".join(error_text(e) for e in errors), 2000)
     else:
         erp_code = str(response.status_code)
-        body = http_exchange.printable(response.text)
-        message = f"HTTP {response.status_code} {response.reason_phrase}: {body}"
+        said = http_exchange.printable(response.text)
+        message = f"HTTP {response.status_code} {response.reason_phrase}: {said}"
     if http_exchange.is_unavailable(response) or (response.is_success and not errors):
         # A success with no record in it (garbage, a cut-off body, a proxy's HTML page) may
         # well have made the record: only a resend of the same request id can tell.
