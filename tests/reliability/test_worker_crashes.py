@@ -43,18 +43,19 @@ def test_workers_killed_at_random_moments_export_every_record_once_or_fail_it_wi
         0.3, ["slow", "drop_answer"], delays={"slow": 0.4}, seed=dice.randrange(1000)
     )
     running = [processes.start("worker") for _ in range(workers)]
-    kills = kills_in_doubt = records_in_doubt = 0
+    kills = kills_in_doubt = records_in_doubt = in_erp_at_last_kill = 0
     while kills < SCALE.crash_kills or batches:
         if batches:
             books.fund(batches.pop(0))
         for worker in running:
             processes.wait_until_said(worker, "exporting", timeout=30)
-        time.sleep(dice.uniform(0.05, 0.8))
+        time.sleep(dice.uniform(0.05, 2.0))  # long enough, on average, to export a batch
         victims = running if workers == 1 else dice.sample(running, dice.choice([1, 2]))
         for victim in list(victims):
             processes.kill(victim)
             running.remove(victim)
             kills += 1
+        in_erp_at_last_kill = erp_sandbox.payment_count()
         in_doubt = len(
             set(erp_copies(erp_sandbox)) - {str(i) for i in books.outcomes().exported_ids}
         )
@@ -69,6 +70,7 @@ def test_workers_killed_at_random_moments_export_every_record_once_or_fail_it_wi
         "backend": backend,
         "workers": workers,
         "sigkills": kills,
+        "records_in_erp_at_the_last_kill": in_erp_at_last_kill,
         "kills_with_records_stored_in_erp_and_unrecorded": kills_in_doubt,
         "records_stored_in_erp_and_unrecorded_at_a_kill": records_in_doubt,
         "erp_faults_dealt": erp_sandbox.faults_suffered(),
