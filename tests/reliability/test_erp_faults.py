@@ -38,11 +38,14 @@ def test_an_erp_failing_30_percent_of_calls_every_way_loses_and_doubles_no_recor
         delays={"timeout": 1.5, "slow": 0.3},  # the worker gives up after 1 s
         seed=random.Random(backend).randrange(1000),
     )
+    # Transient failures retry for as long as the run lasts: on a loaded machine a backlog of
+    # 10,000 can outlast the 10-minute window, and a record failed for that is no finding.
+    processes.env["PAYSYNC_EXPORT_WINDOW_SECONDS"] = "7200"
     worker = processes.start("worker")
     for disbursement in disbursements:
         books.fund(disbursement)
 
-    outcomes = books.settle(timeout=120 + records / 20, while_waiting=processes.check_alive)
+    outcomes = books.settle(timeout=300 + records / 8, while_waiting=processes.check_alive)
     erp_requests = sum(erp_sandbox.requests().values()) - requests_before
     dealt = erp_sandbox.faults_suffered()
     erp_sandbox.client.delete("/sandbox/fault-rate").raise_for_status()  # reconcile reads calmly
