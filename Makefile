@@ -2,7 +2,7 @@
 VENV := .venv
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test bench-pages
+.PHONY: run test bench-pages reliability
 
 $(INSTALLED): pyproject.toml
 	python3 -m venv $(VENV)
@@ -19,3 +19,11 @@ test: $(INSTALLED)
 # Each web page's first paint with 1,000 records, in the browser; see docs/benchmarks.md.
 bench-pages: $(INSTALLED)
 	$(VENV)/bin/pytest tests/e2e/bench_first_paint.py -q -s
+
+# The long fault run (about 20 minutes on 2 cores): its figures go to var/reliability/*.json,
+# from which docs/reliability.md is written. The short version runs within `make test`.
+reliability: $(INSTALLED)
+	rm -rf var/reliability
+	PAYSYNC_RELIABILITY=long PAYSYNC_RELIABILITY_REPORT=var/reliability \
+		$(VENV)/bin/pytest tests/reliability -q -p no:cacheprovider
+	$(VENV)/bin/python -m tests.reliability.figures var/reliability

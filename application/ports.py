@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 from uuid import UUID
 
 from domain.export_failure import ExportFailureReason
@@ -148,3 +148,36 @@ class ErpConnectors(Protocol):
     ) -> dict[str, str]: ...
 
     def connector_for(self, connector: str, connection: Mapping[str, str]) -> ErpConnector: ...
+
+
+@dataclass(frozen=True)
+class ErpPaymentRecord:
+    """A payment record as the ERP holds it now, read back for a reconciliation.
+
+    `payment_id` is paysync's id for the payment when the record carries it (paysync writes it
+    into every record it sends); None for a record someone keyed into the ERP by hand.
+    """
+
+    erp_ref: str
+    payment_id: UUID | None
+    check_number: str | None
+    bank_id: str | None
+    amount: Decimal
+    paid_on: date
+
+
+@runtime_checkable
+class ErpRecordReader(Protocol):
+    """The read side of a connector: the payment records its ERP holds for a period.
+
+    Apart from ErpConnector so that a connector without a read API still exports; the
+    reconciliation says which connectors cannot be read yet. Raises ErpUnreadable when the
+    ERP cannot be read: a reconciliation that read half the records would report the other
+    half as missing.
+    """
+
+    def payment_records(self, paid_from: date, paid_to: date) -> list[ErpPaymentRecord]: ...
+
+
+class ErpUnreadable(Exception):
+    """The ERP's payment records could not be read (unreachable, refused, unreadable answer)."""

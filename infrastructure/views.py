@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from eventsourcing.persistence import InfrastructureFactory, TrackingRecorder
+from eventsourcing.persistence import InfrastructureFactory, IntegrityError, TrackingRecorder
 from eventsourcing.utils import Environment
 
 from infrastructure.event_store import event_store_env
@@ -28,5 +28,14 @@ def open_view(settings: Settings, name: str, sqlite_class: type[V], postgres_cla
     else:
         env[f"{prefix}_SQLITE_DBNAME"] = str(settings.data_dir / f"view_{name}.sqlite3")
         view_class = sqlite_class
+    try:
+        return _tracking_recorder(name, env, view_class)
+    except IntegrityError:
+        # Two processes opening a new store at once both create the tracking table and both
+        # record its migration; the second to commit is refused. The table is there now.
+        return _tracking_recorder(name, env, view_class)
+
+
+def _tracking_recorder(name: str, env: dict[str, str], view_class: type[V]) -> V:
     factory = InfrastructureFactory.construct(Environment(name, env))
     return factory.tracking_recorder(view_class)  # type: ignore[return-value]

@@ -11,6 +11,7 @@ from infrastructure.settings import Settings
 from infrastructure.tokens import Role, Tokens
 from interfaces.audit_commands import add_audit_commands
 from interfaces.projections_commands import add_projections_commands
+from interfaces.reconcile_command import add_reconcile_command
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_audit_commands(commands)
     add_projections_commands(commands)
+    add_reconcile_command(commands)
     return parser
 
 

@@ -7,12 +7,17 @@ ERP may well have done the work, which is why connectors resend the same idempot
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 from application.ports import ErpRefused
 from domain.export_failure import ExportFailureReason
 
 TOO_MANY_REQUESTS = 429
+# Control characters (a garbage answer's NUL bytes above all) are kept out of the messages
+# paysync stores: PostgreSQL text refuses NUL, and no person can read them anyway.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
 
 def send(
@@ -45,3 +50,8 @@ def send(
 def is_unavailable(response: httpx.Response) -> bool:
     """An answer that says "not now" (server trouble or throttling) rather than "no"."""
     return response.is_server_error or response.status_code == TOO_MANY_REQUESTS
+
+
+def printable(text: str, limit: int = 300) -> str:
+    """An ERP's words as paysync keeps them: at most `limit` characters, no control codes."""
+    return CONTROL_CHARACTERS.sub("?", text[:limit])

@@ -9,9 +9,12 @@ request gets the first answer and never a second record.
 from __future__ import annotations
 
 import hashlib
-from decimal import Decimal
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from types import TracebackType
 from typing import Any
+from uuid import UUID
 
 import httpx
 
@@ -21,7 +24,9 @@ from application.ports import (
     Capabilities,
     ConnectorKind,
     ErpAccepted,
+    ErpPaymentRecord,
     ErpRefused,
+    ErpUnreadable,
     Idempotency,
     PaymentRecordToExport,
 )
@@ -41,6 +46,8 @@ REQUEST_ID_MAX_LENGTH = 50
 # The port carries no expense account for a bill's line; QuickBooks Online requires one, so
 # the company's account id is a connection setting. The sandbox takes any.
 DEFAULT_EXPENSE_ACCOUNT_ID = "1"
+QUERY_PAGE_SIZE = 1000  # QuickBooks Online's most per query
+PAYSYNC_NOTE = re.compile(r"paysync payment ([0-9a-fA-F-]{36})")
 
 
 class Connection(HttpConnection):
@@ -118,6 +125,46 @@ class QuickBooksOnlineConnector:
     def export_payment(self, record: PaymentRecordToExport) -> BillAnswer:
         payload = bill_payment_payload(record)
         return self._create("billpayment", "BillPayment", payload, record.idempotency_key)
+
+    def payment_records(self, paid_from: date, paid_to: date) -> list[ErpPaymentRecord]:
+        """Every BillPayment dated within the period, a query page of 1,000 at a time."""
+        records: list[ErpPaymentRecord] = []
+        while True:
+            # Dates and numbers only, no text from outside: nothing to escape.
+            text = (
+                f"select * from BillPayment where TxnDate >= '{paid_from.isoformat()}'"  # noqa: S608
+                f" and TxnDate <= '{paid_to.isoformat()}'"
+                f" startposition {len(records) + 1} maxresults {QUERY_PAGE_SIZE}"
+            )
+            page = self._query(text).get("BillPayment", [])
+            if not isinstance(page, list):
+                raise ErpUnreadable(f"{ERP_NAME} answered a query with no list of BillPayments")
+            records += [read_bill_payment(entity) for entity in page]
+            if len(page) < QUERY_PAGE_SIZE:
+                return records
+
+    def _query(self, text: str) -> dict[str, Any]:
+        request = self._client.build_request(
+            "GET",
+            f"{self._company_url}/query",
+            params={"query": text, "minorversion": MINOR_VERSION},
+            headers={
+                "Authorization": f"Bearer {self._access_token}",
+                "Accept": "application/json",
+            },
+            timeout=self._timeout,
+        )
+        answer = http_exchange.send(self._client, request, ERP_NAME)
+        if isinstance(answer, ErpRefused):
+            raise ErpUnreadable(answer.message)
+        body = _json_object(answer)
+        found = body.get("QueryResponse") if body is not None else None
+        if not answer.is_success or not isinstance(found, dict):
+            raise ErpUnreadable(
+                f"{ERP_NAME} did not answer the query: HTTP {answer.status_code}"
+                f" {http_exchange.printable(answer.text)}"
+            )
+        return found
 
     def _create(
         self, resource: str, entity: str, payload: dict[str, Any], request_id: str
@@ -211,11 +258,14 @@ def translate_answer(response: httpx.Response, entity: str) -> BillAnswer:
             return ErpAccepted(erp_ref=erp_ref)
     if errors:
         erp_code = str(errors[0].get("code", response.status_code))
-        message = "; ".join(error_text(error) for error in errors)
+        message = http_exchange.printable("; ".join(error_text(e) for e in errors), 2000)
     else:
         erp_code = str(response.status_code)
-        message = f"HTTP {response.status_code} {response.reason_phrase}: {response.text[:300]}"
-    if http_exchange.is_unavailable(response):
+        said = http_exchange.printable(response.text)
+        message = f"HTTP {response.status_code} {response.reason_phrase}: {said}"
+    if http_exchange.is_unavailable(response) or (response.is_success and not errors):
+        # A success with no record in it (garbage, a cut-off body, a proxy's HTML page) may
+        # well have made the record: only a resend of the same request id can tell.
         reason = ExportFailureReason.ERP_UNAVAILABLE
     elif response.status_code == httpx.codes.BAD_REQUEST and errors:
         reason = fault_reason(erp_code, str(errors[0].get("element", "")), message)
@@ -250,6 +300,27 @@ def fault_reason(code: str, element: str, message: str) -> ExportFailureReason:
     if code == "6000" and ("Line.Amount" in element or "open balance" in message.lower()):
         return ExportFailureReason.AMOUNT_EXCEEDS_OPEN_BALANCE
     return ExportFailureReason.ERP_REJECTED
+
+
+def read_bill_payment(entity: object) -> ErpPaymentRecord:
+    """A BillPayment entity as a payment record; one that cannot be read stops the read."""
+    if not isinstance(entity, dict):
+        raise ErpUnreadable(f"{ERP_NAME} answered a BillPayment that is no object: {entity!r}")
+    try:
+        note = PAYSYNC_NOTE.search(str(entity.get("PrivateNote") or ""))
+        bank = (entity.get("CheckPayment") or {}).get("BankAccountRef") or {}
+        return ErpPaymentRecord(
+            erp_ref=str(entity["Id"]),
+            payment_id=UUID(note.group(1)) if note else None,
+            check_number=entity.get("DocNumber"),
+            bank_id=bank.get("value"),
+            amount=Decimal(str(entity["TotalAmt"])).quantize(Decimal("0.01")),
+            paid_on=date.fromisoformat(str(entity["TxnDate"])),
+        )
+    except (KeyError, AttributeError, ValueError, InvalidOperation) as error:
+        raise ErpUnreadable(
+            f"{ERP_NAME} answered a BillPayment paysync cannot read: {error!r}"
+        ) from error
 
 
 def _json_object(response: httpx.Response) -> dict[str, Any] | None:

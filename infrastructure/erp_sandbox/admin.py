@@ -13,7 +13,8 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
 from infrastructure.erp_sandbox import ledger
-from infrastructure.erp_sandbox.faults import Fault, FaultMode
+from infrastructure.erp_sandbox.faults import Fault, FaultMode, FaultRate
+from infrastructure.erp_sandbox.quickbooks_online import books
 from infrastructure.erp_sandbox.storage import SandboxStore
 
 
@@ -41,6 +42,21 @@ class FaultIn(BaseModel):
     mode: FaultMode
     count: int = Field(default=1, ge=1)
     delay_seconds: float | None = Field(default=None, ge=0)
+
+
+class FaultRateIn(BaseModel):
+    rate: float = Field(ge=0, le=1)
+    modes: list[FaultMode] = Field(min_length=1)
+    delays: dict[FaultMode, float] = Field(default_factory=dict)
+    seed: int | None = None
+
+
+class PaymentEditIn(BaseModel):
+    """What someone changes on a payment record in the ERP, by hand, after the export."""
+
+    amount: Decimal | None = Field(default=None, gt=0, decimal_places=2)
+    check_number: str | None = Field(default=None, min_length=1)
+    bank_id: str | None = Field(default=None, min_length=1)
 
 
 def admin_router(store: SandboxStore) -> APIRouter:
@@ -101,9 +117,50 @@ def admin_router(store: SandboxStore) -> APIRouter:
     def clear_faults() -> None:
         store.clear_faults()
 
+    @router.put("/fault-rate")
+    def set_fault_rate(body: FaultRateIn) -> dict[str, Any]:
+        """From now on, `rate` of all ERP requests suffer one of `modes`, picked at random."""
+        store.fault_rate = FaultRate(body.rate, tuple(body.modes), dict(body.delays), body.seed)
+        return store.fault_rate.public_view()
+
+    @router.get("/fault-rate")
+    def fault_rate() -> dict[str, Any]:
+        return {} if store.fault_rate is None else store.fault_rate.public_view()
+
+    @router.delete("/fault-rate", status_code=204)
+    def clear_fault_rate() -> None:
+        store.fault_rate = None
+
+    @router.get("/payments/count")
+    def payment_count() -> dict[str, int]:
+        return {"count": store.payment_count()}
+
     @router.get("/payments")
     def payments() -> dict[str, list[dict[str, Any]]]:
         return {"items": [payment.admin_view() for payment in store.payments()]}
+
+    # Edits made in the ERP behind paysync's back, for reconciliation tests (QuickBooks Online
+    # records only: the edit rewrites its entity).
+    @router.patch("/payments/{erp_ref}")
+    def edit_payment(erp_ref: str, body: PaymentEditIn) -> dict[str, Any]:
+        edited = books.edit_bill_payment(
+            store, erp_ref, amount=body.amount, check_number=body.check_number, bank_id=body.bank_id
+        )
+        if edited is None:
+            raise HTTPException(404, f"No payment record {erp_ref}.")
+        return edited.admin_view()
+
+    @router.post("/payments/{erp_ref}/copy", status_code=201)
+    def copy_payment(erp_ref: str) -> dict[str, Any]:
+        copy = books.copy_bill_payment(store, erp_ref)
+        if copy is None:
+            raise HTTPException(404, f"No payment record {erp_ref}.")
+        return copy.admin_view()
+
+    @router.delete("/payments/{erp_ref}", status_code=204)
+    def delete_payment(erp_ref: str) -> None:
+        if not store.delete_payment(books.CONNECTOR, erp_ref):
+            raise HTTPException(404, f"No payment record {erp_ref}.")
 
     @router.get("/bills")
     def bills() -> dict[str, list[dict[str, Any]]]:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
-from infrastructure.erp_sandbox.faults import Fault, FaultMode
+from infrastructure.erp_sandbox.faults import Fault, FaultMode, FaultRate
 from infrastructure.erp_sandbox.records import Answer, Bill, Payment, PaymentLine
 from infrastructure.erp_sandbox.schema import SCHEMA, WIPED_BY_RESET
 
@@ -40,6 +40,8 @@ class SandboxStore:
         self._lock = threading.RLock()
         self._depth = 0
         self._db.executescript(SCHEMA)
+        # Kept in memory: a random fault rate is a test's setting for the life of the process.
+        self.fault_rate: FaultRate | None = None
 
     def close(self) -> None:
         with self._lock:
@@ -181,6 +183,26 @@ class SandboxStore:
                     (str(bill.balance - line.amount), bill.connector, bill.erp_ref),
                 )
 
+    def replace_payment(self, payment: Payment) -> None:
+        """The record as someone edited it in the ERP afterwards (the bills are left alone)."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE payments SET check_number = ?, bank_id = ?, amount = ?, document = ?"
+                " WHERE connector = ? AND erp_ref = ?",
+                (
+                    payment.check_number, payment.bank_id, str(payment.amount),
+                    json.dumps(payment.document), payment.connector, payment.erp_ref,
+                ),
+            )  # fmt: skip
+
+    def delete_payment(self, connector: str, erp_ref: str) -> bool:
+        """Someone deleted the record in the ERP; whether there was one."""
+        with self.transaction() as db:
+            deleted = db.execute(
+                "DELETE FROM payments WHERE connector = ? AND erp_ref = ?", (connector, erp_ref)
+            )
+            return deleted.rowcount > 0
+
     def payments(
         self,
         connector: str | None = None,
@@ -199,6 +221,10 @@ class SandboxStore:
         with self.transaction() as db:
             rows = db.execute(f"SELECT * FROM payments{where} ORDER BY seq", params)  # noqa: S608
             return [_payment(row) for row in rows.fetchall()]
+
+    def payment_count(self) -> int:
+        with self.transaction() as db:
+            return int(db.execute("SELECT count(*) FROM payments").fetchone()[0])
 
     def add_fault(self, fault: Fault) -> None:
         """Queues the fault behind any still pending: faults are used up in the order given."""
@@ -227,7 +253,7 @@ class SandboxStore:
             )
             row = db.execute("SELECT * FROM faults WHERE remaining > 0 ORDER BY id").fetchone()
             if row is None:
-                return None
+                return None if self.fault_rate is None else self.fault_rate.deal()
             db.execute("UPDATE faults SET remaining = remaining - 1 WHERE id = ?", (row["id"],))
             db.execute("DELETE FROM faults WHERE remaining <= 0")
             return _fault(row)
@@ -240,6 +266,7 @@ class SandboxStore:
     def reset(self) -> None:
         """Forgets everything the ERP holds, the answers it gave and the faults pending."""
         with self.transaction() as db:
+            self.fault_rate = None
             for table in WIPED_BY_RESET:
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
 

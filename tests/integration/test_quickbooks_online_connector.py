@@ -12,8 +12,15 @@ from uuid import uuid4
 import httpx
 import pytest
 
-from application.ports import BillToExport, ErpAccepted, ErpRefused, PaymentRecordToExport
+from application.ports import (
+    BillToExport,
+    ErpAccepted,
+    ErpRefused,
+    ErpUnreadable,
+    PaymentRecordToExport,
+)
 from domain.export_failure import ExportFailureReason
+from infrastructure.erp import quickbooks_online
 from infrastructure.erp.quickbooks_online import QuickBooksOnlineConnector
 from tests.fixtures.erp_sandbox import ErpSandbox
 
@@ -263,3 +270,79 @@ def test_a_timeout_is_erp_unavailable_and_the_retry_with_the_same_key_makes_no_s
     assert "did not answer in time" in timed_out.message
     (held,) = sandbox.payments()
     assert retried == ErpAccepted(erp_ref=held["erp_ref"])
+
+
+# --- the read side, for reconciliation -------------------------------------------------------
+def test_the_records_of_a_period_are_read_back_across_pages_as_they_were_sent(
+    connector: QuickBooksOnlineConnector, bill_ref: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(quickbooks_online, "QUERY_PAGE_SIZE", 2)
+    sent = []
+    for number, day in enumerate((1, 5, 30, 30, 1), start=100):
+        paid_on = date(2026, 11, day) if number < 104 else date(2026, 12, day)
+        record = replace(a_payment_record(bill_ref, "100.00", str(number)), paid_on=paid_on)
+        assert isinstance(connector.export_payment(record), ErpAccepted)
+        sent.append(record)
+
+    read = connector.payment_records(date(2026, 11, 1), date(2026, 11, 30))
+
+    assert [(r.payment_id, r.check_number, r.bank_id, r.amount, r.paid_on) for r in read] == [
+        (s.payment_id, s.check_number, s.bank_id, Decimal("100.00"), s.paid_on) for s in sent[:4]
+    ]
+
+
+def test_an_erp_that_does_not_answer_the_query_cannot_be_read(
+    connector: QuickBooksOnlineConnector, sandbox: ErpSandbox
+) -> None:
+    sandbox.inject_fault("unavailable")
+
+    with pytest.raises(ErpUnreadable, match="503"):
+        connector.payment_records(date(2026, 11, 1), date(2026, 11, 30))
+
+
+# --- answers lost or mangled on the way back --------------------------------------------------
+@pytest.mark.parametrize(
+    ("mode", "made_it"),
+    [
+        ("reset", False),
+        ("drop_answer", True),
+        ("garbage", True),
+        ("truncated", True),
+        ("wrong_content_type", True),
+    ],
+)
+def test_an_answer_lost_or_mangled_is_erp_unavailable_and_the_resend_makes_no_second_record(
+    connector: QuickBooksOnlineConnector,
+    sandbox: ErpSandbox,
+    bill_ref: str,
+    mode: str,
+    made_it: bool,
+) -> None:
+    record = a_payment_record(bill_ref)
+    sandbox.inject_fault(mode)
+
+    lost = refusal(connector.export_payment(record))
+    held_meanwhile = len(sandbox.payments())
+    resent = connector.export_payment(record)
+
+    assert lost.reason is ExportFailureReason.ERP_UNAVAILABLE
+    assert held_meanwhile == (1 if made_it else 0)
+    assert isinstance(resent, ErpAccepted)
+    assert [p["erp_ref"] for p in sandbox.payments()] == [resent.erp_ref]
+
+
+def test_a_fault_rate_hits_its_share_of_requests_and_counts_them(
+    connector: QuickBooksOnlineConnector, sandbox: ErpSandbox, bill_ref: str
+) -> None:
+    sandbox.set_fault_rate(0.5, ["unavailable", "garbage"], seed=7)
+
+    answers = [
+        connector.export_payment(a_payment_record(bill_ref, "1.00", str(n))) for n in range(40)
+    ]
+
+    suffered = sandbox.faults_suffered()
+    refused = [a for a in answers if isinstance(a, ErpRefused)]
+    assert 0 < sum(suffered.values()) < 40
+    assert len(refused) == sum(suffered.values())
+    assert {a.reason for a in refused} == {ExportFailureReason.ERP_UNAVAILABLE}
+    assert sandbox.payment_count() == 40 - suffered.get("unavailable", 0)

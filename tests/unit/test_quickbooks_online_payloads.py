@@ -221,7 +221,10 @@ def test_the_id_quickbooks_gives_the_bill_payment_is_the_erp_ref(connect: Connec
         (plain(503, "<html>down</html>"), Reason.ERP_UNAVAILABLE, "503"),
         (plain(429, "slow down"), Reason.ERP_UNAVAILABLE, "429"),
         (plain(404, "no such path"), Reason.ERP_REJECTED, "404"),
-        (plain(200, '{"time": "no BillPayment in it"}'), Reason.ERP_REJECTED, "200"),
+        # A success paysync cannot read may have made the record: resend, never give up on it.
+        (plain(200, '{"time": "no BillPayment in it"}'), Reason.ERP_UNAVAILABLE, "200"),
+        (plain(200, '{"BillPayment": {"Id": "14'), Reason.ERP_UNAVAILABLE, "200"),
+        (plain(200, "<html>rerouted</html>"), Reason.ERP_UNAVAILABLE, "200"),
     ],
 )
 def test_every_answer_is_translated_into_a_reason_keeping_the_erp_code(
@@ -233,6 +236,15 @@ def test_every_answer_is_translated_into_a_reason_keeping_the_erp_code(
 
     assert isinstance(refused, ErpRefused)
     assert (refused.reason, refused.erp_code) == (reason, erp_code)
+
+
+def test_a_garbage_answer_is_quoted_without_its_control_characters(connect: Connect) -> None:
+    connector, _ = connect(plain(200, "\x00\x01<<garbage>>\x7f{{{"))
+
+    refused = connector.export_payment(RECORD)
+
+    assert isinstance(refused, ErpRefused)
+    assert refused.message == "HTTP 200 OK: ??<<garbage>>?{{{"
 
 
 def test_the_refusal_message_keeps_the_erp_message_and_detail(connect: Connect) -> None:

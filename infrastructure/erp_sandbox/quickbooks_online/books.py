@@ -7,6 +7,7 @@ record and, for a payment, takes its lines off the linked bills' open balances.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 
 from infrastructure.erp_sandbox.quickbooks_online.entities import (
@@ -95,18 +96,65 @@ def run_query(store: SandboxStore, text: str) -> Answer:
         query = parse_query(text)
     except QboFault as fault:
         return fault.answer()
-    ref = query.value if query.field == "Id" else None
-    number = query.value if query.field == "DocNumber" else None
+    ref, number = query.equal_to("Id"), query.equal_to("DocNumber")
     found: list[dict[str, object]]
     if query.entity == "Bill":
         bills = store.bills(connector=CONNECTOR, erp_ref=ref, doc_number=number)
-        found = [bill_view(bill) for bill in bills]
+        found = query.page([bill_view(bill) for bill in bills])
     else:
         payments = store.payments(connector=CONNECTOR, erp_ref=ref, check_number=number)
-        found = [payment.document for payment in payments]
+        found = query.page([payment.document for payment in payments])
     # QuickBooks Online leaves the entity out altogether when nothing matches.
-    response = {query.entity: found, "startPosition": 1, "maxResults": len(found)} if found else {}
+    response = (
+        {query.entity: found, "startPosition": query.start_position, "maxResults": len(found)}
+        if found
+        else {}
+    )
     return Answer(status=200, body={"QueryResponse": response, "time": qbo_time()})
+
+
+def edit_bill_payment(
+    store: SandboxStore,
+    erp_ref: str,
+    *,
+    amount: Decimal | None = None,
+    check_number: str | None = None,
+    bank_id: str | None = None,
+) -> Payment | None:
+    """Someone edits a BillPayment in QuickBooks Online by hand; None when there is none."""
+    with store.transaction():
+        found = store.payments(connector=CONNECTOR, erp_ref=erp_ref)
+        if not found:
+            return None
+        (payment,) = found
+        document = dict(payment.document)
+        if amount is not None:
+            payment = replace(payment, amount=amount)
+            document["TotalAmt"] = float(amount)
+        if check_number is not None:
+            payment = replace(payment, check_number=check_number)
+            document["DocNumber"] = check_number
+        if bank_id is not None:
+            payment = replace(payment, bank_id=bank_id)
+            document["CheckPayment"] = {
+                **document.get("CheckPayment", {}),
+                "BankAccountRef": {"value": bank_id},
+            }
+        payment = replace(payment, document=document)
+        store.replace_payment(payment)
+        return payment
+
+
+def copy_bill_payment(store: SandboxStore, erp_ref: str) -> Payment | None:
+    """Someone keys the same BillPayment in again by hand: a second record, its own Id."""
+    with store.transaction():
+        found = store.payments(connector=CONNECTOR, erp_ref=erp_ref)
+        if not found:
+            return None
+        new_ref = store.next_ref(CONNECTOR)
+        copy = replace(found[0], erp_ref=new_ref, document={**found[0].document, "Id": new_ref})
+        store.add_payment(copy)
+        return copy
 
 
 def check_vendor_exists(store: SandboxStore, vendor_id: str) -> None:

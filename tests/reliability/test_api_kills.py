@@ -1,0 +1,88 @@
+"""API processes SIGKILLed under load: every command the API acknowledged is in the store.
+
+On PostgreSQL two API processes share the store and one of them is killed at a time; on
+SQLite the one API process is the store's writer, killed mid-write. After the last restart
+the read models and the audit chain must verify.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import time
+
+import pytest
+
+from infrastructure.settings import Settings
+from tests.reliability.harness import (
+    Books,
+    Processes,
+    missing_from_store,
+    verify_after_recovery,
+)
+from tests.reliability.load import CommandLoad, free_port, wait_healthy
+from tests.reliability.scale import SCALE, record_figures
+
+SERVERS = {"postgres": 2, "sqlite": 1}
+
+
+class Servers:
+    """`paysync serve` processes (read models and audit chain on, export left alone)."""
+
+    def __init__(self, processes: Processes) -> None:
+        self.processes = processes
+        self.up: dict[str, subprocess.Popen[bytes]] = {}
+
+    def start(self) -> str:
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        process = self.processes.start("serve", "--no-worker", "--port", str(port))
+        assert wait_healthy(url), self.processes.logs[process.pid].read_text()
+        self.up[url] = process
+        return url
+
+    def kill(self, url: str) -> None:
+        self.processes.kill(self.up.pop(url))
+
+    def urls(self) -> list[str]:
+        return list(self.up)
+
+
+@pytest.mark.parametrize("backend", ["postgres", "sqlite"], indirect=True)
+def test_api_processes_killed_under_load_lose_no_acknowledged_command(
+    settings: Settings, books: Books, processes: Processes, backend: str
+) -> None:
+    dice = random.Random(backend)
+    servers = Servers(processes)
+    for _ in range(SERVERS[backend]):
+        servers.start()
+    load = CommandLoad(settings, servers.urls)
+    load.start()
+    kills = 0
+    try:
+        for _ in range(SCALE.api_kills):
+            time.sleep(dice.uniform(0.5, SCALE.api_seconds_between_kills))
+            servers.kill(dice.choice(servers.urls()))
+            kills += 1
+            servers.start()
+        time.sleep(1.0)  # some commands through the restarted servers
+    finally:
+        load.stop()
+
+    missing = missing_from_store(settings, load.acknowledged)
+    processes.stop_all()
+    checks = verify_after_recovery(settings)
+    figures = {
+        "backend": backend,
+        "api_processes": SERVERS[backend],
+        "sigkills": kills,
+        "commands_acknowledged": len(load.acknowledged),
+        "acknowledged_missing_from_store": len(missing),
+        "answers": dict(load.answers),
+        **checks,
+    }
+    record_figures(f"api-kills-{backend}", figures)
+    assert load.acknowledged
+    assert missing == []
+    assert all(checks["read_models_consistent"].values()), checks
+    assert checks["audit_chain"]["ok"], checks
