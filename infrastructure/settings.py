@@ -31,6 +31,14 @@ class Settings(BaseSettings):
     # one record at once; a crashed worker's jobs fall due again when their leases lapse.
     export_lease_seconds: float = Field(default=60.0, gt=0)
     follower_poll_seconds: float = Field(default=0.5, gt=0)
+    # Safe to expose (docs/adr/0030): which ERP hosts a company may name, and whether this is
+    # the embedded development run, the only place plain http and the development key may be.
+    erp_allowed_hosts: str = Field(
+        default="", description="comma-separated host[:port] a company's ERP address may name"
+    )
+    development: bool = Field(
+        default=False, description="the embedded dev run: http to allowed hosts, the dev key"
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -38,6 +46,11 @@ class Settings(BaseSettings):
         if value and not value.startswith(("postgresql://", "postgres://")):
             raise ValueError("PAYSYNC_DATABASE_URL must be a postgresql:// URL")
         return value or None
+
+    @property
+    def allowed_erp_hosts(self) -> frozenset[str]:
+        hosts = (host.strip().lower() for host in self.erp_allowed_hosts.split(","))
+        return frozenset(host for host in hosts if host)
 
     @property
     def uses_postgres(self) -> bool:

@@ -20,6 +20,7 @@ from application.payments import Payments
 from infrastructure.audit_chain_postgres import PostgresAuditChain
 from infrastructure.audit_chain_sqlite import SQLiteAuditChain
 from infrastructure.erp.directory import ConnectorDirectory
+from infrastructure.erp_addresses import ErpAddresses
 from infrastructure.event_store import event_store_env
 from infrastructure.export_queue_postgres import PostgresExportQueue
 from infrastructure.export_queue_sqlite import SQLiteExportQueue
@@ -83,7 +84,7 @@ class Paysync:
 
 def bootstrap(settings: Settings) -> Paysync:
     payments = Payments(event_store_env(settings))
-    connectors = ConnectorDirectory(settings.erp_timeout_seconds)
+    connectors = ConnectorDirectory(settings.erp_timeout_seconds, ErpAddresses.of(settings))
     closing: list[object] = []
     queue: ExportQueue = open_view(settings, "erp_export", SQLiteExportQueue, PostgresExportQueue)
     executor = ExportExecutor(

@@ -24,7 +24,11 @@ BACKENDS = ("sqlite", "postgres")
 
 @contextmanager
 def fresh_settings(backend: str, tmp_path: Path, **overrides: object) -> Iterator[Settings]:
-    """Settings pointing at an empty store of the given backend."""
+    """Settings pointing at an empty store of the given backend.
+
+    Tests run as the development run does: the ERP sandbox on 127.0.0.1 over plain http.
+    """
+    overrides = {"development": True, "erp_allowed_hosts": "127.0.0.1", **overrides}
     if backend == "sqlite":
         yield Settings(data_dir=tmp_path / "var", **overrides)  # type: ignore[arg-type]
         return

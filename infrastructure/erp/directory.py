@@ -15,6 +15,7 @@ from application.ports import (
 )
 from domain.export_failure import ExportFailureReason
 from infrastructure.erp.quickbooks_online import QuickBooksOnlineConnector
+from infrastructure.erp_addresses import ErpAddresses
 
 
 class ConnectorNotAvailable:
@@ -37,8 +38,10 @@ class ConnectorNotAvailable:
 class ConnectorDirectory:
     """Connectors share one HTTP connection pool and are kept per (kind, address)."""
 
-    def __init__(self, timeout_seconds: float = 5.0) -> None:
-        self._client = httpx.Client(timeout=timeout_seconds)
+    def __init__(self, timeout_seconds: float = 5.0, addresses: ErpAddresses | None = None) -> None:
+        # Redirects are never followed: an ERP answers where it was asked, or not at all.
+        self._client = httpx.Client(timeout=timeout_seconds, follow_redirects=False)
+        self._addresses = addresses
         self._timeout = timeout_seconds
         self._connectors: dict[tuple[str, str | None], ErpConnector] = {}
         self._lock = threading.Lock()
@@ -57,6 +60,11 @@ class ConnectorDirectory:
         if not erp_base_url:
             why = "the company's ERP settings have no erp_base_url: set it, then export again"
             return ConnectorNotAvailable(connector, why)
+        # Checked again here: an address kept before the operator narrowed the list is not
+        # called either.
+        refusal = None if self._addresses is None else self._addresses.refusal(erp_base_url)
+        if refusal is not None:
+            return ConnectorNotAvailable(connector, f"the company's ERP address: {refusal}")
         return QuickBooksOnlineConnector(
             base_url=erp_base_url, timeout=self._timeout, client=self._client
         )

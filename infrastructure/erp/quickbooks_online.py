@@ -174,7 +174,9 @@ def translate_answer(response: httpx.Response, entity: str) -> ErpAnswer:
         message = "; ".join(error_text(error) for error in errors)
     else:
         erp_code = str(response.status_code)
-        message = f"HTTP {response.status_code} {response.reason_phrase}: {response.text[:300]}"
+        # Not QuickBooks Online's own answer (a proxy, a redirect, another server): its body
+        # is never repeated, only that it came.
+        message = f"{ERP_NAME} answered HTTP {response.status_code} in a form paysync does not read"
     if http_exchange.is_unavailable(response):
         reason = ExportFailureReason.ERP_UNAVAILABLE
     elif response.status_code == httpx.codes.BAD_REQUEST and errors:

@@ -6,7 +6,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
 from application.queries import ErpSettingsView
-from interfaces.api.deps import Approver, PaymentsDep, Reader
+from infrastructure.erp_addresses import ErpAddresses
+from interfaces.api.deps import Approver, PaymentsDep, PaysyncDep, Reader
 
 router = APIRouter(prefix="/v1/companies/{company_id}/erp-settings", tags=["erp settings"])
 
@@ -35,9 +36,13 @@ class ErpSettingsOut(BaseModel):
 
 @router.put("", response_model=ErpSettingsOut)
 def configure(
-    company_id: str, body: ErpSettingsIn, caller: Approver, payments: PaymentsDep
+    company_id: str, body: ErpSettingsIn, caller: Approver, paysync: PaysyncDep
 ) -> ErpSettingsOut:
-    view = payments.configure_erp(company_id, **body.model_dump(), actor=caller.subject)
+    """The ERP address must name a host the operator allowed (422 otherwise)."""
+    fields = body.model_dump()
+    if body.erp_base_url is not None and body.erp_base_url.strip():
+        fields["erp_base_url"] = ErpAddresses.of(paysync.settings).check(body.erp_base_url.strip())
+    view = paysync.payments.configure_erp(company_id, **fields, actor=caller.subject)
     return ErpSettingsOut.of(view)
 
 
