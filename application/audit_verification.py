@@ -18,6 +18,7 @@ from eventsourcing.persistence import ApplicationRecorder, Notification
 from application.audit_chain import (
     GENESIS,
     AuditChainStore,
+    ChainKeys,
     ChainLink,
     identity_of,
     next_link,
@@ -104,10 +105,16 @@ class Verification:
 
 
 class ChainVerifier:
-    def __init__(self, recorder: ApplicationRecorder, chain: AuditChainStore, key: bytes) -> None:
+    def __init__(
+        self, recorder: ApplicationRecorder, chain: AuditChainStore, keys: ChainKeys
+    ) -> None:
         self.recorder = recorder
         self.chain = chain
-        self.key = key
+        self.keys = keys
+
+    def _key(self, link: ChainLink) -> bytes:
+        # A link naming a key this paysync does not hold cannot be checked: it never matches.
+        return self.keys.key(link.key_id) or b""
 
     def verify(self, anchor: Anchor | None = None) -> Verification:
         head = self.chain.head()
@@ -150,7 +157,8 @@ class ChainVerifier:
             start = page[-1].id + 1
 
     def _matches(self, link: ChainLink, previous: bytes, event: Notification) -> bool:
-        return hmac.compare_digest(next_link(self.key, previous, event), link.link)
+        key = self.keys.key(link.key_id)
+        return key is not None and hmac.compare_digest(next_link(key, previous, event), link.link)
 
     def _missing(self, link: ChainLink) -> Problem:
         """No event at the link's position: moved elsewhere, or gone."""
@@ -162,7 +170,7 @@ class ChainVerifier:
             link.originator_id,
             link.originator_version,
         )
-        digest = payload_digest(self.key, event.topic, event.state)
+        digest = payload_digest(self._key(link), event.topic, event.state)
         if same_identity:
             if digest == link.payload_digest:
                 return Problem.ALTERED  # the event is intact: the chain's record was changed
@@ -185,7 +193,7 @@ class ChainVerifier:
             limit=1,
         )
         return bool(found) and (
-            payload_digest(self.key, found[0].topic, found[0].state) == link.payload_digest
+            payload_digest(self._key(link), found[0].topic, found[0].state) == link.payload_digest
         )
 
     def _against(self, anchor: Anchor) -> BadEvent | None:

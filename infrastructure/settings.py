@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEVELOPMENT_SIGNING_KEY = "paysync-development-signing-key-change-me-in-production"
+
 
 class Settings(BaseSettings):
     """Everything paysync reads from its environment, checked once at start-up."""
@@ -17,10 +19,15 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="a postgresql:// URL switches the event store to PostgreSQL"
     )
+    # Checked at start-up by infrastructure/keys.py, not here: a validation error would print
+    # the key it refused.
     signing_key: str = Field(
-        default="paysync-development-signing-key-change-me-in-production",
-        min_length=32,
-        description="HMAC key that signs and checks bearer tokens",
+        default=DEVELOPMENT_SIGNING_KEY,
+        description="HMAC key that signs and checks bearer tokens (32 characters or more)",
+    )
+    audit_keys: str | None = Field(
+        default=None,
+        description="the audit chain's keys, `id:key,id:key`: the first signs new links",
     )
     erp_timeout_seconds: float = Field(default=5.0, gt=0)
     # The incumbent promises 10 minutes; transient ERP errors are retried within it.

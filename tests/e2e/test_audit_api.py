@@ -19,6 +19,7 @@ from interfaces.api.app import create_app
 from interfaces.bootstrap import Paysync
 from tests.e2e.api import Api
 from tests.stored_rows import StoredRows
+from tests.stores import process_env
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -148,7 +149,7 @@ def test_verify_checks_a_published_head(api: Api, history: dict[str, str]) -> No
 def paysync_command(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAYSYNC_")}
     env["PAYSYNC_DATA_DIR"] = str(settings.data_dir)
-    env["PAYSYNC_SIGNING_KEY"] = settings.signing_key
+    env |= process_env(settings)
     if settings.database_url:
         env["PAYSYNC_DATABASE_URL"] = settings.database_url
     return subprocess.run(
