@@ -57,6 +57,10 @@ class Audit:
             aggregate: Aggregate = self.payments.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise NotFound(f"no record {aggregate_id} in company {company_id}") from None
+        if version is not None and aggregate.version < version:
+            raise NotFound(
+                f"record {aggregate_id} has no version {version}: its last is {aggregate.version}"
+            )
         return AuditRecord.of(aggregate)
 
     def export(self, company_id: str | None) -> Iterator[ExportLine]:

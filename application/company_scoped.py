@@ -67,6 +67,12 @@ class CompanyScopedApplication(Application[UUID]):
             aggregate = None
         if not isinstance(aggregate, kind) or getattr(aggregate, "company_id", None) != company_id:
             raise NotFound(f"no {_label(kind)} {aggregate_id} in company {company_id}")
+        if version is not None and aggregate.version < version:
+            # The library answers the newest state for a version past the last: not ours.
+            raise NotFound(
+                f"{_label(kind)} {aggregate_id} has no version {version}: its last is"
+                f" {aggregate.version}"
+            )
         return aggregate
 
     def _referenced(self, kind: type[A], company_id: str, aggregate_id: UUID) -> A:

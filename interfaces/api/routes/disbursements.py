@@ -7,12 +7,21 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from application.queries import DisbursementView, PaymentView
 from domain.disbursement import MAX_PAYMENTS
 from interfaces.api.deps import Admin, FundingNotifier, PaymentsDep, Reader
-from interfaces.api.fields import Money, MoneyOut
+from interfaces.api.fields import (
+    CompanyId,
+    Moment,
+    Money,
+    MoneyOut,
+    Name,
+    PastMoment,
+    Reason,
+    Version,
+)
 
 router = APIRouter(prefix="/v1/companies/{company_id}/disbursements", tags=["disbursements"])
 
@@ -27,27 +36,27 @@ class PaymentIn(BaseModel):
 class DisbursementIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str
+    name: Name
     funding_account_id: UUID
     # The domain refuses 0 or more than 100 with a rule; the bound here only stops a huge
     # body before it is parsed further.
     payments: list[PaymentIn] = Field(max_length=MAX_PAYMENTS * 10)
 
 
-class Reason(BaseModel):
+class ReasonIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str
+    reason: Reason
 
 
 class Funded(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    funded_at: AwareDatetime
+    funded_at: PastMoment
 
 
 class ExportFailureOut(BaseModel):
-    reason: str
+    reason: Reason
     message: str
     erp_code: str | None
 
@@ -86,7 +95,7 @@ class PaymentOut(BaseModel):
 
 class DisbursementOut(BaseModel):
     id: UUID
-    name: str
+    name: Name
     funding_account_id: UUID
     status: str
     drafted_by: str
@@ -111,7 +120,7 @@ class DisbursementOut(BaseModel):
 
 @router.post("", status_code=201, response_model=DisbursementOut)
 def draft(
-    company_id: str, body: DisbursementIn, caller: Admin, payments: PaymentsDep
+    company_id: CompanyId, body: DisbursementIn, caller: Admin, payments: PaymentsDep
 ) -> DisbursementOut:
     disbursement_id = payments.draft_disbursement(
         company_id,
@@ -125,12 +134,12 @@ def draft(
 
 @router.get("/{disbursement_id}", response_model=DisbursementOut)
 def read(
-    company_id: str,
+    company_id: CompanyId,
     disbursement_id: UUID,
     caller: Reader,
     payments: PaymentsDep,
-    version: Annotated[int | None, Query(ge=1)] = None,
-    as_of: Annotated[AwareDatetime | None, Query()] = None,
+    version: Version = None,
+    as_of: Annotated[Moment | None, Query()] = None,
 ) -> DisbursementOut:
     """The disbursement now, or as it was at `version`, or at the moment `as_of`."""
     view = payments.disbursement(company_id, disbursement_id, version=version, as_of=as_of)
@@ -139,7 +148,11 @@ def read(
 
 @router.post("/{disbursement_id}/payments", status_code=201, response_model=DisbursementOut)
 def add_payment(
-    company_id: str, disbursement_id: UUID, body: PaymentIn, caller: Admin, payments: PaymentsDep
+    company_id: CompanyId,
+    disbursement_id: UUID,
+    body: PaymentIn,
+    caller: Admin,
+    payments: PaymentsDep,
 ) -> DisbursementOut:
     """Pay one more invoice from a draft."""
     view = payments.add_payment(
@@ -154,14 +167,18 @@ def add_payment(
 
 @router.post("/{disbursement_id}/authorize", response_model=DisbursementOut)
 def authorize(
-    company_id: str, disbursement_id: UUID, caller: Admin, payments: PaymentsDep
+    company_id: CompanyId, disbursement_id: UUID, caller: Admin, payments: PaymentsDep
 ) -> DisbursementOut:
     return DisbursementOut.of(payments.authorize(company_id, disbursement_id, caller.subject))
 
 
 @router.post("/{disbursement_id}/cancel", response_model=DisbursementOut)
 def cancel(
-    company_id: str, disbursement_id: UUID, body: Reason, caller: Admin, payments: PaymentsDep
+    company_id: CompanyId,
+    disbursement_id: UUID,
+    body: ReasonIn,
+    caller: Admin,
+    payments: PaymentsDep,
 ) -> DisbursementOut:
     view = payments.cancel(company_id, disbursement_id, body.reason, caller.subject)
     return DisbursementOut.of(view)
@@ -169,7 +186,7 @@ def cancel(
 
 @router.post("/{disbursement_id}/funding-complete", response_model=DisbursementOut)
 def funding_complete(
-    company_id: str,
+    company_id: CompanyId,
     disbursement_id: UUID,
     body: Funded,
     caller: FundingNotifier,
@@ -181,9 +198,9 @@ def funding_complete(
 
 @router.post("/{disbursement_id}/funding-failed", response_model=DisbursementOut)
 def funding_failed(
-    company_id: str,
+    company_id: CompanyId,
     disbursement_id: UUID,
-    body: Reason,
+    body: ReasonIn,
     caller: FundingNotifier,
     payments: PaymentsDep,
 ) -> DisbursementOut:

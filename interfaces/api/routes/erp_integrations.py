@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from application.projections.payment_records import PaymentRecord, RecordFilter
 from interfaces.api.deps import Reader, ReadModelsDep
+from interfaces.api.fields import CompanyId
 from interfaces.api.paging import LIMIT, Cursor, Limit
 from interfaces.api.routes.disbursements import ExportFailureOut
 
@@ -53,7 +54,7 @@ class PaymentRecordsOut(BaseModel):
 
 @router.get("/payment-records", response_model=PaymentRecordsOut)
 def payment_records(
-    company_id: str,
+    company_id: CompanyId,
     caller: Reader,
     read_models: ReadModelsDep,
     record_filter: Annotated[RecordFilter, Query(alias="filter")] = RecordFilter.ALL,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from application.queries import FundingAccountView
 from interfaces.api.deps import Admin, AdminOrApprover, PaymentsDep, Reader
+from interfaces.api.fields import CheckNumber, CompanyId, Identifier, Name
 
 router = APIRouter(prefix="/v1/companies/{company_id}/funding-accounts", tags=["funding accounts"])
 
@@ -16,17 +17,17 @@ router = APIRouter(prefix="/v1/companies/{company_id}/funding-accounts", tags=["
 class FundingAccountIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    nickname: str
-    bank_id: str
-    next_check_number: int = Field(strict=True)
+    nickname: Name
+    bank_id: Identifier
+    next_check_number: CheckNumber
 
 
 class FundingAccountChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    nickname: str | None = None
-    bank_id: str | None = None
-    next_check_number: int | None = Field(default=None, strict=True)
+    nickname: Name | None = None
+    bank_id: Identifier | None = None
+    next_check_number: CheckNumber | None = None
 
 
 class FundingAccountOut(BaseModel):
@@ -46,7 +47,7 @@ class FundingAccountOut(BaseModel):
 
 @router.post("", status_code=201, response_model=FundingAccountOut)
 def open_account(
-    company_id: str, body: FundingAccountIn, caller: Admin, payments: PaymentsDep
+    company_id: CompanyId, body: FundingAccountIn, caller: Admin, payments: PaymentsDep
 ) -> FundingAccountOut:
     account_id = payments.open_funding_account(
         company_id, **body.model_dump(), actor=caller.subject
@@ -56,14 +57,14 @@ def open_account(
 
 @router.get("/{account_id}", response_model=FundingAccountOut)
 def read(
-    company_id: str, account_id: UUID, caller: Reader, payments: PaymentsDep
+    company_id: CompanyId, account_id: UUID, caller: Reader, payments: PaymentsDep
 ) -> FundingAccountOut:
     return FundingAccountOut.of(payments.funding_account(company_id, account_id))
 
 
 @router.patch("/{account_id}", response_model=FundingAccountOut)
 def change(
-    company_id: str,
+    company_id: CompanyId,
     account_id: UUID,
     body: FundingAccountChange,
     caller: AdminOrApprover,
@@ -78,7 +79,7 @@ def change(
 
 @router.post("/{account_id}/deactivate", response_model=FundingAccountOut)
 def deactivate(
-    company_id: str, account_id: UUID, caller: Admin, payments: PaymentsDep
+    company_id: CompanyId, account_id: UUID, caller: Admin, payments: PaymentsDep
 ) -> FundingAccountOut:
     payments.deactivate_funding_account(company_id, account_id, caller.subject)
     return FundingAccountOut.of(payments.funding_account(company_id, account_id))
