@@ -6,18 +6,20 @@ records); both are one eventsourcing Application, `Payments`.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import Recording
+from eventsourcing.persistence import IntegrityError, Recording
 from eventsourcing.utils import Environment, EnvType
 
 from application.conflicts import AggregateLocks
 from application.errors import NotFound, UnknownReference
 from application.following import LocalSignal
+from application.idempotency import ClaimedElsewhere, IdempotentRequest, pending_claim
 from domain.company import Company
 from domain.disbursement import Disbursement
 from domain.funding_account import FundingAccount
@@ -39,6 +41,33 @@ class CompanyScopedApplication(Application[UUID]):
         environment, where a stray PAYMENTS_POSTGRES_* variable could point the store
         elsewhere or switch on database functions (which drop tracking records in 9.5.6)."""
         return Environment(name, dict(env or {}))
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """Saves; a request's idempotency claim goes in with its command's first save."""
+        claim = pending_claim()
+        if claim is None or claim.saved is not None:
+            return super().save(*objs, **kwargs)
+        request = claim.fresh()
+        try:
+            recordings = super().save(*objs, request, **kwargs)
+        except IntegrityError:
+            taken = self.idempotent_request(claim.company_id, claim.key)
+            if (
+                taken is not None
+                and taken.claimed_at != request.claimed_at
+                and taken.live(time.time())
+            ):
+                raise ClaimedElsewhere(claim.key) from None
+            raise
+        claim.saved = request
+        return recordings
+
+    def idempotent_request(self, company_id: str, key: str) -> IdempotentRequest | None:
+        try:
+            found: object = self.repository.get(IdempotentRequest.id_for(company_id, key))
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, IdempotentRequest) else None
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         """Wake this process's followers: the export starts the moment funding completes."""

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from infrastructure.settings import Settings
+from interfaces.api.idempotency import IdempotencyMiddleware
 from interfaces.api.problems import install_problem_handlers
 from interfaces.api.routes import (
     audit,
@@ -64,6 +65,7 @@ def create_app(
     )
     app.state.paysync = system
     install_problem_handlers(app)
+    app.add_middleware(IdempotencyMiddleware)
     for module in (erp_settings, funding_accounts, invoices, disbursements, payment_records):
         app.include_router(module.router)
     app.include_router(audit.router)

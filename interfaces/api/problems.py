@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from application.errors import ErpUnreachable, NotFound
+from application.idempotency import ClaimedElsewhere
 from domain.errors import BadInput, DomainError, RuleRefused
 
 PROBLEM_JSON = "application/problem+json"
@@ -46,6 +47,13 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def domain_error(_: Request, error: DomainError) -> JSONResponse:
         extra = {k: v for k, v in vars(error).items() if isinstance(v, str | None)}
         return problem(status_of(error), title_of(error), str(error), kind_of(error), **extra)
+
+    @app.exception_handler(ClaimedElsewhere)
+    async def claimed_elsewhere(_: Request, error: ClaimedElsewhere) -> JSONResponse:
+        # Seen by the idempotency middleware, which answers with the first request's answer.
+        response = problem(409, "Conflict", "a request with this key took effect", "conflict")
+        response.headers["x-paysync-claimed-elsewhere"] = "1"
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
