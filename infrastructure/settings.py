@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     erp_allowed_hosts: str = Field(
         default="", description="comma-separated host[:port] a company's ERP address may name"
     )
+    max_body_bytes: int = Field(
+        default=1_048_576, gt=0, description="larger request bodies are refused with 413"
+    )
     development: bool = Field(
         default=False, description="the embedded dev run: http to allowed hosts, the dev key"
     )

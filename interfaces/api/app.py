@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from infrastructure.settings import Settings
 from interfaces.api.idempotency import IdempotencyMiddleware
+from interfaces.api.limits import BodyLimit
 from interfaces.api.problems import install_problem_handlers
 from interfaces.api.routes import (
     audit,
@@ -66,6 +67,7 @@ def create_app(
     app.state.paysync = system
     install_problem_handlers(app)
     app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # outermost: first
     for module in (erp_settings, funding_accounts, invoices, disbursements, payment_records):
         app.include_router(module.router)
     app.include_router(audit.router)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
+from eventsourcing.persistence import InterfaceError, OperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -15,6 +17,7 @@ from application.idempotency import ClaimedElsewhere
 from domain.errors import BadInput, DomainError, RuleRefused
 
 PROBLEM_JSON = "application/problem+json"
+logger = logging.getLogger("paysync.api")
 
 
 def problem(status: int, title: str, detail: str, kind: str, **extra: Any) -> JSONResponse:
@@ -48,6 +51,30 @@ def install_problem_handlers(app: FastAPI) -> None:
         extra = {k: v for k, v in vars(error).items() if isinstance(v, str | None)}
         return problem(status_of(error), title_of(error), str(error), kind_of(error), **extra)
 
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def store_unavailable(_: Request, error: Exception) -> JSONResponse:
+        # The database's own words name hosts and ports: they stay in the server's log.
+        logger.warning("event store unavailable: %s", error)
+        response = problem(
+            503,
+            "Service unavailable",
+            "paysync cannot reach its database just now; nothing was changed, try again",
+            "service-unavailable",
+        )
+        response.headers["Retry-After"] = "2"
+        return response
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        logger.exception("unexpected error on %s %s", request.method, request.url.path)
+        return problem(
+            500,
+            "Internal error",
+            "paysync could not complete this request; it has been logged",
+            "internal-error",
+        )
+
     @app.exception_handler(ClaimedElsewhere)
     async def claimed_elsewhere(_: Request, error: ClaimedElsewhere) -> JSONResponse:
         # Seen by the idempotency middleware, which answers with the first request's answer.
@@ -68,7 +95,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem(422, "Invalid request", detail, "invalid-request", errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         titles = {
             401: "Unauthorized",
             403: "Forbidden",
@@ -81,4 +108,16 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
         if error.headers:
             response.headers.update(error.headers)
+        if error.status_code == 405:
+            response.headers["Allow"] = ", ".join(allowed_methods(request))
         return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the API documents at this path (the router names only one route's)."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi()["paths"].items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            methods |= {method.upper() for method in operations}
+    return sorted(methods)
