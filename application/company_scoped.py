@@ -20,6 +20,7 @@ from application.conflicts import AggregateLocks
 from application.errors import NotFound, UnknownReference
 from application.following import LocalSignal
 from application.idempotency import ClaimedElsewhere, IdempotentRequest, pending_claim
+from application.preconditions import check_expected, spend_expected
 from domain.company import Company
 from domain.disbursement import Disbursement
 from domain.funding_account import FundingAccount
@@ -46,7 +47,9 @@ class CompanyScopedApplication(Application[UUID]):
         """Saves; a request's idempotency claim goes in with its command's first save."""
         claim = pending_claim()
         if claim is None or claim.saved is not None:
-            return super().save(*objs, **kwargs)
+            recordings = super().save(*objs, **kwargs)
+            spend_expected()
+            return recordings
         request = claim.fresh()
         try:
             recordings = super().save(*objs, request, **kwargs)
@@ -60,6 +63,7 @@ class CompanyScopedApplication(Application[UUID]):
                 raise ClaimedElsewhere(claim.key) from None
             raise
         claim.saved = request
+        spend_expected()
         return recordings
 
     def idempotent_request(self, company_id: str, key: str) -> IdempotentRequest | None:
@@ -96,6 +100,8 @@ class CompanyScopedApplication(Application[UUID]):
             aggregate = None
         if not isinstance(aggregate, kind) or getattr(aggregate, "company_id", None) != company_id:
             raise NotFound(f"no {_label(kind)} {aggregate_id} in company {company_id}")
+        if version is None:
+            check_expected(aggregate.id, aggregate.version)
         if version is not None and aggregate.version < version:
             # The library answers the newest state for a version past the last: not ours.
             raise NotFound(

@@ -22,6 +22,7 @@ from interfaces.api.routes import (
     payment_records,
     reports,
 )
+from interfaces.api.versions import ETags
 from interfaces.bootstrap import Paysync, bootstrap
 from interfaces.web.pages import mount_web
 
@@ -67,6 +68,7 @@ def create_app(
     app.state.paysync = system
     install_problem_handlers(app)
     app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(ETags)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # outermost: first
     for module in (erp_settings, funding_accounts, invoices, disbursements, payment_records):
         app.include_router(module.router)

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from application.errors import ErpUnreachable, NotFound
 from application.idempotency import ClaimedElsewhere
+from application.preconditions import PreconditionFailed
 from domain.errors import BadInput, DomainError, RuleRefused
 
 PROBLEM_JSON = "application/problem+json"
@@ -26,6 +27,8 @@ def problem(status: int, title: str, detail: str, kind: str, **extra: Any) -> JS
 
 
 def status_of(error: DomainError) -> int:
+    if isinstance(error, PreconditionFailed):
+        return 412
     if isinstance(error, NotFound):
         return 404
     if isinstance(error, BadInput):

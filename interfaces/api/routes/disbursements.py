@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from application.queries import DisbursementView, PaymentView
@@ -22,8 +22,13 @@ from interfaces.api.fields import (
     Reason,
     Version,
 )
+from interfaces.api.versions import if_match
 
-router = APIRouter(prefix="/v1/companies/{company_id}/disbursements", tags=["disbursements"])
+router = APIRouter(
+    prefix="/v1/companies/{company_id}/disbursements",
+    tags=["disbursements"],
+    dependencies=[Depends(if_match)],
+)
 
 
 class PaymentIn(BaseModel):

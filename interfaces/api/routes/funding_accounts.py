@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
 
 from application.queries import FundingAccountView
 from interfaces.api.deps import Admin, AdminOrApprover, PaymentsDep, Reader
 from interfaces.api.fields import CheckNumber, CompanyId, Identifier, Name
+from interfaces.api.versions import if_match
 
-router = APIRouter(prefix="/v1/companies/{company_id}/funding-accounts", tags=["funding accounts"])
+router = APIRouter(
+    prefix="/v1/companies/{company_id}/funding-accounts",
+    tags=["funding accounts"],
+    dependencies=[Depends(if_match)],
+)
 
 
 class FundingAccountIn(BaseModel):

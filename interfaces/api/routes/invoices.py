@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
 
 from application.queries import InvoiceView
 from interfaces.api.deps import AdminOrApprover, InvoiceIntake, InvoiceSyncDep, PaymentsDep, Reader
 from interfaces.api.fields import CompanyId, Identifier, Money, MoneyOut, Name
+from interfaces.api.versions import if_match
 
-router = APIRouter(prefix="/v1/companies/{company_id}/invoices", tags=["invoices"])
+router = APIRouter(
+    prefix="/v1/companies/{company_id}/invoices",
+    tags=["invoices"],
+    dependencies=[Depends(if_match)],
+)
 
 
 class InvoiceIn(BaseModel):

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from infrastructure.tokens import Role
 from interfaces.api.deps import Admin, AdminOrApprover, FundingNotifier, PaymentsDep
 from interfaces.api.fields import CheckNumber, CompanyId, Identifier, Money, Note, Reason
 from interfaces.api.routes.disbursements import DisbursementOut
+from interfaces.api.versions import if_match
 
 router = APIRouter(
     prefix="/v1/companies/{company_id}/disbursements/{disbursement_id}/payments/{payment_id}",
     tags=["payment records"],
+    dependencies=[Depends(if_match)],
 )
 
 
