@@ -8,6 +8,8 @@ link, so a key can be retired without breaking the links it signed. See docs/adr
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 
 from application.audit_chain import ChainKeys, chain_key
@@ -28,6 +30,7 @@ def check_keys(settings: Settings) -> None:
         raise UnsafeSettings(
             f"PAYSYNC_SIGNING_KEY is too short: it needs {MIN_KEY_LENGTH} characters or more"
         )
+    _check_cipher_key(settings)
     if settings.development:
         chain_keys(settings)
         return
@@ -72,3 +75,17 @@ def chain_keys(settings: Settings) -> ChainKeys:
         current = current or key_id
     assert current is not None  # split always yields one entry
     return ChainKeys(current, keys)
+
+
+def _check_cipher_key(settings: Settings) -> None:
+    if not settings.cipher_key:
+        return
+    try:
+        size = len(base64.b64decode(settings.cipher_key, validate=True))
+    except (binascii.Error, ValueError):
+        size = 0
+    if size not in (16, 24, 32):
+        raise UnsafeSettings(
+            "PAYSYNC_CIPHER_KEY must be 16, 24 or 32 random bytes in base64, e.g. from"
+            " `openssl rand -base64 32`"
+        )

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     erp_allowed_hosts: str = Field(
         default="", description="comma-separated host[:port] a company's ERP address may name"
     )
+    cipher_key: str | None = Field(
+        default=None,
+        description="encrypt event payloads at rest: an AES key, base64 (16, 24 or 32 bytes)",
+    )
     max_body_bytes: int = Field(
         default=1_048_576, gt=0, description="larger request bodies are refused with 413"
     )
