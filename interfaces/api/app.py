@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from infrastructure.settings import Settings
 from interfaces.api.idempotency import IdempotencyMiddleware
 from interfaces.api.limits import BodyLimit
-from interfaces.api.problems import install_problem_handlers
+from interfaces.api.problems import install_problem_handlers, problem_responses
 from interfaces.api.routes import (
     audit,
     check_register,
@@ -71,11 +71,11 @@ def create_app(
     app.add_middleware(ETags)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # outermost: first
     for module in (erp_settings, funding_accounts, invoices, disbursements, payment_records):
-        app.include_router(module.router)
-    app.include_router(audit.router)
+        app.include_router(module.router, responses=problem_responses())
+    app.include_router(audit.router, responses=problem_responses())
     mount_web(app)
     for module in (erp_integrations, reports, check_register):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=problem_responses())
 
     @app.get("/health", tags=["operations"])
     def health() -> dict[str, bool]:

@@ -124,3 +124,38 @@ def allowed_methods(request: Request) -> list[str]:
         if re.fullmatch(pattern, request.url.path):
             methods |= {method.upper() for method in operations}
     return sorted(methods)
+
+
+_PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+    },
+}
+ERRORS = {
+    401: "no valid bearer token",
+    403: "the token's role may not do this",
+    404: "no such record in this company (or another company's path)",
+    405: "the path does not take this method",
+    409: "a rule refuses the command in the record's current state",
+    412: "If-Match names a version the record no longer has",
+    413: "the request body is over the limit",
+    422: "the request is not valid",
+    500: "an unexpected error (logged)",
+    503: "the database cannot be reached just now; try again",
+}
+
+
+def problem_responses() -> dict[int | str, dict[str, Any]]:
+    """Every error status a route can answer, as problem+json, for the OpenAPI document."""
+    return {
+        status: {
+            "description": description,
+            "content": {PROBLEM_JSON: {"schema": _PROBLEM_SCHEMA}},
+        }
+        for status, description in ERRORS.items()
+    }

@@ -42,3 +42,17 @@ def test_an_erp_address_the_operator_did_not_allow_is_422_and_kept_out(
     assert response.headers["content-type"] == PROBLEM
     kept = api.call("GET", "/erp-settings", "auditor")
     assert kept["erp_base_url"] == erp_sandbox.base_url
+
+
+def test_the_schema_documents_every_error_a_company_route_can_answer(api: Api) -> None:
+    paths = api.client.get("/openapi.json").json()["paths"]
+    missing = []
+    for path, operations in paths.items():
+        if not path.startswith("/v1/companies/"):
+            continue
+        for method, operation in operations.items():
+            for status in ("401", "403", "404", "409", "412", "413", "422", "500", "503"):
+                content = operation["responses"].get(status, {}).get("content", {})
+                if PROBLEM not in content:
+                    missing.append(f"{method.upper()} {path} {status}")
+    assert missing == []
