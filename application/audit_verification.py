@@ -9,7 +9,7 @@ event from a deleted, a moved or a slipped-in one.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -82,6 +82,8 @@ class Verification:
     events_checked: int
     first_bad_event: BadEvent | None
     head: Anchor | None
+    # A company's view counts positions in its own history: never the shared log's ids.
+    positions: str = "notification_id"
 
     @property
     def ok(self) -> bool:
@@ -92,12 +94,12 @@ class Verification:
         answer: dict[str, object] = {"ok": self.ok, "events_checked": self.events_checked}
         if self.first_bad_event is not None:
             answer["first_bad_event"] = {
-                "notification_id": self.first_bad_event.notification_id,
+                self.positions: self.first_bad_event.notification_id,
                 "problem": self.first_bad_event.problem.value,
             }
         if self.head is not None:
             answer["head"] = {
-                "notification_id": self.head.notification_id,
+                self.positions: self.head.notification_id,
                 "hash": self.head.link.hex(),
                 "anchor": str(self.head),
             }
@@ -123,6 +125,51 @@ class ChainVerifier:
         if bad is None and anchor is not None:
             bad = self._against(anchor)
         return Verification(events_checked=checked, first_bad_event=bad, head=head_anchor)
+
+    def verify_company(
+        self, owner_of: Callable[[Notification | ChainLink], bool], anchor: Anchor | None = None
+    ) -> Verification:
+        """One company's view of the shared chain: each of its events checked against its own
+        link and the stored link before it, so other companies' events are neither counted
+        nor reported, and positions are the company's own (1, 2, 3...)."""
+        head = self.chain.head()
+        last_id = 0 if head is None else head.notification_id
+        stored = self._stored(last_id)
+        event = next(stored, None)
+        previous, sequence, bad = GENESIS, 0, None
+        own_head: Anchor | None = None
+        for link in self._links():
+            while event is not None and event.id < link.notification_id:
+                if owner_of(event) and bad is None:
+                    bad = BadEvent(sequence + 1, Problem.INSERTED)
+                event = next(stored, None)
+            ours = owner_of(
+                event if event is not None and event.id == link.notification_id else link
+            )
+            if ours:
+                sequence += 1
+                if event is None or event.id != link.notification_id:
+                    bad = bad or BadEvent(sequence, Problem.DELETED)
+                elif not self._matches(link, previous, event):
+                    bad = bad or BadEvent(sequence, self._mismatch(link, event))
+                own_head = Anchor(sequence, link.link)
+                if (
+                    anchor is not None
+                    and anchor.notification_id == sequence
+                    and not hmac.compare_digest(link.link, anchor.link)
+                ):
+                    bad = bad or BadEvent(sequence, Problem.ALTERED)
+            previous = link.link
+            if event is not None and event.id == link.notification_id:
+                event = next(stored, None)
+        while event is not None:
+            if owner_of(event) and bad is None:
+                bad = BadEvent(sequence + 1, Problem.INSERTED)
+            event = next(stored, None)
+        if anchor is not None and anchor.notification_id > sequence:
+            bad = bad or BadEvent(anchor.notification_id, Problem.DELETED)
+        checked = sequence if bad is None else bad.notification_id - 1
+        return Verification(checked, bad, own_head, positions="sequence")
 
     def _walk(self, last_id: int) -> tuple[int, BadEvent | None]:
         previous, checked = GENESIS, 0

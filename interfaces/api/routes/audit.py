@@ -93,8 +93,11 @@ def verify(
     audit: AuditDep,
     anchor: Annotated[
         str | None,
-        Query(max_length=100, description="a head reported earlier, NOTIFICATION_ID:HASH"),
+        Query(max_length=100, description="a head reported earlier, SEQUENCE:HASH"),
     ] = None,
 ) -> dict[str, Any]:
-    """Whether every stored event still matches the hash chain; else the first that does not."""
-    return audit.verify(None if anchor is None else Anchor.parse(anchor)).as_json()
+    """Whether each of the company's stored events still matches the hash chain; else the
+    first that does not, by its position in the company's own history (`sequence`)."""
+    return audit.verify_company(
+        company_id, None if anchor is None else Anchor.parse(anchor)
+    ).as_json()
