@@ -35,8 +35,15 @@ def _refused(character: str) -> bool:
         unicodedata.category(character) in _REFUSED_CATEGORIES
         or point in _BIDI_CONTROLS
         or 0xFDD0 <= point <= 0xFDEF
-        or (point & 0xFFFE) == 0xFFFE
+        or point in (0xFFFE, 0xFFFF)
     )
+
+
+# The same rule, as the schema states it to callers and to the fuzzer.
+TEXT_PATTERN = (
+    "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069"
+    "\\ud800-\\udfff\\ufdd0-\\ufdef\\ufffe\\uffff]*$"
+)
 
 
 def clean_text(value: str) -> str:
@@ -63,7 +70,12 @@ class _TextRule:
 
 
 def _schema(max_length: int, *, required: bool) -> dict[str, Any]:
-    return {"type": "string", "maxLength": max_length, "minLength": 1 if required else 0}
+    return {
+        "type": "string",
+        "maxLength": max_length,
+        "minLength": 1 if required else 0,
+        "pattern": TEXT_PATTERN,
+    }
 
 
 Name = Annotated[
