@@ -2,9 +2,10 @@
 
 Link n is HMAC-SHA256(key, link n-1 || notification id || originator id || version || topic
 || state), over the event's bytes exactly as the recorder stored them, so that changing,
-removing, moving or slipping in a stored event breaks the chain from that event on. The key is
-derived from the signing key: whoever can write the database but not read the key cannot
-forge links. See docs/adr/0008-tamper-evident-history.md.
+removing, moving or slipping in a stored event breaks the chain from that event on. The chain
+has keys of its own (PAYSYNC_AUDIT_KEYS), each link naming the id of the key that made it, so a
+key can be rotated: whoever can write the database but not read the keys cannot forge links.
+See docs/adr/0008-tamper-evident-history.md and docs/adr/0031.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -25,8 +26,23 @@ KEY_PURPOSE = b"paysync/audit-chain/v1"
 
 
 def chain_key(signing_key: str) -> bytes:
-    """The chain's own key, derived from the signing key (never the signing key itself)."""
+    """A chain key derived from the signing key: for the development run only."""
     return hmac.new(signing_key.encode(), KEY_PURPOSE, hashlib.sha256).digest()
+
+
+@dataclass(frozen=True)
+class ChainKeys:
+    """The chain's keys by id; `current` makes new links, the others check older ones."""
+
+    current: str
+    keys: Mapping[str, bytes]
+
+    @property
+    def signing(self) -> bytes:
+        return self.keys[self.current]
+
+    def key(self, key_id: str) -> bytes | None:
+        return self.keys.get(key_id)
 
 
 def _framed(*parts: bytes) -> bytes:
@@ -71,6 +87,7 @@ class ChainLink:
     originator_version: int
     payload_digest: bytes
     link: bytes
+    key_id: str
 
 
 class AuditChainStore(TrackingRecorder, ABC):
@@ -110,10 +127,10 @@ class AuditChain(BatchProjection):
     name = "audit_chain"
     decodes_events = False
 
-    def __init__(self, view: AuditChainStore, key: bytes) -> None:
+    def __init__(self, view: AuditChainStore, keys: ChainKeys) -> None:
         super().__init__(view)
         self.chain = view
-        self.key = key
+        self.keys = keys
 
     def process_events(self, batch: Batch) -> None:
         # The follower hands over the notifications as stored: the chain covers those bytes.
@@ -122,15 +139,17 @@ class AuditChain(BatchProjection):
         head = self.chain.head()
         previous = GENESIS if head is None else head.link
         links = []
+        key_id, key = self.keys.current, self.keys.signing
         for notification in stored:
-            previous = next_link(self.key, previous, notification)
+            previous = next_link(key, previous, notification)
             links.append(
                 ChainLink(
                     notification_id=notification.id,
                     originator_id=identity_of(notification.originator_id),
                     originator_version=notification.originator_version,
-                    payload_digest=payload_digest(self.key, notification.topic, notification.state),
+                    payload_digest=payload_digest(key, notification.topic, notification.state),
                     link=previous,
+                    key_id=key_id,
                 )
             )
         # Two followers racing on one batch both chain from the same head; the second one's

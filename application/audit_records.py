@@ -105,9 +105,13 @@ class AuditRecord:
 
 @dataclasses.dataclass(frozen=True)
 class ExportLine:
-    """One line of the whole-history export: an event with where it sits in the log."""
+    """One line of the whole-history export: an event with where it sits in the history.
 
-    notification_id: int
+    `sequence` counts the company's own events (1, 2, 3...) in a company's export; in the
+    operator's export of every company it is the shared log's notification id.
+    """
+
+    sequence: int
     aggregate_id: str
     aggregate_type: str
     type: str
@@ -117,10 +121,10 @@ class ExportLine:
     data: dict[str, JsonValue]
 
     @classmethod
-    def of(cls, notification_id: int, aggregate_type: str, event: Any) -> ExportLine:
+    def of(cls, sequence: int, aggregate_type: str, event: Any) -> ExportLine:
         audit_event = AuditEvent.of(event)
         return cls(
-            notification_id=notification_id,
+            sequence=sequence,
             aggregate_id=str(event.originator_id),
             aggregate_type=aggregate_type,
             **dataclasses.asdict(audit_event),

@@ -9,7 +9,7 @@ event from a deleted, a moved or a slipped-in one.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -18,6 +18,7 @@ from eventsourcing.persistence import ApplicationRecorder, Notification
 from application.audit_chain import (
     GENESIS,
     AuditChainStore,
+    ChainKeys,
     ChainLink,
     identity_of,
     next_link,
@@ -81,6 +82,8 @@ class Verification:
     events_checked: int
     first_bad_event: BadEvent | None
     head: Anchor | None
+    # A company's view counts positions in its own history: never the shared log's ids.
+    positions: str = "notification_id"
 
     @property
     def ok(self) -> bool:
@@ -91,12 +94,12 @@ class Verification:
         answer: dict[str, object] = {"ok": self.ok, "events_checked": self.events_checked}
         if self.first_bad_event is not None:
             answer["first_bad_event"] = {
-                "notification_id": self.first_bad_event.notification_id,
+                self.positions: self.first_bad_event.notification_id,
                 "problem": self.first_bad_event.problem.value,
             }
         if self.head is not None:
             answer["head"] = {
-                "notification_id": self.head.notification_id,
+                self.positions: self.head.notification_id,
                 "hash": self.head.link.hex(),
                 "anchor": str(self.head),
             }
@@ -104,10 +107,16 @@ class Verification:
 
 
 class ChainVerifier:
-    def __init__(self, recorder: ApplicationRecorder, chain: AuditChainStore, key: bytes) -> None:
+    def __init__(
+        self, recorder: ApplicationRecorder, chain: AuditChainStore, keys: ChainKeys
+    ) -> None:
         self.recorder = recorder
         self.chain = chain
-        self.key = key
+        self.keys = keys
+
+    def _key(self, link: ChainLink) -> bytes:
+        # A link naming a key this paysync does not hold cannot be checked: it never matches.
+        return self.keys.key(link.key_id) or b""
 
     def verify(self, anchor: Anchor | None = None) -> Verification:
         head = self.chain.head()
@@ -116,6 +125,51 @@ class ChainVerifier:
         if bad is None and anchor is not None:
             bad = self._against(anchor)
         return Verification(events_checked=checked, first_bad_event=bad, head=head_anchor)
+
+    def verify_company(
+        self, owner_of: Callable[[Notification | ChainLink], bool], anchor: Anchor | None = None
+    ) -> Verification:
+        """One company's view of the shared chain: each of its events checked against its own
+        link and the stored link before it, so other companies' events are neither counted
+        nor reported, and positions are the company's own (1, 2, 3...)."""
+        head = self.chain.head()
+        last_id = 0 if head is None else head.notification_id
+        stored = self._stored(last_id)
+        event = next(stored, None)
+        previous, sequence, bad = GENESIS, 0, None
+        own_head: Anchor | None = None
+        for link in self._links():
+            while event is not None and event.id < link.notification_id:
+                if owner_of(event) and bad is None:
+                    bad = BadEvent(sequence + 1, Problem.INSERTED)
+                event = next(stored, None)
+            ours = owner_of(
+                event if event is not None and event.id == link.notification_id else link
+            )
+            if ours:
+                sequence += 1
+                if event is None or event.id != link.notification_id:
+                    bad = bad or BadEvent(sequence, Problem.DELETED)
+                elif not self._matches(link, previous, event):
+                    bad = bad or BadEvent(sequence, self._mismatch(link, event))
+                own_head = Anchor(sequence, link.link)
+                if (
+                    anchor is not None
+                    and anchor.notification_id == sequence
+                    and not hmac.compare_digest(link.link, anchor.link)
+                ):
+                    bad = bad or BadEvent(sequence, Problem.ALTERED)
+            previous = link.link
+            if event is not None and event.id == link.notification_id:
+                event = next(stored, None)
+        while event is not None:
+            if owner_of(event) and bad is None:
+                bad = BadEvent(sequence + 1, Problem.INSERTED)
+            event = next(stored, None)
+        if anchor is not None and anchor.notification_id > sequence:
+            bad = bad or BadEvent(anchor.notification_id, Problem.DELETED)
+        checked = sequence if bad is None else bad.notification_id - 1
+        return Verification(checked, bad, own_head, positions="sequence")
 
     def _walk(self, last_id: int) -> tuple[int, BadEvent | None]:
         previous, checked = GENESIS, 0
@@ -150,7 +204,8 @@ class ChainVerifier:
             start = page[-1].id + 1
 
     def _matches(self, link: ChainLink, previous: bytes, event: Notification) -> bool:
-        return hmac.compare_digest(next_link(self.key, previous, event), link.link)
+        key = self.keys.key(link.key_id)
+        return key is not None and hmac.compare_digest(next_link(key, previous, event), link.link)
 
     def _missing(self, link: ChainLink) -> Problem:
         """No event at the link's position: moved elsewhere, or gone."""
@@ -162,7 +217,7 @@ class ChainVerifier:
             link.originator_id,
             link.originator_version,
         )
-        digest = payload_digest(self.key, event.topic, event.state)
+        digest = payload_digest(self._key(link), event.topic, event.state)
         if same_identity:
             if digest == link.payload_digest:
                 return Problem.ALTERED  # the event is intact: the chain's record was changed
@@ -185,7 +240,7 @@ class ChainVerifier:
             limit=1,
         )
         return bool(found) and (
-            payload_digest(self.key, found[0].topic, found[0].state) == link.payload_digest
+            payload_digest(self._key(link), found[0].topic, found[0].state) == link.payload_digest
         )
 
     def _against(self, anchor: Anchor) -> BadEvent | None:

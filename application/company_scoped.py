@@ -6,18 +6,21 @@ records); both are one eventsourcing Application, `Payments`.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import Recording
+from eventsourcing.persistence import IntegrityError, Recording
 from eventsourcing.utils import Environment, EnvType
 
 from application.conflicts import AggregateLocks
 from application.errors import NotFound, UnknownReference
 from application.following import LocalSignal
+from application.idempotency import ClaimedElsewhere, IdempotentRequest, pending_claim
+from application.preconditions import check_expected, spend_expected
 from domain.company import Company
 from domain.disbursement import Disbursement
 from domain.funding_account import FundingAccount
@@ -39,6 +42,36 @@ class CompanyScopedApplication(Application[UUID]):
         environment, where a stray PAYMENTS_POSTGRES_* variable could point the store
         elsewhere or switch on database functions (which drop tracking records in 9.5.6)."""
         return Environment(name, dict(env or {}))
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """Saves; a request's idempotency claim goes in with its command's first save."""
+        claim = pending_claim()
+        if claim is None or claim.saved is not None:
+            recordings = super().save(*objs, **kwargs)
+            spend_expected()
+            return recordings
+        request = claim.fresh()
+        try:
+            recordings = super().save(*objs, request, **kwargs)
+        except IntegrityError:
+            taken = self.idempotent_request(claim.company_id, claim.key)
+            if (
+                taken is not None
+                and taken.claimed_at != request.claimed_at
+                and taken.live(time.time())
+            ):
+                raise ClaimedElsewhere(claim.key) from None
+            raise
+        claim.saved = request
+        spend_expected()
+        return recordings
+
+    def idempotent_request(self, company_id: str, key: str) -> IdempotentRequest | None:
+        try:
+            found: object = self.repository.get(IdempotentRequest.id_for(company_id, key))
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, IdempotentRequest) else None
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         """Wake this process's followers: the export starts the moment funding completes."""
@@ -67,6 +100,14 @@ class CompanyScopedApplication(Application[UUID]):
             aggregate = None
         if not isinstance(aggregate, kind) or getattr(aggregate, "company_id", None) != company_id:
             raise NotFound(f"no {_label(kind)} {aggregate_id} in company {company_id}")
+        if version is None:
+            check_expected(aggregate.id, aggregate.version)
+        if version is not None and aggregate.version < version:
+            # The library answers the newest state for a version past the last: not ours.
+            raise NotFound(
+                f"{_label(kind)} {aggregate_id} has no version {version}: its last is"
+                f" {aggregate.version}"
+            )
         return aggregate
 
     def _referenced(self, kind: type[A], company_id: str, aggregate_id: UUID) -> A:

@@ -28,3 +28,7 @@ class ErpSyncFailed(RuleRefused):
 
 class ErpUnreachable(DomainError):
     """The ERP could not be reached; nothing changed, and trying again later is safe."""
+
+
+class InvoiceNumberTaken(RuleRefused):
+    """The vendor already has an invoice with this number in the company."""

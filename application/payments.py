@@ -12,8 +12,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.persistence import IntegrityError
+
 from application.conflicts import retry_on_conflict
-from application.errors import NotFound
+from application.errors import InvoiceNumberTaken, NotFound
+from application.invoice_numbers import InvoiceNumber
 from application.payment_records import PaymentRecordCommands
 from application.queries import DisbursementView, ErpSettingsView, FundingAccountView, InvoiceView
 from domain import drawdown
@@ -122,8 +125,23 @@ class Payments(PaymentRecordCommands):
     # --- invoices -----------------------------------------------------------------------------
     def receive_invoice(self, company_id: str, *, actor: str, **fields: Any) -> UUID:
         invoice = Invoice.receive(company_id=company_id, actor=actor, **fields)
-        self.save(invoice)
+        number = InvoiceNumber.take(
+            company_id, invoice.vendor_id, invoice.invoice_number, invoice.id, actor
+        )
+        taken = InvoiceNumberTaken(
+            f"vendor {invoice.vendor_id} already has invoice {invoice.invoice_number} in this"
+            " company; the ERP would refuse a second bill with its number"
+        )
+        if self._exists(number.id):
+            raise taken
+        try:
+            self.save(invoice, number)
+        except IntegrityError:
+            raise taken from None  # another request took the number meanwhile
         return invoice.id
+
+    def _exists(self, aggregate_id: UUID) -> bool:
+        return bool(self.recorder.select_events(aggregate_id, limit=1))
 
     @retry_on_conflict
     def approve_invoice(self, company_id: str, invoice_id: UUID, actor: str) -> InvoiceView:

@@ -221,7 +221,8 @@ class Invoice(Aggregate):
         return self.erp_ref
 
     def check_not_approved_by(self, authorizer: str) -> None:
-        if self.approved_by == authorizer:
+        # One person, however their name is cased in a token: ALICE is alice.
+        if self.approved_by is not None and self.approved_by.casefold() == authorizer.casefold():
             raise SeparationOfDutiesViolated(
                 f"{authorizer} approved invoice {self.invoice_number} and so may not "
                 "authorize a disbursement that pays it"

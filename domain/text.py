@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from domain.errors import InvalidText
+
+# Control characters (NUL among them) and lone surrogates: no store keeps them all.
+_NEVER = frozenset({"Cc", "Cs"})
 
 
 def required_text(value: object, what: str, max_length: int = 200) -> str:
     """`value` trimmed; refused when it is not text, is blank, or is longer than `max_length`."""
     if not isinstance(value, str):
         raise InvalidText(f"{what} must be text")
+    if any(unicodedata.category(character) in _NEVER for character in value):
+        raise InvalidText(f"{what} must not contain control characters")
     text = value.strip()
     if not text:
         raise InvalidText(f"{what} must not be empty")

@@ -11,7 +11,7 @@ from psycopg.sql import SQL, Composable, Identifier
 
 from application.audit_chain import AuditChainStore, ChainLink
 
-COLUMNS = SQL("notification_id, originator_id, originator_version, payload_digest, link")
+COLUMNS = SQL("notification_id, originator_id, originator_version, payload_digest, link, key_id")
 
 
 class PostgresAuditChain(PostgresTrackingRecorder, AuditChainStore):
@@ -25,7 +25,7 @@ class PostgresAuditChain(PostgresTrackingRecorder, AuditChainStore):
                 "CREATE TABLE IF NOT EXISTS {0} ("
                 "notification_id bigint PRIMARY KEY, originator_id text NOT NULL, "
                 "originator_version bigint NOT NULL, payload_digest bytea NOT NULL, "
-                "link bytea NOT NULL)"
+                "link bytea NOT NULL, key_id text NOT NULL)"
             ).format(self.links_table),
             SQL("CREATE INDEX IF NOT EXISTS {0} ON {1} (originator_id, originator_version)").format(
                 Identifier(f"{name}_identity"), self.links_table
@@ -39,7 +39,7 @@ class PostgresAuditChain(PostgresTrackingRecorder, AuditChainStore):
         with self.datastore.transaction(commit=True) as curs:
             self._insert_tracking(curs, tracking)
             curs.executemany(
-                SQL("INSERT INTO {0} ({1}) VALUES (%s, %s, %s, %s, %s)").format(
+                SQL("INSERT INTO {0} ({1}) VALUES (%s, %s, %s, %s, %s, %s)").format(
                     self.links_table, COLUMNS
                 ),
                 [
@@ -49,6 +49,7 @@ class PostgresAuditChain(PostgresTrackingRecorder, AuditChainStore):
                         link.originator_version,
                         link.payload_digest,
                         link.link,
+                        link.key_id,
                     )
                     for link in links
                 ],
@@ -105,4 +106,5 @@ def link_from_row(row: Any) -> ChainLink:
         originator_version=int(row["originator_version"]),
         payload_digest=bytes(row["payload_digest"]),
         link=bytes(row["link"]),
+        key_id=str(row["key_id"]),
     )

@@ -10,7 +10,7 @@ from eventsourcing.sqlite import SQLiteTrackingRecorder
 
 from application.audit_chain import AuditChainStore, ChainLink
 
-COLUMNS = "notification_id, originator_id, originator_version, payload_digest, link"
+COLUMNS = "notification_id, originator_id, originator_version, payload_digest, link, key_id"
 
 
 class SQLiteAuditChain(SQLiteTrackingRecorder, AuditChainStore):
@@ -20,7 +20,7 @@ class SQLiteAuditChain(SQLiteTrackingRecorder, AuditChainStore):
             "CREATE TABLE IF NOT EXISTS audit_chain ("
             "notification_id INTEGER PRIMARY KEY, originator_id TEXT NOT NULL, "
             "originator_version INTEGER NOT NULL, payload_digest BLOB NOT NULL, "
-            "link BLOB NOT NULL)",
+            "link BLOB NOT NULL, key_id TEXT NOT NULL)",
             "CREATE INDEX IF NOT EXISTS audit_chain_identity "
             "ON audit_chain (originator_id, originator_version)",
             "CREATE INDEX IF NOT EXISTS audit_chain_payload ON audit_chain (payload_digest)",
@@ -31,13 +31,14 @@ class SQLiteAuditChain(SQLiteTrackingRecorder, AuditChainStore):
             self._insert_tracking(c, tracking)
             for link in links:
                 c.execute(
-                    f"INSERT INTO audit_chain ({COLUMNS}) VALUES (?, ?, ?, ?, ?)",
+                    f"INSERT INTO audit_chain ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
                     (
                         link.notification_id,
                         link.originator_id,
                         link.originator_version,
                         link.payload_digest,
                         link.link,
+                        link.key_id,
                     ),
                 )
 
@@ -86,4 +87,5 @@ def link_from_row(row: Any) -> ChainLink:
         originator_version=int(row["originator_version"]),
         payload_digest=bytes(row["payload_digest"]),
         link=bytes(row["link"]),
+        key_id=str(row["key_id"]),
     )

@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEVELOPMENT_SIGNING_KEY = "paysync-development-signing-key-change-me-in-production"
+
 
 class Settings(BaseSettings):
     """Everything paysync reads from its environment, checked once at start-up."""
@@ -17,10 +19,15 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="a postgresql:// URL switches the event store to PostgreSQL"
     )
+    # Checked at start-up by infrastructure/keys.py, not here: a validation error would print
+    # the key it refused.
     signing_key: str = Field(
-        default="paysync-development-signing-key-change-me-in-production",
-        min_length=32,
-        description="HMAC key that signs and checks bearer tokens",
+        default=DEVELOPMENT_SIGNING_KEY,
+        description="HMAC key that signs and checks bearer tokens (32 characters or more)",
+    )
+    audit_keys: str | None = Field(
+        default=None,
+        description="the audit chain's keys, `id:key,id:key`: the first signs new links",
     )
     erp_timeout_seconds: float = Field(default=5.0, gt=0)
     # ERP credentials by name (a JSON object); connections name them in their `*_ref` fields.
@@ -34,6 +41,21 @@ class Settings(BaseSettings):
     # one record at once; a crashed worker's jobs fall due again when their leases lapse.
     export_lease_seconds: float = Field(default=60.0, gt=0)
     follower_poll_seconds: float = Field(default=0.5, gt=0)
+    # Safe to expose (docs/adr/0030): which ERP hosts a company may name, and whether this is
+    # the embedded development run, the only place plain http and the development key may be.
+    erp_allowed_hosts: str = Field(
+        default="", description="comma-separated host[:port] a company's ERP address may name"
+    )
+    cipher_key: str | None = Field(
+        default=None,
+        description="encrypt event payloads at rest: an AES key, base64 (16, 24 or 32 bytes)",
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576, gt=0, description="larger request bodies are refused with 413"
+    )
+    development: bool = Field(
+        default=False, description="the embedded dev run: http to allowed hosts, the dev key"
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -41,6 +63,11 @@ class Settings(BaseSettings):
         if value and not value.startswith(("postgresql://", "postgres://")):
             raise ValueError("PAYSYNC_DATABASE_URL must be a postgresql:// URL")
         return value or None
+
+    @property
+    def allowed_erp_hosts(self) -> frozenset[str]:
+        hosts = (host.strip().lower() for host in self.erp_allowed_hosts.split(","))
+        return frozenset(host for host in hosts if host)
 
     @property
     def uses_postgres(self) -> bool:

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from application.agent_exchange import AgentExchange
 from application.audit import Audit
-from application.audit_chain import AuditChain, AuditChainStore, chain_key
+from application.audit_chain import AuditChain, AuditChainStore
 from application.audit_verification import ChainVerifier
 from application.erp_export import ExportExecutor, ExportPolicy, RetryPolicy
 from application.export_queue import ExportQueue
@@ -23,9 +23,11 @@ from infrastructure.audit_chain_sqlite import SQLiteAuditChain
 from infrastructure.erp.directory import ConnectorDirectory
 from infrastructure.erp.quickbooks_desktop import WebConnectorService
 from infrastructure.erp.sage_300_cre import Sage300AgentService
+from infrastructure.erp_addresses import ErpAddresses
 from infrastructure.event_store import event_store_env
 from infrastructure.export_queue_postgres import PostgresExportQueue
 from infrastructure.export_queue_sqlite import SQLiteExportQueue
+from infrastructure.keys import chain_keys, check_keys
 from infrastructure.postgres_wakeup import PostgresWakeup
 from infrastructure.settings import Settings
 from infrastructure.tokens import Tokens
@@ -87,8 +89,13 @@ class Paysync:
 
 
 def bootstrap(settings: Settings) -> Paysync:
+    check_keys(settings)
     payments = Payments(event_store_env(settings))
-    connectors = ConnectorDirectory(settings.erp_timeout_seconds, settings.erp_secrets)
+    connectors = ConnectorDirectory(
+        settings.erp_timeout_seconds,
+        settings.erp_secrets,
+        address_check=ErpAddresses.of(settings).check,
+    )
     closing: list[object] = []
     queue: ExportQueue = open_view(settings, "erp_export", SQLiteExportQueue, PostgresExportQueue)
     executor = ExportExecutor(
@@ -147,14 +154,14 @@ def _audit(settings: Settings, payments: Payments, closing: list[object]) -> Aud
         settings, AuditChain.name, SQLiteAuditChain, PostgresAuditChain
     )
     closing.append(store.datastore)  # type: ignore[attr-defined]
-    key = chain_key(settings.signing_key)
+    keys = chain_keys(settings)
     chain = Follower(
         payments,
-        AuditChain(store, key),
+        AuditChain(store, keys),
         poll_seconds=settings.follower_poll_seconds,
         wakeup=_wakeup(settings, payments, closing),
     )
-    return Audit(payments, chain, ChainVerifier(payments.recorder, store, key))
+    return Audit(payments, chain, ChainVerifier(payments.recorder, store, keys))
 
 
 def _read_models(settings: Settings, payments: Payments, closing: list[object]) -> ReadModels:

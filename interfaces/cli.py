@@ -7,6 +7,9 @@ import sys
 from collections.abc import Sequence
 from datetime import timedelta
 
+from pydantic import ValidationError
+
+from infrastructure.keys import UnsafeSettings, check_keys
 from infrastructure.settings import Settings
 from infrastructure.tokens import Role, Tokens
 from interfaces.audit_commands import add_audit_commands
@@ -17,8 +20,23 @@ from interfaces.reconcile_command import add_reconcile_command
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    result: int = args.command(args)
+    try:
+        result: int = args.command(args)
+    except (UnsafeSettings, ValidationError) as error:
+        # One line, and never the value refused: it may be a key or a password.
+        print(f"paysync: {refusal_of(error)}", file=sys.stderr)
+        return 2
     return result
+
+
+def refusal_of(error: UnsafeSettings | ValidationError) -> str:
+    if isinstance(error, UnsafeSettings):
+        return str(error)
+    problems = (
+        f"PAYSYNC_{'_'.join(str(part) for part in e['loc']).upper()}: {e['msg']}"
+        for e in error.errors(include_input=False, include_url=False)
+    )
+    return "the settings are not valid: " + "; ".join(problems)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -104,7 +122,9 @@ def run_worker(args: argparse.Namespace) -> int:
 
 
 def run_token(args: argparse.Namespace) -> int:
-    tokens = Tokens(Settings().signing_key)
+    settings = Settings()
+    check_keys(settings)  # a token signed with the public key is no token
+    tokens = Tokens(settings.signing_key)
     print(tokens.issue(args.subject, args.role, args.company, timedelta(days=args.ttl_days)))
     return 0
 

@@ -23,8 +23,8 @@ def run_demo(host: str, port: int, sandbox_port: int) -> int:
 
     from interfaces.api.app import create_app
 
-    settings = Settings()
     sandbox_url = f"http://127.0.0.1:{sandbox_port}"
+    settings = development_settings(Settings(), f"127.0.0.1:{sandbox_port}")
     sandbox = start_sandbox(sandbox_port, settings.data_dir / "erp-sandbox")
     paysync = bootstrap(settings)
     try:
@@ -37,6 +37,12 @@ def run_demo(host: str, port: int, sandbox_port: int) -> int:
         sandbox.terminate()
         sandbox.wait(timeout=10)
     return 0
+
+
+def development_settings(settings: Settings, sandbox_host: str) -> Settings:
+    """The embedded dev run: its own sandbox is an allowed ERP host, over plain http."""
+    hosts = ",".join(filter(None, (settings.erp_allowed_hosts, sandbox_host)))
+    return settings.model_copy(update={"development": True, "erp_allowed_hosts": hosts})
 
 
 def start_sandbox(port: int, data_dir: Path) -> subprocess.Popen[bytes]:

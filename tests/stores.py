@@ -24,7 +24,11 @@ BACKENDS = ("sqlite", "postgres")
 
 @contextmanager
 def fresh_settings(backend: str, tmp_path: Path, **overrides: object) -> Iterator[Settings]:
-    """Settings pointing at an empty store of the given backend."""
+    """Settings pointing at an empty store of the given backend.
+
+    Tests run as the development run does: the ERP sandbox on 127.0.0.1 over plain http.
+    """
+    overrides = {"development": True, "erp_allowed_hosts": "127.0.0.1", **overrides}
     if backend == "sqlite":
         yield Settings(data_dir=tmp_path / "var", **overrides)  # type: ignore[arg-type]
         return
@@ -40,3 +44,15 @@ def fresh_settings(backend: str, tmp_path: Path, **overrides: object) -> Iterato
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def process_env(settings: Settings) -> dict[str, str]:
+    """The keys and trust settings of `settings`, for a paysync process on the same store."""
+    env = {
+        "PAYSYNC_SIGNING_KEY": settings.signing_key,
+        "PAYSYNC_DEVELOPMENT": "true" if settings.development else "false",
+        "PAYSYNC_ERP_ALLOWED_HOSTS": settings.erp_allowed_hosts,
+    }
+    if settings.audit_keys:
+        env["PAYSYNC_AUDIT_KEYS"] = settings.audit_keys
+    return env

@@ -44,7 +44,8 @@ def decode_cursor(cursor: str | None, parts: int) -> tuple[int, ...] | None:
         key = tuple(int(part) for part in text.split("."))
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise InvalidCursor("the cursor is not one this API handed out") from None
-    if len(key) != parts:
+    # Keys are row sequences: a number no database column holds is no cursor of ours.
+    if len(key) != parts or not all(0 <= part < 2**63 for part in key):
         raise InvalidCursor("the cursor is not one this API handed out")
     return key
 

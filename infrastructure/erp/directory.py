@@ -36,6 +36,7 @@ from infrastructure.erp.connection import (
     as_text,
 )
 from infrastructure.erp.registry import REGISTRY
+from infrastructure.erp_addresses import ErpAddressRefused
 
 # What paysync knows without configuration: the ERP sandbox takes any credential.
 SANDBOX_SECRETS = {"sandbox": "sandbox"}
@@ -76,9 +77,10 @@ class ConnectorDirectory:
         secrets: Mapping[str, str] | None = None,
         *,
         registry: Mapping[Connector, ConnectorModule[Any]] = REGISTRY,
-        address_check: Callable[[str], None] = lambda url: None,
+        address_check: Callable[[str], object] = lambda url: None,
     ) -> None:
-        self._client = httpx.Client(timeout=timeout_seconds)
+        # Redirects are never followed: an ERP answers where it was asked, or not at all.
+        self._client = httpx.Client(timeout=timeout_seconds, follow_redirects=False)
         secrets = SANDBOX_SECRETS if secrets is None else secrets
         self._context = BuildContext(self._client, timeout_seconds, Secrets(secrets))
         self._registry = registry
@@ -130,6 +132,9 @@ class ConnectorDirectory:
     def _build(self, connector: str, connection: Mapping[str, str]) -> ErpConnector:
         try:
             module = self._module(connector)
+            for name, value in connection.items():
+                if name == "base_url" or name.endswith("_url"):
+                    self.address_check(value)
             return module.connector(connection, self._context)
         except InvalidConnection as error:
             return ConnectorNotAvailable(connector, str(error))
@@ -141,6 +146,10 @@ class ConnectorDirectory:
             return ConnectorNotAvailable(connector, why)
         except MissingSecret as error:
             return ConnectorNotAvailable(connector, f"{error}; then export again")
+        except ErpAddressRefused as error:
+            # Checked again here: an address kept before the operator narrowed the list is
+            # not called either.
+            return ConnectorNotAvailable(connector, f"the company's ERP address: {error}")
 
     def close(self) -> None:
         self._client.close()

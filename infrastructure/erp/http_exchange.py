@@ -32,18 +32,18 @@ def send(
             f"{erp_name} did not answer in time ({type(error).__name__}); it may have done the"
             " work, which resending the same request id will not repeat",
         )
-    except httpx.LocalProtocolError as error:
+    except httpx.LocalProtocolError:
         # Nothing left this side (e.g. a blank token is not a valid header): sending the same
         # request again would fail the same way, so this is no outage.
         return ErpRefused(
-            ExportFailureReason.ERP_REJECTED,
-            f"paysync could not send the request to {erp_name}: {error}",
+            ExportFailureReason.ERP_REJECTED, f"paysync could not send the request to {erp_name}"
         )
-    except httpx.TransportError as error:
+    except httpx.TransportError:
+        # The network's own words (refused, reset, DNS) are not repeated: they would tell a
+        # tenant what listens where on paysync's network.
         return ErpRefused(
             ExportFailureReason.ERP_UNAVAILABLE,
-            f"Could not reach {erp_name} at {request.url.copy_with(query=None)}"
-            f" ({type(error).__name__}: {error})",
+            f"Could not reach {erp_name}; paysync tries again",
         )
 
 

@@ -261,8 +261,9 @@ def translate_answer(response: httpx.Response, entity: str) -> BillAnswer:
         message = http_exchange.printable("; ".join(error_text(e) for e in errors), 2000)
     else:
         erp_code = str(response.status_code)
-        said = http_exchange.printable(response.text)
-        message = f"HTTP {response.status_code} {response.reason_phrase}: {said}"
+        # Not QuickBooks Online's own answer (a proxy, a redirect, another server): its body
+        # is never repeated, only that it came.
+        message = f"{ERP_NAME} answered HTTP {response.status_code} in a form paysync does not read"
     if http_exchange.is_unavailable(response) or (response.is_success and not errors):
         # A success with no record in it (garbage, a cut-off body, a proxy's HTML page) may
         # well have made the record: only a resend of the same request id can tell.

@@ -8,7 +8,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from infrastructure.settings import Settings
-from interfaces.api.problems import install_problem_handlers
+from interfaces.api.idempotency import IdempotencyMiddleware
+from interfaces.api.limits import BodyLimit
+from interfaces.api.problems import install_problem_handlers, problem_responses
 from interfaces.api.routes import (
     audit,
     check_register,
@@ -24,6 +26,7 @@ from interfaces.api.routes import (
     sage_300_cre_agent,
     web_connector,
 )
+from interfaces.api.versions import ETags
 from interfaces.bootstrap import Paysync, bootstrap
 from interfaces.web.pages import mount_web
 
@@ -68,9 +71,12 @@ def create_app(
     )
     app.state.paysync = system
     install_problem_handlers(app)
+    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(ETags)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # outermost: first
     for module in (erp_settings, funding_accounts, invoices, disbursements, payment_records):
-        app.include_router(module.router)
-    app.include_router(audit.router)
+        app.include_router(module.router, responses=problem_responses())
+    app.include_router(audit.router, responses=problem_responses())
     mount_web(app)
     for module in (
         erp_integrations,
@@ -81,7 +87,7 @@ def create_app(
         sage_300_cre_agent,
         erp_check_numbers,
     ):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=problem_responses())
 
     @app.get("/health", tags=["operations"])
     def health() -> dict[str, bool]:

@@ -1,15 +1,10 @@
-"""Query parameters of every paged list: an opaque cursor and a page size."""
+"""Query parameters of every paged list: an opaque cursor and a page size (see fields.py)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from application.projections.paging import DEFAULT_LIMIT
+from interfaces.api.fields import Cursor, Limit
 
-from fastapi import Query
+__all__ = ["LIMIT", "Cursor", "Limit"]
 
-from application.projections.paging import DEFAULT_LIMIT, MAX_LIMIT
-
-Cursor = Annotated[
-    str | None, Query(description="`next_cursor` of the previous page; omit for the first")
-]
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="rows per page")]
 LIMIT = DEFAULT_LIMIT

@@ -19,6 +19,7 @@ from interfaces.api.app import create_app
 from interfaces.bootstrap import Paysync
 from tests.e2e.api import Api
 from tests.stored_rows import StoredRows
+from tests.stores import process_env
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -110,8 +111,9 @@ def test_the_export_streams_only_the_companys_events_as_json_lines(
     expected = [line.as_json() for line in api.paysync.audit.export("acme")]
     assert lines == expected
     assert history["other_account"] not in {line["aggregate_id"] for line in lines}
+    assert [line["sequence"] for line in lines] == list(range(1, len(lines) + 1))
     assert set(lines[0]) == {
-        "notification_id",
+        "sequence",
         "aggregate_id",
         "aggregate_type",
         "type",
@@ -130,19 +132,24 @@ def test_verify_passes_then_names_the_altered_event_and_nothing_more(
     assert untouched["events_checked"] > 0
 
     rows = StoredRows(api.paysync.settings)
-    target = rows.ids()[3]
+    acme = {line.aggregate_id for line in api.paysync.audit.export("acme")}
+    acme_ids = [
+        line.sequence for line in api.paysync.audit.export(None) if line.aggregate_id in acme
+    ]
+    target = acme_ids[3]
     rows.alter(target)
 
     answer = audit(api, "/verify")
     assert answer["ok"] is False
-    assert answer["first_bad_event"] == {"notification_id": target, "problem": "altered"}
+    # Named by its place in acme's own history, the fourth event: not by the shared log's id.
+    assert answer["first_bad_event"] == {"sequence": 4, "problem": "altered"}
     assert set(answer) == {"ok", "events_checked", "first_bad_event", "head"}
 
 
 def test_verify_checks_a_published_head(api: Api, history: dict[str, str]) -> None:
     head = audit(api, "/verify")["head"]
     assert audit(api, "/verify", anchor=head["anchor"])["ok"] is True
-    forged = f"{head['notification_id']}:{'0' * 64}"
+    forged = f"{head['sequence']}:{'0' * 64}"
     assert audit(api, "/verify", anchor=forged)["first_bad_event"]["problem"] == "altered"
     audit(api, "/verify", 422, anchor="not-a-head")
 
@@ -151,7 +158,7 @@ def test_verify_checks_a_published_head(api: Api, history: dict[str, str]) -> No
 def paysync_command(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAYSYNC_")}
     env["PAYSYNC_DATA_DIR"] = str(settings.data_dir)
-    env["PAYSYNC_SIGNING_KEY"] = settings.signing_key
+    env |= process_env(settings)
     if settings.database_url:
         env["PAYSYNC_DATABASE_URL"] = settings.database_url
     return subprocess.run(
@@ -196,3 +203,41 @@ def test_paysync_audit_export_writes_the_companys_events_to_a_file(
 
     lines = [json.loads(line) for line in output.read_text().splitlines()]
     assert lines == [line.as_json() for line in api.paysync.audit.export("acme")]
+
+
+# --- tenancy: a company's verify and export say nothing about any other -------------------------
+def global_ids_of(api: Api, company: str) -> list[int]:
+    own = {line.aggregate_id for line in api.paysync.audit.export(company)}
+    return [line.sequence for line in api.paysync.audit.export(None) if line.aggregate_id in own]
+
+
+def test_a_companys_verify_counts_its_own_events_only(api: Api, history: dict[str, str]) -> None:
+    answer = audit(api, "/verify")
+    assert answer["ok"] is True
+    assert answer["events_checked"] == len(global_ids_of(api, "acme"))
+    assert answer["head"]["sequence"] == answer["events_checked"]
+    busy = Api(api.client, api.paysync, company="globex")
+    for n in range(5):
+        busy.open_account(next_check_number=100 + n, bank_id=f"20{n}", nickname=f"G{n}")
+    assert audit(api, "/verify") == answer  # others' activity changes nothing acme can see
+
+
+def test_tampering_with_another_companys_event_does_not_show_in_this_companys_verify(
+    api: Api, history: dict[str, str]
+) -> None:
+    before = audit(api, "/verify")
+    rows = StoredRows(api.paysync.settings)
+    rows.alter(global_ids_of(api, "globex")[0])
+    assert audit(api, "/verify") == before
+    assert api.paysync.audit.verify().ok is False  # the operator's whole-log check sees it
+
+
+def test_a_deleted_event_of_the_company_is_named_by_its_own_position(
+    api: Api, history: dict[str, str]
+) -> None:
+    ids = global_ids_of(api, "acme")
+    assert audit(api, "/verify")["ok"] is True  # chained, as the running server chains
+    StoredRows(api.paysync.settings).delete(ids[-1])
+    answer = audit(api, "/verify")
+    assert answer["ok"] is False
+    assert answer["first_bad_event"] == {"sequence": len(ids), "problem": "deleted"}

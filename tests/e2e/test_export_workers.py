@@ -17,6 +17,7 @@ from interfaces.api.app import create_app
 from interfaces.bootstrap import bootstrap
 from tests.e2e.api import Api, wait_for
 from tests.fixtures.erp_sandbox import ErpSandbox
+from tests.stores import process_env
 
 
 class Workers:
@@ -29,6 +30,7 @@ class Workers:
             "PAYSYNC_EXPORT_LEASE_SECONDS": "1.5",
             "PAYSYNC_FOLLOWER_POLL_SECONDS": "0.1",
             "PAYSYNC_EXPORT_FIRST_BACKOFF_SECONDS": "0.05",
+            **process_env(settings),
         }
         if settings.database_url:
             self.env["PAYSYNC_DATABASE_URL"] = settings.database_url

@@ -70,7 +70,7 @@ class PaymentWorld:
         invoice = self.payments.receive_invoice(
             self.company,
             actor="invoice-management",
-            invoice_number=f"INV-{self.counter}",
+            invoice_number=f"INV-{self.counter}-{len(self.invoices)}",
             vendor_id=f"v-{pick % 3}",
             vendor_name=("Rebar Co", "Steel LLC", "Glass Inc")[pick % 3],
             erp_vendor_id=f"V{pick % 3}",

@@ -84,7 +84,8 @@ def test_events_saved_after_a_verification_are_chained_by_the_next(
     )
     verification = paysync.audit.verify()
     assert verification.ok
-    assert verification.events_checked == before + 2
+    # received, its number taken for the vendor, approved
+    assert verification.events_checked == before + 3
 
 
 def test_an_altered_event_is_named_as_altered(paysync: Paysync, rows: StoredRows) -> None:
@@ -170,3 +171,49 @@ def test_a_published_head_still_in_the_chain_verifies(paysync: Paysync, rows: St
     published = paysync.audit.verify().head
     record_history(paysync.payments, company="initech", other="umbrella")
     assert paysync.audit.verify(published).ok
+
+
+# --- its own keys, rotated ---------------------------------------------------------------------
+OLD_KEY = "k2026a:the-first-audit-chain-key-0123456789abcdef"
+NEW_KEY = "k2026b:the-second-audit-chain-key-0123456789abcde"
+
+
+def reopened(settings: Settings, audit_keys: str) -> Paysync:
+    return bootstrap(settings.model_copy(update={"audit_keys": audit_keys}))
+
+
+def test_each_link_names_its_key_and_a_rotated_chain_still_verifies(settings: Settings) -> None:
+    first = reopened(settings, OLD_KEY)
+    try:
+        record_history(first.payments)
+        assert first.audit.verify().ok
+    finally:
+        first.close()
+    rotated = reopened(settings, f"{NEW_KEY},{OLD_KEY}")
+    try:
+        record_history(rotated.payments, company="beta", other="gamma")
+        verification = rotated.audit.verify()
+        links = rotated.audit.verifier.chain.links(0, 10_000)
+    finally:
+        rotated.close()
+    assert verification.ok
+    assert verification.events_checked == len(links)
+    assert {link.key_id for link in links} == {"k2026a", "k2026b"}
+    assert links[0].key_id == "k2026a"
+    assert links[-1].key_id == "k2026b"
+
+
+def test_links_of_a_key_no_longer_held_do_not_verify(settings: Settings) -> None:
+    first = reopened(settings, OLD_KEY)
+    try:
+        record_history(first.payments)
+        assert first.audit.verify().ok
+    finally:
+        first.close()
+    forgetful = reopened(settings, NEW_KEY)
+    try:
+        bad = forgetful.audit.verify().first_bad_event
+    finally:
+        forgetful.close()
+    assert bad is not None
+    assert bad.problem is Problem.ALTERED

@@ -16,6 +16,7 @@ from application.payments import Payments
 from infrastructure.settings import Settings
 from tests.integration.payment_world import PaymentWorld
 from tests.integration.read_model_views import NAMES, opened, replayed
+from tests.stores import process_env
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 30.0
@@ -25,6 +26,7 @@ WAIT_SECONDS = 30.0
 def projections_process(settings: Settings, log: Path) -> Iterator[subprocess.Popen[bytes]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAYSYNC_")}
     env |= {"PAYSYNC_DATA_DIR": str(settings.data_dir), "PAYSYNC_FOLLOWER_POLL_SECONDS": "0.1"}
+    env |= process_env(settings)
     if settings.database_url:
         env["PAYSYNC_DATABASE_URL"] = settings.database_url
     with log.open("ab") as output:

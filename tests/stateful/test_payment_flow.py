@@ -59,6 +59,7 @@ class PaymentFlow(RuleBasedStateMachine):
         store_settings = self._store.__enter__()
         self.payments = Payments(event_store_env(store_settings))
         self.erp = FakeErp()
+        self.invoices_received = 0
         connectors = FakeConnectors(self.erp)
         self.queue = open_view(store_settings, "erp_export", SQLiteExportQueue, PostgresExportQueue)
         self.follower = Follower(self.payments, ExportPolicy(self.queue, self.payments))
@@ -107,9 +108,10 @@ class PaymentFlow(RuleBasedStateMachine):
 
     @rule(target=invoices, amount=amounts, synced=st.booleans())
     def an_invoice_is_received_and_approved(self, amount: Decimal, synced: bool) -> UUID:
+        self.invoices_received += 1  # a vendor's invoice numbers are its own, once each
         invoice = self.payments.receive_invoice(
             COMPANY,
-            invoice_number="INV",
+            invoice_number=f"INV-{self.invoices_received}",
             vendor_id="v",
             vendor_name="Rebar Co",
             erp_vendor_id="V1",

@@ -85,6 +85,13 @@ def test_the_approver_of_an_invoice_may_not_authorize_its_payment() -> None:
     invoice.check_not_approved_by(DISBURSER)
 
 
+@pytest.mark.parametrize("spelled", ["ALICE", "Alice", "alice", "ALİCE".replace("İ", "I")])
+def test_the_approver_is_one_person_however_their_name_is_cased(spelled: str) -> None:
+    invoice = approved_invoice(approver="alice")
+    with pytest.raises(SeparationOfDutiesViolated):
+        invoice.check_not_approved_by(spelled)
+
+
 def test_a_payment_over_the_open_amount_is_refused() -> None:
     invoice = approved_invoice("100.00")
     invoice.commit_payment(uuid4(), Decimal("60.00"), DISBURSER)

@@ -8,11 +8,12 @@ from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import StreamingResponse
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 
 from application.audit_records import AuditEvent, AuditRecord
 from application.audit_verification import Anchor
 from interfaces.api.deps import AuditDep, Reader
+from interfaces.api.fields import CompanyId, Moment, Version
 from interfaces.ndjson import ndjson_chunks
 
 router = APIRouter(prefix="/v1/companies/{company_id}/audit", tags=["audit"])
@@ -52,19 +53,21 @@ class AuditRecordOut(BaseModel):
 
 
 @router.get("/events", response_model=AuditEventsOut)
-def events(company_id: str, aggregate_id: UUID, caller: Reader, audit: AuditDep) -> AuditEventsOut:
+def events(
+    company_id: CompanyId, aggregate_id: UUID, caller: Reader, audit: AuditDep
+) -> AuditEventsOut:
     """Every event of one record, oldest first: what happened, to which version, when, by whom."""
     return AuditEventsOut.of(aggregate_id, audit.events(company_id, aggregate_id))
 
 
 @router.get("/records/{aggregate_id}", response_model=AuditRecordOut)
 def record(
-    company_id: str,
+    company_id: CompanyId,
     aggregate_id: UUID,
     caller: Reader,
     audit: AuditDep,
-    version: Annotated[int | None, Query(ge=1)] = None,
-    as_of: Annotated[AwareDatetime | None, Query()] = None,
+    version: Version = None,
+    as_of: Annotated[Moment | None, Query()] = None,
 ) -> AuditRecordOut:
     """Any record of the company now, or as it was at `version`, or at the moment `as_of`."""
     if version is not None and as_of is not None:
@@ -77,7 +80,7 @@ def record(
     response_class=StreamingResponse,
     responses={200: {"content": {"application/x-ndjson": {}}}},
 )
-def export(company_id: str, caller: Reader, audit: AuditDep) -> StreamingResponse:
+def export(company_id: CompanyId, caller: Reader, audit: AuditDep) -> StreamingResponse:
     """The company's whole history as JSON lines, in log order, streamed as it is read."""
     lines = (line.as_json() for line in audit.export(company_id))
     return StreamingResponse(ndjson_chunks(lines), media_type="application/x-ndjson")
@@ -85,12 +88,16 @@ def export(company_id: str, caller: Reader, audit: AuditDep) -> StreamingRespons
 
 @router.get("/verify")
 def verify(
-    company_id: str,
+    company_id: CompanyId,
     caller: Reader,
     audit: AuditDep,
     anchor: Annotated[
-        str | None, Query(description="a head reported earlier, NOTIFICATION_ID:HASH")
+        str | None,
+        Query(max_length=100, description="a head reported earlier, SEQUENCE:HASH"),
     ] = None,
 ) -> dict[str, Any]:
-    """Whether every stored event still matches the hash chain; else the first that does not."""
-    return audit.verify(None if anchor is None else Anchor.parse(anchor)).as_json()
+    """Whether each of the company's stored events still matches the hash chain; else the
+    first that does not, by its position in the company's own history (`sequence`)."""
+    return audit.verify_company(
+        company_id, None if anchor is None else Anchor.parse(anchor)
+    ).as_json()

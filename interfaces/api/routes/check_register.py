@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from application.errors import NotFound
 from application.projections.check_register import AccountRow, CheckEntry
 from interfaces.api.deps import Reader, ReadModelsDep
+from interfaces.api.fields import CompanyId
 from interfaces.api.paging import LIMIT, Cursor, Limit
 from interfaces.api.routes.disbursements import ExportFailureOut
 
@@ -90,7 +91,7 @@ class CheckRegisterOut(BaseModel):
 
 @router.get("/check-register", response_model=CheckRegisterOut)
 def check_register(
-    company_id: str,
+    company_id: CompanyId,
     account_id: UUID,
     caller: Reader,
     read_models: ReadModelsDep,

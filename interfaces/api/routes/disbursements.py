@@ -6,17 +6,31 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
 
 from application.queries import DisbursementView, PaymentView
 from domain.disbursement import MAX_PAYMENTS
 from interfaces.api.deps import Admin, FundingNotifier, PaymentsDep, Reader, ReadModelsDep
-from interfaces.api.fields import Money, MoneyOut
+from interfaces.api.fields import (
+    CompanyId,
+    Moment,
+    Money,
+    MoneyOut,
+    Name,
+    PastMoment,
+    Reason,
+    Version,
+)
 from interfaces.api.paging import LIMIT, Cursor, Limit
 from interfaces.api.routes.reports import DisbursementRowOut, DisbursementRowsOut, Filters
+from interfaces.api.versions import if_match
 
-router = APIRouter(prefix="/v1/companies/{company_id}/disbursements", tags=["disbursements"])
+router = APIRouter(
+    prefix="/v1/companies/{company_id}/disbursements",
+    tags=["disbursements"],
+    dependencies=[Depends(if_match)],
+)
 
 
 class PaymentIn(BaseModel):
@@ -29,27 +43,27 @@ class PaymentIn(BaseModel):
 class DisbursementIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str
+    name: Name
     funding_account_id: UUID
     # The domain refuses 0 or more than 100 with a rule; the bound here only stops a huge
     # body before it is parsed further.
     payments: list[PaymentIn] = Field(max_length=MAX_PAYMENTS * 10)
 
 
-class Reason(BaseModel):
+class ReasonIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str
+    reason: Reason
 
 
 class Funded(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    funded_at: AwareDatetime
+    funded_at: PastMoment
 
 
 class ExportFailureOut(BaseModel):
-    reason: str
+    reason: Reason
     message: str
     erp_code: str | None
 
@@ -102,7 +116,7 @@ class PaymentOut(BaseModel):
 
 class DisbursementOut(BaseModel):
     id: UUID
-    name: str
+    name: Name
     funding_account_id: UUID
     status: str
     drafted_by: str
@@ -127,7 +141,7 @@ class DisbursementOut(BaseModel):
 
 @router.post("", status_code=201, response_model=DisbursementOut)
 def draft(
-    company_id: str, body: DisbursementIn, caller: Admin, payments: PaymentsDep
+    company_id: CompanyId, body: DisbursementIn, caller: Admin, payments: PaymentsDep
 ) -> DisbursementOut:
     disbursement_id = payments.draft_disbursement(
         company_id,
@@ -141,7 +155,7 @@ def draft(
 
 @router.get("", response_model=DisbursementRowsOut)
 def list_disbursements(
-    company_id: str,
+    company_id: CompanyId,
     caller: Reader,
     read_models: ReadModelsDep,
     filters: Filters,
@@ -159,12 +173,12 @@ def list_disbursements(
 
 @router.get("/{disbursement_id}", response_model=DisbursementOut)
 def read(
-    company_id: str,
+    company_id: CompanyId,
     disbursement_id: UUID,
     caller: Reader,
     payments: PaymentsDep,
-    version: Annotated[int | None, Query(ge=1)] = None,
-    as_of: Annotated[AwareDatetime | None, Query()] = None,
+    version: Version = None,
+    as_of: Annotated[Moment | None, Query()] = None,
 ) -> DisbursementOut:
     """The disbursement now, or as it was at `version`, or at the moment `as_of`."""
     view = payments.disbursement(company_id, disbursement_id, version=version, as_of=as_of)
@@ -173,7 +187,11 @@ def read(
 
 @router.post("/{disbursement_id}/payments", status_code=201, response_model=DisbursementOut)
 def add_payment(
-    company_id: str, disbursement_id: UUID, body: PaymentIn, caller: Admin, payments: PaymentsDep
+    company_id: CompanyId,
+    disbursement_id: UUID,
+    body: PaymentIn,
+    caller: Admin,
+    payments: PaymentsDep,
 ) -> DisbursementOut:
     """Pay one more invoice from a draft."""
     view = payments.add_payment(
@@ -188,14 +206,18 @@ def add_payment(
 
 @router.post("/{disbursement_id}/authorize", response_model=DisbursementOut)
 def authorize(
-    company_id: str, disbursement_id: UUID, caller: Admin, payments: PaymentsDep
+    company_id: CompanyId, disbursement_id: UUID, caller: Admin, payments: PaymentsDep
 ) -> DisbursementOut:
     return DisbursementOut.of(payments.authorize(company_id, disbursement_id, caller.subject))
 
 
 @router.post("/{disbursement_id}/cancel", response_model=DisbursementOut)
 def cancel(
-    company_id: str, disbursement_id: UUID, body: Reason, caller: Admin, payments: PaymentsDep
+    company_id: CompanyId,
+    disbursement_id: UUID,
+    body: ReasonIn,
+    caller: Admin,
+    payments: PaymentsDep,
 ) -> DisbursementOut:
     view = payments.cancel(company_id, disbursement_id, body.reason, caller.subject)
     return DisbursementOut.of(view)
@@ -203,7 +225,7 @@ def cancel(
 
 @router.post("/{disbursement_id}/funding-complete", response_model=DisbursementOut)
 def funding_complete(
-    company_id: str,
+    company_id: CompanyId,
     disbursement_id: UUID,
     body: Funded,
     caller: FundingNotifier,
@@ -215,9 +237,9 @@ def funding_complete(
 
 @router.post("/{disbursement_id}/funding-failed", response_model=DisbursementOut)
 def funding_failed(
-    company_id: str,
+    company_id: CompanyId,
     disbursement_id: UUID,
-    body: Reason,
+    body: ReasonIn,
     caller: FundingNotifier,
     payments: PaymentsDep,
 ) -> DisbursementOut:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from application.payment_records import MAX_FIXES, RecordFix
 from application.projections.payment_records import PaymentRecord, RecordFilter
 from interfaces.api.deps import AdminOrApprover, PaymentsDep, Reader, ReadModelsDep
+from interfaces.api.fields import CheckNumber, CompanyId, Identifier
 from interfaces.api.paging import LIMIT, Cursor, Limit
 from interfaces.api.routes.disbursements import DisbursementOut, ExportFailureOut
 
@@ -77,7 +78,7 @@ class PaymentRecordsOut(BaseModel):
 
 @router.get("/payment-records", response_model=PaymentRecordsOut)
 def payment_records(
-    company_id: str,
+    company_id: CompanyId,
     caller: Reader,
     read_models: ReadModelsDep,
     record_filter: Annotated[RecordFilter, Query(alias="filter")] = RecordFilter.ALL,
@@ -97,18 +98,20 @@ class RecordFixIn(BaseModel):
 
     disbursement_id: UUID
     payment_id: UUID
-    check_number: int | None = Field(default=None, strict=True)
-    bank_id: str | None = None
+    check_number: CheckNumber | None = None
+    bank_id: Identifier | None = None
 
 
 class BulkFixIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     records: list[RecordFixIn] = Field(min_length=1, max_length=MAX_FIXES)
-    bank_id: str | None = Field(
+    bank_id: Identifier | None = Field(
         default=None, description="the Bank ID for every record that names none of its own"
     )
-    export: bool = Field(default=True, description="export each record again once fixed")
+    export: bool = Field(
+        default=True, strict=True, description="export each record again once fixed"
+    )
 
 
 class BulkFixOut(BaseModel):
@@ -117,7 +120,7 @@ class BulkFixOut(BaseModel):
 
 @router.post("/payment-records/fix", response_model=BulkFixOut)
 def fix_records(
-    company_id: str, body: BulkFixIn, caller: AdminOrApprover, payments: PaymentsDep
+    company_id: CompanyId, body: BulkFixIn, caller: AdminOrApprover, payments: PaymentsDep
 ) -> BulkFixOut:
     """Fix many failed records in one command, all or nothing: a Bank ID for all of them
     and/or a check number for each; every record's change is its own event, and each is

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from application.queries import ErpSettingsView
 from interfaces.api.deps import Approver, PaymentsDep, PaysyncDep, Reader
+from interfaces.api.fields import CompanyId, Identifier, Url
 
 router = APIRouter(prefix="/v1/companies/{company_id}/erp-settings", tags=["erp settings"])
 
@@ -16,16 +17,16 @@ router = APIRouter(prefix="/v1/companies/{company_id}/erp-settings", tags=["erp 
 class ErpSettingsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    connector: str
-    payment_record_sync_enabled: bool
-    override_subcontractor_invoice_number: bool = False
-    erp_base_url: str | None = None
+    connector: Identifier
+    payment_record_sync_enabled: bool = Field(strict=True)
+    override_subcontractor_invoice_number: bool = Field(default=False, strict=True)
+    erp_base_url: Url | None = None
     # The connector's own settings; see GET /sandbox/dialects for working examples.
     connection: dict[str, Any] | None = None
 
 
 class ErpSettingsOut(BaseModel):
-    company_id: str
+    company_id: CompanyId
     connector: str
     payment_record_sync_enabled: bool
     override_subcontractor_invoice_number: bool
@@ -40,7 +41,7 @@ class ErpSettingsOut(BaseModel):
 
 @router.put("", response_model=ErpSettingsOut)
 def configure(
-    company_id: str, body: ErpSettingsIn, caller: Approver, paysync: PaysyncDep
+    company_id: CompanyId, body: ErpSettingsIn, caller: Approver, paysync: PaysyncDep
 ) -> ErpSettingsOut:
     # A company may pick its ERP before it has the connection, as long as nothing syncs yet.
     connection: dict[str, str] = {}
@@ -58,5 +59,5 @@ def configure(
 
 
 @router.get("", response_model=ErpSettingsOut)
-def read(company_id: str, caller: Reader, payments: PaymentsDep) -> ErpSettingsOut:
+def read(company_id: CompanyId, caller: Reader, payments: PaymentsDep) -> ErpSettingsOut:
     return ErpSettingsOut.of(payments.erp_settings(company_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from application.payment_records import MAX_FIXES, RecordFix
@@ -14,28 +14,35 @@ from application.projections.payment_records import RecordFilter
 from application.queries import FundingAccountView
 from domain.export_failure import ExportFailureReason
 from interfaces.api.deps import Admin, AdminOrApprover, PaymentsDep, Reader, ReadModelsDep
+from interfaces.api.fields import CheckNumber, CompanyId, Identifier, Name
 from interfaces.api.paging import LIMIT, Cursor, Limit
+from interfaces.api.versions import if_match
 from interfaces.read_models import ReadModels
 
-router = APIRouter(prefix="/v1/companies/{company_id}/funding-accounts", tags=["funding accounts"])
+router = APIRouter(
+    prefix="/v1/companies/{company_id}/funding-accounts",
+    tags=["funding accounts"],
+    dependencies=[Depends(if_match)],
+)
 
 
 class FundingAccountIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    nickname: str
-    bank_id: str
-    next_check_number: int = Field(strict=True)
+    nickname: Name
+    bank_id: Identifier
+    next_check_number: CheckNumber
 
 
 class FundingAccountChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    nickname: str | None = None
-    bank_id: str | None = None
-    next_check_number: int | None = Field(default=None, strict=True)
+    nickname: Name | None = None
+    bank_id: Identifier | None = None
+    next_check_number: CheckNumber | None = None
     apply_to_failed_records: bool = Field(
         default=False,
+        strict=True,
         description="with a new `bank_id`: also give it to the account's failed records that "
         "still hold the old one, and export them again",
     )
@@ -74,7 +81,7 @@ def listed(row: FundingAccountRow) -> FundingAccountOut:
 
 @router.get("", response_model=FundingAccountsOut)
 def list_accounts(
-    company_id: str,
+    company_id: CompanyId,
     caller: Reader,
     read_models: ReadModelsDep,
     cursor: Cursor = None,
@@ -90,7 +97,7 @@ def list_accounts(
 
 @router.post("", status_code=201, response_model=FundingAccountOut)
 def open_account(
-    company_id: str, body: FundingAccountIn, caller: Admin, payments: PaymentsDep
+    company_id: CompanyId, body: FundingAccountIn, caller: Admin, payments: PaymentsDep
 ) -> FundingAccountOut:
     account_id = payments.open_funding_account(
         company_id, **body.model_dump(), actor=caller.subject
@@ -100,7 +107,7 @@ def open_account(
 
 @router.get("/{account_id}", response_model=FundingAccountOut)
 def read(
-    company_id: str, account_id: UUID, caller: Reader, payments: PaymentsDep
+    company_id: CompanyId, account_id: UUID, caller: Reader, payments: PaymentsDep
 ) -> FundingAccountOut:
     return FundingAccountOut.of(payments.funding_account(company_id, account_id))
 
@@ -115,7 +122,7 @@ class FundingAccountChangedOut(FundingAccountOut):
 
 @router.patch("/{account_id}", response_model=FundingAccountChangedOut)
 def change(
-    company_id: str,
+    company_id: CompanyId,
     account_id: UUID,
     body: FundingAccountChange,
     caller: AdminOrApprover,
@@ -174,7 +181,7 @@ def records_on_bank_id(
 
 @router.post("/{account_id}/deactivate", response_model=FundingAccountOut)
 def deactivate(
-    company_id: str, account_id: UUID, caller: Admin, payments: PaymentsDep
+    company_id: CompanyId, account_id: UUID, caller: Admin, payments: PaymentsDep
 ) -> FundingAccountOut:
     payments.deactivate_funding_account(company_id, account_id, caller.subject)
     return FundingAccountOut.of(payments.funding_account(company_id, account_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
 
 from application.projections.directory import InvoiceRow, InvoicesQuery
@@ -18,22 +18,27 @@ from interfaces.api.deps import (
     Reader,
     ReadModelsDep,
 )
-from interfaces.api.fields import Money, MoneyOut
+from interfaces.api.fields import CompanyId, Identifier, Money, MoneyOut, Name, QueryText
 from interfaces.api.paging import LIMIT, Cursor, Limit
+from interfaces.api.versions import if_match
 
-router = APIRouter(prefix="/v1/companies/{company_id}/invoices", tags=["invoices"])
+router = APIRouter(
+    prefix="/v1/companies/{company_id}/invoices",
+    tags=["invoices"],
+    dependencies=[Depends(if_match)],
+)
 
 
 class InvoiceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    invoice_number: str
-    vendor_id: str
-    vendor_name: str
-    erp_vendor_id: str
-    project: str
+    invoice_number: Identifier
+    vendor_id: Identifier
+    vendor_name: Name
+    erp_vendor_id: Identifier
+    project: Name
     amount_due: Money
-    commitment: str | None = None
+    commitment: Identifier | None = None
     retainage: Money | None = None
 
 
@@ -75,10 +80,10 @@ def listed(row: InvoiceRow) -> InvoiceOut:
 
 @router.get("", response_model=InvoicesOut)
 def list_invoices(
-    company_id: str,
+    company_id: CompanyId,
     caller: Reader,
     read_models: ReadModelsDep,
-    vendor_id: str | None = None,
+    vendor_id: QueryText = None,
     payment_status: PaymentStatus | None = None,
     erp_sync_status: ErpSyncStatus | None = None,
     cursor: Cursor = None,
@@ -93,7 +98,7 @@ def list_invoices(
 
 @router.post("", status_code=201, response_model=InvoiceOut)
 def receive(
-    company_id: str, body: InvoiceIn, caller: InvoiceIntake, payments: PaymentsDep
+    company_id: CompanyId, body: InvoiceIn, caller: InvoiceIntake, payments: PaymentsDep
 ) -> InvoiceOut:
     fields = body.model_dump(exclude_none=True)
     invoice_id = payments.receive_invoice(company_id, actor=caller.subject, **fields)
@@ -101,20 +106,22 @@ def receive(
 
 
 @router.get("/{invoice_id}", response_model=InvoiceOut)
-def read(company_id: str, invoice_id: UUID, caller: Reader, payments: PaymentsDep) -> InvoiceOut:
+def read(
+    company_id: CompanyId, invoice_id: UUID, caller: Reader, payments: PaymentsDep
+) -> InvoiceOut:
     return InvoiceOut.of(payments.invoice(company_id, invoice_id))
 
 
 @router.post("/{invoice_id}/approve", response_model=InvoiceOut)
 def approve(
-    company_id: str, invoice_id: UUID, caller: AdminOrApprover, payments: PaymentsDep
+    company_id: CompanyId, invoice_id: UUID, caller: AdminOrApprover, payments: PaymentsDep
 ) -> InvoiceOut:
     return InvoiceOut.of(payments.approve_invoice(company_id, invoice_id, caller.subject))
 
 
 @router.post("/{invoice_id}/erp-sync", response_model=InvoiceOut)
 def sync_to_erp(
-    company_id: str, invoice_id: UUID, caller: AdminOrApprover, sync: InvoiceSyncDep
+    company_id: CompanyId, invoice_id: UUID, caller: AdminOrApprover, sync: InvoiceSyncDep
 ) -> InvoiceOut:
     """Export the approved invoice to the ERP as a bill; payments toward it can then export."""
     return InvoiceOut.of(sync.sync(company_id, invoice_id, caller.subject))

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from infrastructure.tokens import Role
 from interfaces.api.deps import Admin, AdminOrApprover, FundingNotifier, PaymentsDep
-from interfaces.api.fields import Money
+from interfaces.api.fields import CheckNumber, CompanyId, Identifier, Money, Note, Reason
 from interfaces.api.routes.disbursements import DisbursementOut
+from interfaces.api.versions import if_match
 
 router = APIRouter(
     prefix="/v1/companies/{company_id}/disbursements/{disbursement_id}/payments/{payment_id}",
     tags=["payment records"],
+    dependencies=[Depends(if_match)],
 )
 
 
@@ -24,8 +26,8 @@ class PaymentChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     amount: Money | None = None
-    check_number: int | None = Field(default=None, strict=True)
-    bank_id: str | None = None
+    check_number: CheckNumber | None = None
+    bank_id: Identifier | None = None
 
     @model_validator(mode="after")
     def _one_kind_of_change(self) -> PaymentChange:
@@ -40,13 +42,13 @@ class PaymentChange(BaseModel):
 class MarkExported(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    erp_payment_ref: str | None = None
-    note: str | None = None
+    erp_payment_ref: Identifier | None = None
+    note: Note | None = None
 
 
 @router.patch("", response_model=DisbursementOut)
 def fix(
-    company_id: str,
+    company_id: CompanyId,
     disbursement_id: UUID,
     payment_id: UUID,
     body: PaymentChange,
@@ -73,7 +75,11 @@ def fix(
 
 @router.delete("", response_model=DisbursementOut)
 def remove(
-    company_id: str, disbursement_id: UUID, payment_id: UUID, caller: Admin, payments: PaymentsDep
+    company_id: CompanyId,
+    disbursement_id: UUID,
+    payment_id: UUID,
+    caller: Admin,
+    payments: PaymentsDep,
 ) -> DisbursementOut:
     """Take a payment out of a draft (a draft keeps at least one)."""
     view = payments.remove_payment(company_id, disbursement_id, payment_id, caller.subject)
@@ -83,12 +89,12 @@ def remove(
 class Returned(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str
+    reason: Reason
 
 
 @router.post("/payout-returned", response_model=DisbursementOut)
 def payout_returned(
-    company_id: str,
+    company_id: CompanyId,
     disbursement_id: UUID,
     payment_id: UUID,
     body: Returned,
@@ -104,7 +110,7 @@ def payout_returned(
 
 @router.post("/export", status_code=202, response_model=DisbursementOut)
 def export(
-    company_id: str,
+    company_id: CompanyId,
     disbursement_id: UUID,
     payment_id: UUID,
     caller: AdminOrApprover,
@@ -117,7 +123,7 @@ def export(
 
 @router.post("/relink", response_model=DisbursementOut)
 def relink(
-    company_id: str,
+    company_id: CompanyId,
     disbursement_id: UUID,
     payment_id: UUID,
     caller: AdminOrApprover,
@@ -130,7 +136,7 @@ def relink(
 
 @router.post("/mark-exported", response_model=DisbursementOut)
 def mark_exported(
-    company_id: str,
+    company_id: CompanyId,
     disbursement_id: UUID,
     payment_id: UUID,
     body: MarkExported,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -19,20 +19,21 @@ from application.projections.payments_overview import DisbursementRow, PaymentRo
 from domain.company import Connector
 from domain.disbursement import DisbursementStatus
 from interfaces.api.deps import Reader, ReadModelsDep
+from interfaces.api.fields import CompanyId, Day, QueryText
 from interfaces.api.paging import LIMIT, Cursor, Limit
 
 router = APIRouter(prefix="/v1/companies/{company_id}/reports", tags=["reports"])
 
 FundedFrom = Annotated[
-    date | None, Query(alias="from", description="first day funding completed on (UTC)")
+    Day | None, Query(alias="from", description="first day funding completed on (UTC)")
 ]
-FundedTo = Annotated[date | None, Query(alias="to", description="last day, inclusive (UTC)")]
+FundedTo = Annotated[Day | None, Query(alias="to", description="last day, inclusive (UTC)")]
 
 
 def payments_query(
     status: DisbursementStatus | None = None,
     funding_account_id: UUID | None = None,
-    vendor_name: str | None = None,
+    vendor_name: QueryText = None,
     funded_from: FundedFrom = None,
     funded_to: FundedTo = None,
 ) -> PaymentsQuery:
@@ -105,7 +106,7 @@ class DisbursementRowsOut(BaseModel):
 
 @router.get("/payments", response_model=PaymentRowsOut)
 def payments(
-    company_id: str,
+    company_id: CompanyId,
     caller: Reader,
     read_models: ReadModelsDep,
     filters: Filters,
@@ -122,7 +123,7 @@ def payments(
 
 @router.get("/disbursements", response_model=DisbursementRowsOut)
 def disbursements(
-    company_id: str,
+    company_id: CompanyId,
     caller: Reader,
     read_models: ReadModelsDep,
     filters: Filters,
@@ -193,7 +194,7 @@ class ExportLatencyOut(BaseModel):
 
 @router.get("/export-latency", response_model=ExportLatencyOut)
 def export_latency(
-    company_id: str,
+    company_id: CompanyId,
     caller: Reader,
     read_models: ReadModelsDep,
     connector: Connector | None = None,
