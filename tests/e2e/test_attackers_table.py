@@ -23,6 +23,9 @@ ADMIN_OR_APPROVER = ADMIN | APPROVER
 INTAKE = ADMIN | {Role.SERVICE}
 NOTIFIER = ADMIN | {Role.SERVICE}
 PUBLIC = None  # no token needed
+# The on-premises agents log in with the company connection's own login, never a bearer token:
+# a token of any role, own company or not, gets no work out of them.
+AGENT = frozenset[Role]()
 
 C = "/v1/companies/{company_id}"
 D = f"{C}/disbursements/{{disbursement_id}}"
@@ -37,6 +40,7 @@ WHO_MAY: dict[tuple[str, str], frozenset[Role] | None] = {
     ("PATCH", f"{C}/funding-accounts/{{account_id}}"): ADMIN_OR_APPROVER,
     ("POST", f"{C}/funding-accounts/{{account_id}}/deactivate"): ADMIN,
     ("GET", f"{C}/funding-accounts/{{account_id}}/check-register"): ALL,
+    ("GET", f"{C}/funding-accounts/{{account_id}}/erp-check-numbers"): ALL,
     ("GET", f"{C}/invoices"): ALL,
     ("POST", f"{C}/invoices"): INTAKE,
     ("GET", f"{C}/invoices/{{invoice_id}}"): ALL,
@@ -61,11 +65,16 @@ WHO_MAY: dict[tuple[str, str], frozenset[Role] | None] = {
     ("GET", f"{C}/audit/export"): ALL,
     ("GET", f"{C}/audit/verify"): ALL,
     ("GET", f"{C}/erp-integrations/payment-records"): ALL,
+    ("GET", f"{C}/erp-integrations/payment-records/changes"): ALL,
     ("POST", f"{C}/erp-integrations/payment-records/fix"): ADMIN_OR_APPROVER,
     ("GET", f"{C}/reports/payments"): ALL,
     ("GET", f"{C}/reports/disbursements"): ALL,
     ("GET", f"{C}/reports/export-latency"): ALL,
+    ("POST", f"{C}/quickbooks-desktop/web-connector"): AGENT,
+    ("POST", f"{C}/sage-300-cre/agent/poll"): AGENT,
+    ("POST", f"{C}/sage-300-cre/agent/answers"): AGENT,
 }
+BEARER_ROWS = {route: who for route, who in WHO_MAY.items() if who is not AGENT}
 
 
 @pytest.fixture
@@ -102,6 +111,10 @@ def test_each_role_of_the_company_gets_in_only_where_its_row_says(
             token = paysync.tokens.issue(f"{role.value}-user", role, "acme")
             status = call(client, method, concrete(template, "acme"),
                           {"Authorization": f"Bearer {token}"})  # fmt: skip
+            if allowed is AGENT:
+                if status < 400:
+                    wrong.append(f"{method} {template} as {role.value}: {status}, not refused")
+                continue
             if allowed is not PUBLIC and role not in allowed and status != 403:
                 wrong.append(f"{method} {template} as {role.value}: {status}, not 403")
             if (allowed is PUBLIC or role in allowed) and status in (401, 403):
@@ -113,7 +126,7 @@ def test_a_token_of_another_company_finds_nothing_on_any_path(
     client: TestClient, paysync: Paysync
 ) -> None:
     wrong = []
-    for (method, template), allowed in WHO_MAY.items():
+    for (method, template), allowed in BEARER_ROWS.items():
         if allowed is PUBLIC:
             continue
         for role in Role:
@@ -157,7 +170,7 @@ def bad_tokens(paysync: Paysync) -> dict[str, str | None]:
 
 def test_every_bad_token_is_401_on_every_path(client: TestClient, paysync: Paysync) -> None:
     wrong = []
-    for (method, template), allowed in WHO_MAY.items():
+    for (method, template), allowed in BEARER_ROWS.items():
         if allowed is PUBLIC:
             continue
         for name, header in bad_tokens(paysync).items():
