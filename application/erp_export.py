@@ -26,6 +26,7 @@ from eventsourcing.utils import get_topic
 from application.errors import NotFound
 from application.export_queue import Dequeue, Enqueue, ExportJob, ExportQueue, QueueChange
 from application.following import Batch, BatchProjection
+from application.observing import ExportObserver, Unobserved
 from application.payments import Payments
 from application.ports import ErpAnswer, ErpConnectors, ErpRefused
 from application.queries import ExportOutcome
@@ -131,7 +132,9 @@ class ExportExecutor:
         lease_seconds: float = 60.0,
         concurrency: int = 8,
         poll_seconds: float = 0.5,
+        observer: ExportObserver | None = None,
     ) -> None:
+        self.observer: ExportObserver = observer or Unobserved()
         self.payments = payments
         self.queue = queue
         self.connectors = connectors
@@ -163,6 +166,8 @@ class ExportExecutor:
         by_disbursement: dict[tuple[str, UUID], list[ExportJob]] = defaultdict(list)
         outcomes: dict[UUID, ExportOutcome] = {}
         for job, answer in zip(jobs, answers, strict=True):
+            if isinstance(answer, ErpRefused):
+                self.observer.export_failed(answer.reason.value)
             if answer is not None:
                 by_disbursement[(job.company_id, job.disbursement_id)].append(job)
                 outcomes[job.payment_id] = ExportOutcome(job.payment_id, job.attempt, answer)
@@ -208,7 +213,13 @@ class ExportExecutor:
             )
         settings = self.payments.erp_settings(job.company_id)
         connector = self.connectors.connector_for(settings.connector, settings.erp_base_url)
+        started = time.perf_counter()
         answer = connector.export_payment(candidate.record)
+        self.observer.erp_answered(
+            str(getattr(settings.connector, "value", settings.connector)),
+            time.perf_counter() - started,
+            answer.reason.value if isinstance(answer, ErpRefused) else "exported",
+        )
         if isinstance(answer, ErpRefused) and answer.is_transient:
             return self._retry_or_fail(job, answer)
         return answer
@@ -218,6 +229,7 @@ class ExportExecutor:
         next_try = self.retry.next_try_at(job, time.time())
         if next_try is None:
             return answer
+        self.observer.retry_scheduled(answer.reason.value)
         self.queue.reschedule(job, next_try, f"{answer.erp_code or ''} {answer.message}")
         return None
 

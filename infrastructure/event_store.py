@@ -20,7 +20,7 @@ CACHE = {"AGGREGATE_CACHE_MAXSIZE": "1000", "AGGREGATE_CACHE_FASTFORWARD": "y"}
 
 def event_store_env(settings: Settings) -> dict[str, str]:
     if settings.database_url:
-        return postgres_env(settings.database_url)
+        return postgres_env(settings.database_url, settings.db_pool_size)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
@@ -30,8 +30,13 @@ def event_store_env(settings: Settings) -> dict[str, str]:
     }
 
 
-def postgres_env(url: str) -> dict[str, str]:
+def postgres_env(url: str, pool_size: int = 9) -> dict[str, str]:
     """The library's POSTGRES_* variables for a postgresql:// URL.
+
+    Every application and view of the process shares one pool of at most `pool_size`
+    connections (see connection_pool.py); one stays open, the rest open when work needs them.
+    A thread waits at most POSTGRES_CONNECT_TIMEOUT seconds for one, then fails loudly: the
+    followers log it and try again, so a full server never leaves a process silent.
 
     `?schema=NAME` picks a schema other than public (the tests give each test its own).
     POSTGRES_ENABLE_DB_FUNCTIONS stays off: in 9.5.6 it skips the table lock that keeps
@@ -40,14 +45,15 @@ def postgres_env(url: str) -> dict[str, str]:
     parts = urlsplit(url)
     query = parse_qs(parts.query)
     env = {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "PERSISTENCE_MODULE": "infrastructure.connection_pool:SharedPostgresFactory",
         "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")) or "postgres",
         "POSTGRES_HOST": parts.hostname or "127.0.0.1",
         "POSTGRES_PORT": str(parts.port or 5432),
         "POSTGRES_USER": unquote(parts.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
-        "POSTGRES_POOL_SIZE": "10",
-        "POSTGRES_MAX_OVERFLOW": "10",
+        "POSTGRES_POOL_SIZE": "1",
+        "POSTGRES_MAX_OVERFLOW": str(max(pool_size - 1, 0)),
+        "POSTGRES_CONNECT_TIMEOUT": "5",
         "POSTGRES_LOCK_TIMEOUT": "5",
         "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
         **CACHE,

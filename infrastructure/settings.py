@@ -31,6 +31,15 @@ class Settings(BaseSettings):
     # one record at once; a crashed worker's jobs fall due again when their leases lapse.
     export_lease_seconds: float = Field(default=60.0, gt=0)
     follower_poll_seconds: float = Field(default=0.5, gt=0)
+    # The connection budget on PostgreSQL: a process holds at most this many connections, one
+    # of them its LISTEN connection when it follows the log, the rest its one shared pool.
+    db_connections: int = Field(default=10, ge=2, le=1000)
+    # /readyz: how far a read model may trail the log, and a due export job go unleased.
+    ready_max_lag_events: int = Field(default=1000, ge=0)
+    ready_max_export_delay_seconds: float = Field(default=30.0, ge=0)
+    log_level: str = Field(default="INFO", pattern="^(?i)(debug|info|warning|error)$")
+    log_format: str = Field(default="json", pattern="^(json|console)$")
+    access_log: bool = Field(default=True, description="one log line per HTTP request")
 
     @field_validator("database_url")
     @classmethod
@@ -42,3 +51,7 @@ class Settings(BaseSettings):
     @property
     def uses_postgres(self) -> bool:
         return self.database_url is not None
+
+    @property
+    def db_pool_size(self) -> int:
+        return self.db_connections - 1  # one is kept for the process's LISTEN connection

@@ -19,11 +19,13 @@ from application.invoice_sync import InvoiceSync
 from application.payments import Payments
 from infrastructure.audit_chain_postgres import PostgresAuditChain
 from infrastructure.audit_chain_sqlite import SQLiteAuditChain
+from infrastructure.connection_pool import pool_usage
 from infrastructure.erp.directory import ConnectorDirectory
 from infrastructure.event_store import event_store_env
 from infrastructure.export_queue_postgres import PostgresExportQueue
 from infrastructure.export_queue_sqlite import SQLiteExportQueue
-from infrastructure.postgres_wakeup import PostgresWakeup
+from infrastructure.metrics import Metrics, Readings
+from infrastructure.postgres_wakeup import NotifyRelay, PostgresWakeup
 from infrastructure.settings import Settings
 from infrastructure.tokens import Tokens
 from infrastructure.views import open_view
@@ -50,25 +52,47 @@ class Paysync:
     export_executor: ExportExecutor
     audit: Audit
     read_models: ReadModels
+    metrics: Metrics
     running: list[Background] = field(default_factory=list)
     _closing: list[object] = field(default_factory=list, repr=False)
 
+    relay: NotifyRelay | None = None
+
+    def _listen(self) -> None:
+        if self.relay is not None and self.relay not in self.running:
+            self.relay.start()
+            self.running.insert(0, self.relay)  # stopped last, after its followers
+
     def start_worker(self) -> None:
         """Run the ERP export in this process: follow the log, export what falls due."""
+        self._listen()
         for part in (self.export_executor, self.export_policy):
             part.start()
             self.running.append(part)
 
     def start_audit_chain(self) -> None:
         """Chain each stored event as it is saved, so tampering shows from that moment on."""
+        self._listen()
         self.audit.chain.start()
         self.running.append(self.audit.chain)
 
     def start_projections(self) -> None:
         """Keep the read models current in this process: a follower per read model."""
+        self._listen()
         for follower in self.read_models.followers.values():
             follower.start()
             self.running.append(follower)
+
+    def lags(self, end: int | None = None) -> dict[str, int]:
+        """How many events each follower of the log has still to apply."""
+        if end is None:
+            end = self.payments.recorder.max_notification_id() or 0
+        followers = {
+            **self.read_models.followers,
+            "audit_chain": self.audit.chain,
+            "erp_export": self.export_policy,
+        }
+        return {name: max(0, end - follower.position) for name, follower in followers.items()}
 
     def close(self) -> None:
         while self.running:
@@ -85,6 +109,7 @@ def bootstrap(settings: Settings) -> Paysync:
     payments = Payments(event_store_env(settings))
     connectors = ConnectorDirectory(settings.erp_timeout_seconds)
     closing: list[object] = []
+    metrics = Metrics()
     queue: ExportQueue = open_view(settings, "erp_export", SQLiteExportQueue, PostgresExportQueue)
     executor = ExportExecutor(
         payments,
@@ -97,10 +122,11 @@ def bootstrap(settings: Settings) -> Paysync:
         ),
         lease_seconds=settings.export_lease_seconds,
         poll_seconds=settings.follower_poll_seconds,
+        observer=metrics,
     )
     policy = ExportPolicy(queue, payments, on_enqueued=executor.poke)
-    wakeup = _wakeup(settings, payments, closing)
-    return Paysync(
+    wakeup = LocalWakeup(payments.saved)
+    paysync = Paysync(
         settings=settings,
         payments=payments,
         tokens=Tokens(settings.signing_key),
@@ -113,19 +139,28 @@ def bootstrap(settings: Settings) -> Paysync:
         export_executor=executor,
         audit=_audit(settings, payments, closing),
         read_models=_read_models(settings, payments, closing),
+        metrics=metrics,
         _closing=closing,
+        relay=_relay(settings, payments),
     )
+    metrics.watch(Readings(lambda: len(queue.jobs()), paysync.lags, pool_usage))
+    return paysync
 
 
 def _wakeup(settings: Settings, payments: Payments, closing: list[object]) -> Wakeup:
-    """On PostgreSQL every process hears every insert; on SQLite only this process's saves."""
-    if settings.database_url:
-        channel = payments.recorder.channel_name  # type: ignore[attr-defined]
-        conninfo = settings.database_url.split("?")[0]
-        wakeup = PostgresWakeup(conninfo, channel)
-        closing.append(wakeup)
-        return wakeup
+    """Every follower wakes on this process's saves; on PostgreSQL, the relay adds every
+    other process's inserts to that same signal."""
     return LocalWakeup(payments.saved)
+
+
+def _relay(settings: Settings, payments: Payments) -> NotifyRelay | None:
+    if not settings.database_url:
+        return None  # SQLite: no NOTIFY; other processes' saves are found by polling
+    channel = payments.recorder.channel_name  # type: ignore[attr-defined]
+    conninfo = settings.database_url.split("?")[0]
+    return NotifyRelay(
+        PostgresWakeup(conninfo, channel), payments.saved.notify, settings.follower_poll_seconds
+    )
 
 
 def _audit(settings: Settings, payments: Payments, closing: list[object]) -> Audit:

@@ -6,8 +6,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from infrastructure.settings import Settings
+from interfaces.api.observability import RequestObservation
 from interfaces.api.problems import install_problem_handlers
 from interfaces.api.routes import (
     audit,
@@ -17,6 +19,7 @@ from interfaces.api.routes import (
     erp_settings,
     funding_accounts,
     invoices,
+    operations,
     payment_records,
     reports,
 )
@@ -56,14 +59,19 @@ def create_app(
             if owned:
                 system.close()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc from files in a Python package: /docs works with no internet.
+    app = FastAPIOffline(
         title="paysync",
         version="1",
         summary="Construction payments into the contractor's ERP, exactly once.",
         lifespan=lifespan,
     )
     app.state.paysync = system
+    app.add_middleware(
+        RequestObservation, metrics=system.metrics, access_log=system.settings.access_log
+    )
     install_problem_handlers(app)
+    app.include_router(operations.router)
     for module in (erp_settings, funding_accounts, invoices, disbursements, payment_records):
         app.include_router(module.router)
     app.include_router(audit.router)
