@@ -106,6 +106,17 @@ class Follower:
     def position(self) -> int:
         return self.projection.view.max_tracking_id(self.app.name) or 0
 
+    def behind(self, most: int) -> int:
+        """Events of its topics recorded after its position, counted up to `most`.
+
+        Counted, not subtracted from the log's end: a projection that follows a few topics
+        would otherwise trail forever behind events it never needs."""
+        return len(
+            self.app.recorder.select_notifications(
+                start=self.position + 1, limit=most, topics=self.projection.topics
+            )
+        )
+
     def pull(self) -> int:
         """Process one batch after the current position; how many events it held."""
         position = self.position

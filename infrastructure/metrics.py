@@ -82,7 +82,8 @@ class Readings(Collector):
         )
         lag = GaugeMetricFamily(
             "paysync_projection_lag_events",
-            "Events recorded that a read model has not applied yet.",
+            "Events a follower of the log has not applied yet (counted up to the readiness "
+            "bound plus one).",
             labels=["read_model"],
         )
         pool = GaugeMetricFamily(

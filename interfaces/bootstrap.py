@@ -83,16 +83,16 @@ class Paysync:
             follower.start()
             self.running.append(follower)
 
-    def lags(self, end: int | None = None) -> dict[str, int]:
-        """How many events each follower of the log has still to apply."""
-        if end is None:
-            end = self.payments.recorder.max_notification_id() or 0
+    def lags(self) -> dict[str, int]:
+        """How many events each follower of the log has still to apply (counted up to one
+        more than /readyz allows, so a long outage costs a bounded read)."""
+        most = self.settings.ready_max_lag_events + 1
         followers = {
             **self.read_models.followers,
             "audit_chain": self.audit.chain,
             "erp_export": self.export_policy,
         }
-        return {name: max(0, end - follower.position) for name, follower in followers.items()}
+        return {name: follower.behind(most) for name, follower in followers.items()}
 
     def close(self) -> None:
         while self.running:

@@ -67,7 +67,7 @@ def readiness(paysync: Paysync) -> dict[str, dict[str, Any]]:
         reason = " ".join(str(error).split()) or type(error).__name__
         return {"store": {"ok": False, "reason": reason}}
     checks: dict[str, dict[str, Any]] = {"store": {"ok": True, "position": end}}
-    lags = paysync.lags(end)
+    lags = paysync.lags()
     for name, behind in lags.items():
         checks[name] = {"ok": behind <= settings.ready_max_lag_events, "behind": behind}
     # A due job nobody has leased for longer than a lease lasts means no worker is exporting.
