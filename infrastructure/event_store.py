@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from infrastructure.settings import Settings
 
 SQLITE_FILE_NAME = "paysync.sqlite3"
+POOL_WAIT_SECONDS = 1
 
 # The library's aggregate cache, fast-forwarded from the store on every read, spares a hot
 # funding account the replay of its whole history on each authorization.
@@ -35,8 +36,10 @@ def postgres_env(url: str, pool_size: int = 9) -> dict[str, str]:
 
     Every application and view of the process shares one pool of at most `pool_size`
     connections (see connection_pool.py); one stays open, the rest open when work needs them.
-    A thread waits at most POSTGRES_CONNECT_TIMEOUT seconds for one, then fails loudly: the
-    followers log it and try again, so a full server never leaves a process silent.
+    A thread waits POOL_WAIT_SECONDS for one; the library's recorders try ten times, so a
+    thread that cannot get one fails after about ten seconds, and the followers log it and
+    try again: a full server or pool never leaves a process silent. (psycopg's pool also
+    logs each failed connection attempt, e.g. "too many clients", as it happens.)
 
     `?schema=NAME` picks a schema other than public (the tests give each test its own).
     POSTGRES_ENABLE_DB_FUNCTIONS stays off: in 9.5.6 it skips the table lock that keeps
@@ -53,7 +56,7 @@ def postgres_env(url: str, pool_size: int = 9) -> dict[str, str]:
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
         "POSTGRES_POOL_SIZE": "1",
         "POSTGRES_MAX_OVERFLOW": str(max(pool_size - 1, 0)),
-        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "POSTGRES_CONNECT_TIMEOUT": str(POOL_WAIT_SECONDS),
         "POSTGRES_LOCK_TIMEOUT": "5",
         "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
         **CACHE,

@@ -87,8 +87,7 @@ def test_metrics_show_the_export_histogram_moving_by_connector(
     assert metrics.headers["content-type"].startswith("text/plain")
     text = metrics.text
     assert (
-        'paysync_export_seconds_count{connector="quickbooks_online",outcome="exported"} 1.0'
-        in text
+        'paysync_export_seconds_count{connector="quickbooks_online",outcome="exported"} 1.0' in text
     )
     assert "paysync_export_queue_depth 0.0" in text
     assert re.search(r'paysync_projection_lag_events\{read_model="payment_records"\}', text)

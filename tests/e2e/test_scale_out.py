@@ -143,7 +143,12 @@ def test_two_apis_two_workers_and_projections_export_each_record_once_within_the
 
     try:
         with ThreadPoolExecutor(max_workers=6) as pool:
-            acknowledged = list(pool.map(one_run, range(12)))
+            runs = pool.map(one_run, range(12))
+            # Mid-load, one worker dies without a word and another takes its place.
+            topology.processes["worker1"].kill()
+            topology.processes["worker1"].wait()
+            topology.start("worker3", "worker")
+            acknowledged = list(runs)
         for disbursement_id in acknowledged:
             # Read through the other process than the one that took most of them.
             settled = second.settled(disbursement_id, timeout=60)
@@ -155,7 +160,11 @@ def test_two_apis_two_workers_and_projections_export_each_record_once_within_the
     records = erp_sandbox.payments()
     assert len(records) == 12 * 3  # none lost
     assert len({r["check_number"] for r in records}) == len(records)  # none twice
-    assert set(most) == {"api1", "api2", "worker1", "worker2", "projections"}, most
+    assert {"api1", "api2", "worker2", "projections"} <= set(most), most
     print("most connections held:", most)
     assert all(count <= PER_PROCESS for count in most.values()), most
-    assert sum(most.values()) <= 5 * PER_PROCESS
+    assert sum(most.values()) <= 6 * PER_PROCESS
+
+    topology.stop()
+    stopped = {name: p.returncode for name, p in topology.processes.items() if name != "worker1"}
+    assert set(stopped.values()) == {0}, stopped  # SIGTERM: a clean stop, every one
