@@ -30,6 +30,7 @@ from application.observing import ExportObserver, Unobserved
 from application.payments import Payments
 from application.ports import ErpAnswer, ErpConnectors, ErpRefused
 from application.queries import ExportOutcome
+from application.request_context import current_request_id
 from domain.disbursement import Disbursement
 from domain.export_failure import ExportFailureReason
 from domain.invoice_payment import ExportStatus, InvoicePayment
@@ -78,7 +79,7 @@ class ExportPolicy(BatchProjection):
                     else disbursement.payments.values()
                 )
                 changes += [
-                    Enqueue(job_for(disbursement, payment, now))
+                    Enqueue(job_for(disbursement, payment, now, vars(event).get("request_id")))
                     for payment in due
                     if payment.export_status is ExportStatus.PENDING
                 ]
@@ -91,7 +92,12 @@ class ExportPolicy(BatchProjection):
             self.on_enqueued()
 
 
-def job_for(disbursement: Disbursement, payment: InvoicePayment, now: float) -> ExportJob:
+def job_for(
+    disbursement: Disbursement,
+    payment: InvoicePayment,
+    now: float,
+    request_id: str | None = None,
+) -> ExportJob:
     return ExportJob(
         company_id=disbursement.company_id,
         disbursement_id=disbursement.id,
@@ -99,6 +105,7 @@ def job_for(disbursement: Disbursement, payment: InvoicePayment, now: float) -> 
         attempt=payment.export_attempt,
         enqueued_at=now,
         due_at=now,
+        request_id=request_id,
     )
 
 
@@ -182,6 +189,7 @@ class ExportExecutor:
     def ask_erp(self, job: ExportJob) -> ErpAnswer | None:
         """The answer to record for the job, or None when there is nothing to record now:
         its outcome is recorded already, or the ERP is unreachable and the job will retry."""
+        token = current_request_id.set(job.request_id)
         try:
             return self._ask_erp(job)
         except Exception as error:
@@ -194,6 +202,8 @@ class ExportExecutor:
             return self._retry_or_fail(
                 job, ErpRefused(ExportFailureReason.ERP_UNAVAILABLE, message)
             )
+        finally:
+            current_request_id.reset(token)
 
     def _ask_erp(self, job: ExportJob) -> ErpAnswer | None:
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import httpx
 
 from application.ports import ErpRefused
+from application.request_context import current_request_id
 from domain.export_failure import ExportFailureReason
 
 TOO_MANY_REQUESTS = 429
@@ -18,7 +19,12 @@ TOO_MANY_REQUESTS = 429
 def send(
     client: httpx.Client, request: httpx.Request, erp_name: str
 ) -> httpx.Response | ErpRefused:
-    """The ERP's answer, or why none came back (ERP_UNAVAILABLE, unless it was unsendable)."""
+    """The ERP's answer, or why none came back (ERP_UNAVAILABLE, unless it was unsendable).
+
+    The request id of the command behind the call goes with it, for the ERP's own logs."""
+    request_id = current_request_id.get()
+    if request_id is not None:
+        request.headers["X-Request-ID"] = request_id
     try:
         return client.send(request)
     except (httpx.ReadTimeout, httpx.WriteTimeout) as error:

@@ -15,6 +15,7 @@ from infrastructure.erp_sandbox.quickbooks_online.routes import (
 )
 from infrastructure.erp_sandbox.quickbooks_online.routes import quickbooks_online_router
 from infrastructure.erp_sandbox.storage import SandboxStore
+from infrastructure.erp_sandbox.trace import RequestIdTrace, new_trace, trace_router
 
 
 def create_app(data_dir: Path) -> FastAPI:
@@ -36,4 +37,7 @@ def create_app(data_dir: Path) -> FastAPI:
     app.include_router(admin_router(store))
     app.include_router(quickbooks_online_router(store))
     app.add_middleware(FaultInjection, store=store, erp_path_prefixes=(QUICKBOOKS_ONLINE_PATHS,))
+    seen = new_trace()
+    app.include_router(trace_router(seen))
+    app.add_middleware(RequestIdTrace, seen=seen)
     return app

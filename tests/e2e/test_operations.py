@@ -83,9 +83,13 @@ def test_metrics_show_the_export_histogram_moving_by_connector(
     funded = api.funded_disbursement(account, (invoice, "1000.00"))
     api.settled(funded["id"])
 
-    metrics = api.client.get("/metrics")
-    assert metrics.headers["content-type"].startswith("text/plain")
-    text = metrics.text
+    assert api.client.get("/metrics").headers["content-type"].startswith("text/plain")
+    # The job leaves the queue just after its outcome is recorded.
+    text = wait_for(
+        lambda: api.client.get("/metrics").text,
+        lambda t: "paysync_export_queue_depth 0.0" in t,
+        timeout=10,
+    )
     assert (
         'paysync_export_seconds_count{connector="quickbooks_online",outcome="exported"} 1.0' in text
     )
@@ -142,3 +146,24 @@ def test_the_worker_counts_retries_when_the_erp_is_down_for_a_while(
         timeout=10,
     )
     assert 'paysync_export_retries_total{reason="erp_unavailable"} 2.0' in text
+
+
+def test_the_request_id_that_completed_funding_goes_with_the_erp_call_it_caused(
+    api: Api, erp_sandbox: ErpSandbox
+) -> None:
+    api.configure_erp(erp_sandbox.base_url)
+    account = api.open_account(next_check_number=9100)
+    invoice = api.approved_invoice("INV-T")
+    body = {"name": "Nov run", "funding_account_id": account,
+            "payments": [{"invoice_id": invoice, "amount": "1000.00"}]}  # fmt: skip
+    drafted = api.call("POST", "/disbursements", "payments_admin", body, 201, "pat")
+    path = f"/v1/companies/{api.company}/disbursements/{drafted['id']}"
+    api.call("POST", f"/disbursements/{drafted['id']}/authorize", "payments_admin", subject="pat")
+    funded = api.client.post(
+        f"{path}/funding-complete",
+        json={"funded_at": "2026-11-24T15:00:00Z"},
+        headers={**api.headers("service", "bank"), "X-Request-ID": "fund-9100"},
+    )
+    assert funded.status_code == 200, funded.text
+    assert api.settled(drafted["id"])["payments"][0]["export_status"] == "exported"
+    assert "fund-9100" in erp_sandbox.request_ids()
