@@ -42,9 +42,13 @@ class SharedPostgresFactory(PostgresFactory):
     def __init__(self, env: Environment | Any) -> None:
         super().__init__(env)
         self.datastore = share(self.datastore)
+        self._released = False
 
     def close(self) -> None:
-        self.datastore.close()
+        # Once: the application closes its factory when closed and again when collected.
+        if not self._released:
+            self._released = True
+            self.datastore.close()
 
 
 def share(own: PostgresDatastore) -> SharedPostgresDatastore:

@@ -71,3 +71,16 @@ def test_a_follower_without_a_connection_says_so_and_catches_up_once_it_has_one(
         release.set()
         holder.join()
     assert wait_for(lambda: paysync.lags()["check_register"], lambda n: n == 0, timeout=30) == 0
+
+
+def test_a_closed_paysync_collected_later_leaves_the_next_ones_pool_open(tmp_path: Path) -> None:
+    import gc
+
+    with fresh_settings("postgres", tmp_path) as settings:
+        first = bootstrap(settings)
+        second = bootstrap(settings)
+        first.close()
+        del first
+        gc.collect()
+        assert second.payments.recorder.max_notification_id() is None
+        second.close()
