@@ -56,14 +56,15 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the HTTP API (and, by default, the ERP export and the read models)."""
-    from interfaces.api.app import create_app
     from interfaces.process import bind, check_database
-    from interfaces.serving import serve as serve_app
 
     stop_on_signals()
     config = settings()
-    sock = bind(host, port)
+    sock = bind(host, port)  # before the slower imports: a port in use is said at once
     check_database(config)
+    from interfaces.api.app import create_app
+    from interfaces.serving import serve as serve_app
+
     app = create_app(
         config,
         worker=not no_worker,

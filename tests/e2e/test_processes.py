@@ -83,8 +83,9 @@ def test_a_worker_writes_to_a_file_as_it_goes_and_stops_cleanly_on_sigterm(
     assert "stopped" in log.read_text()
 
 
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
 def test_stopping_paysync_run_stops_its_erp_sandbox_too(tmp_path: Path, stop: int) -> None:
+    """Even killed outright (SIGKILL), paysync run leaves no sandbox holding its port."""
     port, sandbox_port = free_port(), free_port()
     log = tmp_path / "run.log"
     run = started(
@@ -96,7 +97,7 @@ def test_stopping_paysync_run_stops_its_erp_sandbox_too(tmp_path: Path, stop: in
         wait_for(log.read_text, lambda text: "auditor token" in text, timeout=PATIENCE)
         assert answering(f"http://127.0.0.1:{sandbox_port}/sandbox/health")
         run.send_signal(stop)
-        assert run.wait(timeout=PATIENCE) == 0
+        assert run.wait(timeout=PATIENCE) == (-signal.SIGKILL if stop == signal.SIGKILL else 0)
     finally:
         run.kill()
     assert wait_for(lambda: port_is_free(sandbox_port), bool, timeout=PATIENCE)
