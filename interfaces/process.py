@@ -11,10 +11,12 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
 import sys
+import time
 from types import FrameType
 from urllib.parse import urlsplit
 
@@ -25,6 +27,11 @@ from infrastructure.settings import Settings
 from interfaces.logs import configure_logging
 
 DB_CHECK_SECONDS = 3
+# PostgreSQL's "too many connections" (for the server or the role): others hold the slots,
+# which they give back, so the process waits for one rather than give up.
+TOO_MANY_CONNECTIONS = "53300"
+FULL_RETRY_SECONDS = 2.0
+log = logging.getLogger("paysync.process")
 
 
 class CannotStart(Exception):
@@ -66,14 +73,36 @@ def check_database(settings: Settings) -> None:
         f"{parts.username or 'postgres'}@{parts.hostname or '127.0.0.1'}:{parts.port or 5432}"
         f"/{parts.path.lstrip('/') or 'postgres'}"
     )
-    try:
-        with psycopg.connect(
-            settings.database_url.split("?")[0], connect_timeout=DB_CHECK_SECONDS
-        ) as conn:
-            conn.execute("SELECT 1")
-    except psycopg.Error as error:
-        reason = " ".join(str(error).split()) or type(error).__name__
-        raise CannotStart(f"cannot reach PostgreSQL at {where}: {reason}") from None
+    while True:
+        try:
+            with psycopg.connect(
+                settings.database_url.split("?")[0], connect_timeout=DB_CHECK_SECONDS
+            ) as conn:
+                conn.execute("SELECT 1")
+            return
+        except psycopg.Error as error:
+            reason = " ".join(str(error).split()) or type(error).__name__
+            if _sqlstate(error) != TOO_MANY_CONNECTIONS:
+                raise CannotStart(f"cannot reach PostgreSQL at {where}: {reason}") from None
+            log.warning(
+                "PostgreSQL at %s has no connection free (%s); trying again every %.0f s",
+                where,
+                reason,
+                FULL_RETRY_SECONDS,
+            )
+            time.sleep(FULL_RETRY_SECONDS)
+
+
+def _sqlstate(error: psycopg.Error) -> str | None:
+    # A refusal at connection time carries no diagnostic object, only the server's message.
+    if error.sqlstate:
+        return error.sqlstate
+    text = str(error)
+    return (
+        TOO_MANY_CONNECTIONS
+        if "too many connections" in text or "too many clients" in text
+        else None
+    )
 
 
 def bind(host: str, port: int) -> socket.socket:

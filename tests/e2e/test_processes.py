@@ -8,12 +8,14 @@ import subprocess
 from pathlib import Path
 
 import click
+import psycopg
 import pytest
 import typer
 
 from interfaces.cli import app
 from tests.e2e.api import wait_for
 from tests.e2e.test_command_line import PAYSYNC, answering, environment, free_port
+from tests.stores import POSTGRES_URL, fresh_settings
 
 # Far above the five seconds a refusal takes, so a busy machine does not fail the test.
 PATIENCE = 30
@@ -67,6 +69,42 @@ def test_an_unreachable_database_is_named_with_its_reason_in_one_line(tmp_path: 
         assert len(lines) == 1, result.stderr
         assert f"cannot reach PostgreSQL at payer@127.0.0.1:{closed}/ledger" in lines[0]
         assert "refused" in lines[0].lower()
+
+
+@pytest.mark.postgres
+def test_a_worker_started_while_postgresql_is_full_says_so_and_starts_when_a_slot_frees(
+    tmp_path: Path,
+) -> None:
+    """A role allowed no connections stands in for a server at max_connections (53300)."""
+    role = f"paysync_full_{free_port()}"
+    log = tmp_path / "worker.log"
+    with (
+        fresh_settings("postgres", tmp_path) as settings,
+        psycopg.connect(POSTGRES_URL, autocommit=True) as admin,
+    ):
+        schema = str(settings.database_url).split("schema=")[1]
+        admin.execute(f'CREATE ROLE "{role}" LOGIN CONNECTION LIMIT 0')
+        worker = None
+        try:
+            admin.execute(f'GRANT ALL ON SCHEMA "{schema}" TO "{role}"')
+            env = {
+                **environment(tmp_path / "var"),
+                "PAYSYNC_DATABASE_URL": f"postgresql://{role}@127.0.0.1:5432/postgres?schema={schema}",
+            }
+            worker = started(["worker"], env, log)
+            said = wait_for(log.read_text, lambda t: "no connection free" in t, PATIENCE)
+            assert "no connection free" in said
+            assert worker.poll() is None  # still there, still trying
+            admin.execute(f'ALTER ROLE "{role}" CONNECTION LIMIT 10')
+            assert "exporting" in wait_for(log.read_text, lambda t: "exporting" in t, PATIENCE)
+            worker.send_signal(signal.SIGTERM)
+            assert worker.wait(timeout=PATIENCE) == 0
+        finally:
+            if worker is not None:
+                worker.kill()
+                worker.wait()
+            admin.execute(f'DROP OWNED BY "{role}"')
+            admin.execute(f'DROP ROLE "{role}"')
 
 
 def test_a_worker_writes_to_a_file_as_it_goes_and_stops_cleanly_on_sigterm(
