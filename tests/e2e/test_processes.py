@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import socket
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import click
 import psycopg
@@ -33,7 +35,9 @@ def refusal(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess
 
 
 def port_is_free(port: int) -> bool:
+    """Whether a new server could listen there (as servers do, past TIME_WAIT leftovers)."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
@@ -134,6 +138,11 @@ def test_stopping_paysync_run_stops_its_erp_sandbox_too(tmp_path: Path, stop: in
     try:
         wait_for(log.read_text, lambda text: "auditor token" in text, timeout=PATIENCE)
         assert answering(f"http://127.0.0.1:{sandbox_port}/sandbox/health")
+        assert answering(f"http://127.0.0.1:{port}/healthz")
+        access = wait_for(lambda: access_lines(log), bool, timeout=PATIENCE)
+        assert access[0]["event"].startswith("GET /healthz 200")
+        assert access[0]["level"] == "info"
+        assert {"timestamp", "request_id"} <= set(access[0])
         run.send_signal(stop)
         assert run.wait(timeout=PATIENCE) == (-signal.SIGKILL if stop == signal.SIGKILL else 0)
     finally:
@@ -153,6 +162,12 @@ def test_the_erp_sandbox_says_where_it_serves_even_into_a_file(tmp_path: Path) -
         assert sandbox.wait(timeout=PATIENCE) == 0
     finally:
         sandbox.kill()
+
+
+def access_lines(log: Path) -> list[dict[str, Any]]:
+    """The structured access-log lines: one JSON object a line, among the banner's text."""
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    return [line for line in lines if line.get("logger") == "paysync.access"]
 
 
 def every_command(command: click.Command, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
