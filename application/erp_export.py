@@ -179,9 +179,19 @@ class ExportExecutor:
                 by_disbursement[(job.company_id, job.disbursement_id)].append(job)
                 outcomes[job.payment_id] = ExportOutcome(job.payment_id, job.attempt, answer)
         for (company_id, disbursement_id), done in by_disbursement.items():
-            self.payments.record_export_outcomes(
-                company_id, disbursement_id, [outcomes[job.payment_id] for job in done], EXPORTER
-            )
+            # The outcomes carry the request id of the command that made them due, when one
+            # command made them all due (a funding completion does).
+            ids = {job.request_id for job in done}
+            token = current_request_id.set(ids.pop() if len(ids) == 1 else None)
+            try:
+                self.payments.record_export_outcomes(
+                    company_id,
+                    disbursement_id,
+                    [outcomes[job.payment_id] for job in done],
+                    EXPORTER,
+                )
+            finally:
+                current_request_id.reset(token)
             for job in done:
                 self.queue.complete(job.payment_id, job.attempt)
         return len(jobs)

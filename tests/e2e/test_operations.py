@@ -167,3 +167,7 @@ def test_the_request_id_that_completed_funding_goes_with_the_erp_call_it_caused(
     assert funded.status_code == 200, funded.text
     assert api.settled(drafted["id"])["payments"][0]["export_status"] == "exported"
     assert "fund-9100" in erp_sandbox.request_ids()
+    events = api.call("GET", f"/audit/events?aggregate_id={drafted['id']}", "auditor")["events"]
+    by_type = {e["type"]: e["request_id"] for e in events}
+    assert by_type["FundingCompleted"] == "fund-9100"
+    assert by_type["ExportSucceeded"] == "fund-9100"  # recorded by the worker, on its behalf
