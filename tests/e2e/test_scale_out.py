@@ -172,6 +172,8 @@ def test_two_apis_two_workers_and_projections_export_each_record_once_within_the
     assert all(count <= PER_PROCESS for count in most.values()), most
     assert sum(most.values()) <= 6 * PER_PROCESS
 
+    # The replacement may still be starting when the load is done; stop it once it runs.
+    wait_for(lambda: topology.log("worker3"), lambda text: "exporting" in text, timeout=60)
     topology.stop()
     stopped = {name: p.returncode for name, p in topology.processes.items() if name != "worker1"}
     assert set(stopped.values()) == {0}, stopped  # SIGTERM: a clean stop, every one
