@@ -18,7 +18,7 @@ from eventsourcing.domain import Aggregate
 
 # Fields every event has, shown beside `data` rather than inside it.
 ENVELOPE = frozenset(
-    {"originator_id", "originator_version", "timestamp", "actor", "originator_topic"}
+    {"originator_id", "originator_version", "timestamp", "actor", "originator_topic", "request_id"}
 )
 
 JsonValue = Any  # str | int | float | bool | None | list[JsonValue] | dict[str, JsonValue]
@@ -66,6 +66,8 @@ class AuditEvent:
     timestamp: str
     actor: str | None
     data: dict[str, JsonValue]
+    # The HTTP request whose command recorded the event (none for the worker's own events).
+    request_id: str | None = None
 
     @classmethod
     def of(cls, event: Any) -> AuditEvent:
@@ -77,6 +79,7 @@ class AuditEvent:
             timestamp=event.timestamp.isoformat(),
             actor=fields.get("actor"),
             data={k: json_safe(v) for k, v in fields.items() if k not in ENVELOPE},
+            request_id=fields.get("request_id"),
         )
 
 
@@ -119,6 +122,7 @@ class ExportLine:
     timestamp: str
     actor: str | None
     data: dict[str, JsonValue]
+    request_id: str | None = None
 
     @classmethod
     def of(cls, sequence: int, aggregate_type: str, event: Any) -> ExportLine:

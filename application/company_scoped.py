@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, Recording
+from eventsourcing.domain import Aggregate, DomainEventProtocol
+from eventsourcing.persistence import IntegrityError, Mapper, Recording, StoredEvent
 from eventsourcing.utils import Environment, EnvType
 
 from application.conflicts import AggregateLocks
@@ -21,6 +21,7 @@ from application.errors import NotFound, UnknownReference
 from application.following import LocalSignal
 from application.idempotency import ClaimedElsewhere, IdempotentRequest, pending_claim
 from application.preconditions import check_expected, spend_expected
+from application.request_context import current_request_id
 from domain.company import Company
 from domain.disbursement import Disbursement
 from domain.funding_account import FundingAccount
@@ -72,6 +73,10 @@ class CompanyScopedApplication(Application[UUID]):
         except AggregateNotFoundError:
             return None
         return found if isinstance(found, IdempotentRequest) else None
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        mapper = super().construct_mapper()
+        return RequestStampingMapper(mapper.transcoder, mapper.compressor, mapper.cipher)
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         """Wake this process's followers: the export starts the moment funding completes."""
@@ -144,3 +149,15 @@ def _label(kind: type[Aggregate]) -> str:
         Invoice: "invoice",
         Disbursement: "disbursement",
     }.get(kind, kind.__name__.lower())
+
+
+class RequestStampingMapper(Mapper[UUID]):
+    """The library's mapper, adding the current request id to each event's stored state.
+
+    Events recorded outside a request (the export worker, the demo) carry none."""
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        request_id = current_request_id.get()
+        if request_id is not None and "request_id" not in vars(domain_event):
+            object.__setattr__(domain_event, "request_id", request_id)
+        return super().to_stored_event(domain_event)

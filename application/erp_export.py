@@ -28,10 +28,12 @@ from application.errors import NotFound
 from application.export_queue import Dequeue, Enqueue, ExportJob, ExportQueue, QueueChange
 from application.export_records import ExportOutcome
 from application.following import Batch, BatchProjection
+from application.observing import ExportObserver, Unobserved
 from application.payment_records import EXPORTER
 from application.payments import Payments
 from application.ports import ErpAnswer, ErpConnectors, ErpRefused
 from application.queries import ErpSettingsView
+from application.request_context import current_request_id
 from domain.company import Company
 from domain.disbursement import Disbursement
 from domain.export_failure import ExportFailureReason
@@ -134,7 +136,12 @@ class ExportPolicy(BatchProjection):
         ]
 
 
-def job_for(disbursement: Disbursement, payment: InvoicePayment, now: float) -> ExportJob:
+def job_for(
+    disbursement: Disbursement,
+    payment: InvoicePayment,
+    now: float,
+    request_id: str | None = None,
+) -> ExportJob:
     return ExportJob(
         company_id=disbursement.company_id,
         disbursement_id=disbursement.id,
@@ -142,6 +149,7 @@ def job_for(disbursement: Disbursement, payment: InvoicePayment, now: float) -> 
         attempt=payment.export_attempt,
         enqueued_at=now,
         due_at=now,
+        request_id=request_id,
     )
 
 
@@ -175,7 +183,9 @@ class ExportExecutor:
         lease_seconds: float = 60.0,
         concurrency: int = 8,
         poll_seconds: float = 0.5,
+        observer: ExportObserver | None = None,
     ) -> None:
+        self.observer: ExportObserver = observer or Unobserved()
         self.payments = payments
         self.queue = queue
         self.connectors = connectors
@@ -231,14 +241,26 @@ class ExportExecutor:
         for job, answered in zip(jobs, answers, strict=True):
             if answered is not None:
                 answer, connector = answered
+                if isinstance(answer, ErpRefused):
+                    self.observer.export_failed(answer.reason.value)
                 by_disbursement[(job.company_id, job.disbursement_id)].append(job)
                 outcomes[job.payment_id] = ExportOutcome(
                     job.payment_id, job.attempt, answer, connector
                 )
         for (company_id, disbursement_id), done in by_disbursement.items():
-            self.payments.record_export_outcomes(
-                company_id, disbursement_id, [outcomes[job.payment_id] for job in done], EXPORTER
-            )
+            # The outcomes carry the request id of the command that made them due, when one
+            # command made them all due (a funding completion does).
+            ids = {job.request_id for job in done}
+            token = current_request_id.set(ids.pop() if len(ids) == 1 else None)
+            try:
+                self.payments.record_export_outcomes(
+                    company_id,
+                    disbursement_id,
+                    [outcomes[job.payment_id] for job in done],
+                    EXPORTER,
+                )
+            finally:
+                current_request_id.reset(token)
             for job in done:
                 self.queue.complete(job.payment_id, job.attempt)
         return len(jobs)
@@ -246,6 +268,7 @@ class ExportExecutor:
     def ask_erp(self, job: ExportJob) -> tuple[ErpAnswer, str | None] | None:
         """The answer to record for the job, or None when there is nothing to record now:
         its outcome is recorded already, or the ERP is unreachable and the job will retry."""
+        token = current_request_id.set(job.request_id)
         try:
             return self._ask_erp(job)
         except Exception as error:
@@ -259,6 +282,8 @@ class ExportExecutor:
                 job, ErpRefused(ExportFailureReason.ERP_UNAVAILABLE, message)
             )
             return None if refused is None else (refused, None)
+        finally:
+            current_request_id.reset(token)
 
     def _ask_erp(self, job: ExportJob) -> tuple[ErpAnswer, str | None] | None:
         try:
@@ -279,7 +304,13 @@ class ExportExecutor:
             )
             return not_synced, settings.connector
         connector = self.connectors.connector_for(settings.connector, settings.connection)
+        started = time.perf_counter()
         answer = connector.export_payment(candidate.record)
+        self.observer.erp_answered(
+            str(getattr(settings.connector, "value", settings.connector)),
+            time.perf_counter() - started,
+            answer.reason.value if isinstance(answer, ErpRefused) else "exported",
+        )
         if isinstance(answer, ErpRefused) and answer.is_transient:
             refused = self._retry_or_fail(job, answer)
             return None if refused is None else (refused, connector.connector_name)
@@ -290,6 +321,7 @@ class ExportExecutor:
         next_try = self.retry.next_try_at(job, time.time())
         if next_try is None:
             return answer
+        self.observer.retry_scheduled(answer.reason.value)
         self.queue.reschedule(job, next_try, f"{answer.erp_code or ''} {answer.message}")
         tries = job.tries + 1
         if retry_is_recorded(tries):  # the history shows the retries, not each one (ADR 0070)

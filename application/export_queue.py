@@ -27,6 +27,8 @@ class ExportJob:
     due_at: float
     tries: int = 0
     last_error: str | None = None
+    # The request whose command made the record due: sent with the ERP call, on its logs.
+    request_id: str | None = None
 
 
 @dataclass(frozen=True)

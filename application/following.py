@@ -16,7 +16,13 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    Tracking,
+    TrackingRecorder,
+)
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +112,17 @@ class Follower:
     def position(self) -> int:
         return self.projection.view.max_tracking_id(self.app.name) or 0
 
+    def behind(self, most: int) -> int:
+        """Events of its topics recorded after its position, counted up to `most`.
+
+        Counted, not subtracted from the log's end: a projection that follows a few topics
+        would otherwise trail forever behind events it never needs."""
+        return len(
+            self.app.recorder.select_notifications(
+                start=self.position + 1, limit=most, topics=self.projection.topics
+            )
+        )
+
     def pull(self) -> int:
         """Process one batch after the current position; how many events it held."""
         position = self.position
@@ -151,6 +168,18 @@ class Follower:
                     self.wakeup.clear()  # a save during the pull below sets it again
                 if self.pull() == self.batch_size:
                     continue
+            except (OperationalError, InterfaceError) as error:
+                # No connection (the server is down or full, the pool is exhausted): one line
+                # each time, never silence, and the follower keeps trying.
+                self.error = error
+                log.warning(
+                    "%s: cannot reach the event store (%s); retrying in %.1f s",
+                    self.projection.name,
+                    " ".join(str(error).split()),
+                    self.poll_seconds,
+                )
+                self._stopping.wait(self.poll_seconds)
+                continue
             except Exception as error:
                 # Surface, do not swallow: the error is logged and kept, and the follower
                 # tries again after a pause (a database restart must not stop the export).

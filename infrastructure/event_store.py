@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from infrastructure.settings import Settings
 
 SQLITE_FILE_NAME = "paysync.sqlite3"
+POOL_WAIT_SECONDS = 1
 
 # The library's aggregate cache, fast-forwarded from the store on every read, spares a hot
 # funding account the replay of its whole history on each authorization.
@@ -35,7 +36,7 @@ def cipher_env(settings: Settings) -> dict[str, str]:
 
 def _store_env(settings: Settings) -> dict[str, str]:
     if settings.database_url:
-        return postgres_env(settings.database_url)
+        return postgres_env(settings.database_url, settings.db_pool_size)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
@@ -45,8 +46,15 @@ def _store_env(settings: Settings) -> dict[str, str]:
     }
 
 
-def postgres_env(url: str) -> dict[str, str]:
+def postgres_env(url: str, pool_size: int = 9) -> dict[str, str]:
     """The library's POSTGRES_* variables for a postgresql:// URL.
+
+    Every application and view of the process shares one pool of at most `pool_size`
+    connections (see connection_pool.py); one stays open, the rest open when work needs them.
+    A thread waits POOL_WAIT_SECONDS for one; the library's recorders try ten times, so a
+    thread that cannot get one fails after about ten seconds, and the followers log it and
+    try again: a full server or pool never leaves a process silent. (psycopg's pool also
+    logs each failed connection attempt, e.g. "too many clients", as it happens.)
 
     `?schema=NAME` picks a schema other than public (the tests give each test its own).
     POSTGRES_ENABLE_DB_FUNCTIONS stays off: in 9.5.6 it skips the table lock that keeps
@@ -55,18 +63,18 @@ def postgres_env(url: str) -> dict[str, str]:
     parts = urlsplit(url)
     query = parse_qs(parts.query)
     env = {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "PERSISTENCE_MODULE": "infrastructure.connection_pool:SharedPostgresFactory",
         "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")) or "postgres",
         "POSTGRES_HOST": parts.hostname or "127.0.0.1",
         "POSTGRES_PORT": str(parts.port or 5432),
         "POSTGRES_USER": unquote(parts.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
-        "POSTGRES_POOL_SIZE": "10",
-        "POSTGRES_MAX_OVERFLOW": "10",
+        "POSTGRES_POOL_SIZE": "1",
+        "POSTGRES_MAX_OVERFLOW": str(max(pool_size - 1, 0)),
+        # How long a request waits for a connection: with the database gone, a 503 within
+        # 2 s rather than a hang (docs/adr/0034).
+        "POSTGRES_CONNECT_TIMEOUT": str(POOL_WAIT_SECONDS),
         "POSTGRES_LOCK_TIMEOUT": "5",
-        # How long a request waits for a connection: with the database gone, a 503 in 2 s
-        # rather than a hang (docs/adr/0034).
-        "POSTGRES_CONNECT_TIMEOUT": "2",
         "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
         **CACHE,
     }

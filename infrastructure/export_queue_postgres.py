@@ -13,7 +13,8 @@ from psycopg.sql import SQL, Identifier
 from application.export_queue import Enqueue, ExportJob, ExportQueue, QueueChange
 
 COLUMNS = SQL(
-    "payment_id, company_id, disbursement_id, attempt, enqueued_at, due_at, tries, last_error"
+    "payment_id, company_id, disbursement_id, attempt, enqueued_at, due_at, tries, last_error, "
+    "request_id"
 )
 
 
@@ -30,8 +31,12 @@ class PostgresExportQueue(PostgresTrackingRecorder, ExportQueue):
                 "disbursement_id uuid NOT NULL, attempt integer NOT NULL, "
                 "enqueued_at double precision NOT NULL, due_at double precision NOT NULL, "
                 "tries integer NOT NULL, last_error text, lease_owner text, "
-                "lease_until double precision)"
+                "lease_until double precision, request_id text)"
             ).format(self.jobs_table)
+        )
+        # Queues made before jobs carried their request id gain the column.
+        self.sql_create_statements.append(
+            SQL("ALTER TABLE {0} ADD COLUMN IF NOT EXISTS request_id text").format(self.jobs_table)
         )
 
     def apply(self, changes: Sequence[QueueChange], tracking: Tracking) -> None:
@@ -42,11 +47,11 @@ class PostgresExportQueue(PostgresTrackingRecorder, ExportQueue):
                     job = change.job
                     curs.execute(
                         SQL(
-                            "INSERT INTO {0} ({1}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+                            "INSERT INTO {0} ({1}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
                             "ON CONFLICT (payment_id) DO UPDATE SET attempt=EXCLUDED.attempt, "
                             "enqueued_at=EXCLUDED.enqueued_at, due_at=EXCLUDED.due_at, "
                             "tries=EXCLUDED.tries, last_error=NULL, lease_owner=NULL, "
-                            "lease_until=NULL"
+                            "lease_until=NULL, request_id=EXCLUDED.request_id"
                         ).format(self.jobs_table, COLUMNS),
                         (
                             job.payment_id,
@@ -57,6 +62,7 @@ class PostgresExportQueue(PostgresTrackingRecorder, ExportQueue):
                             job.due_at,
                             job.tries,
                             job.last_error,
+                            job.request_id,
                         ),
                     )
                 elif change.attempt is None:
@@ -126,4 +132,5 @@ def job_from_row(row: Any) -> ExportJob:
         due_at=float(row["due_at"]),
         tries=int(row["tries"]),
         last_error=row["last_error"],
+        request_id=row["request_id"],
     )

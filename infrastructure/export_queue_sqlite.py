@@ -11,7 +11,10 @@ from eventsourcing.sqlite import SQLiteTrackingRecorder
 
 from application.export_queue import Enqueue, ExportJob, ExportQueue, QueueChange
 
-COLUMNS = "payment_id, company_id, disbursement_id, attempt, enqueued_at, due_at, tries, last_error"
+COLUMNS = (
+    "payment_id, company_id, disbursement_id, attempt, enqueued_at, due_at, tries, last_error, "
+    "request_id"
+)
 
 
 class SQLiteExportQueue(SQLiteTrackingRecorder, ExportQueue):
@@ -22,9 +25,17 @@ class SQLiteExportQueue(SQLiteTrackingRecorder, ExportQueue):
             "payment_id TEXT PRIMARY KEY, company_id TEXT NOT NULL, "
             "disbursement_id TEXT NOT NULL, attempt INTEGER NOT NULL, "
             "enqueued_at REAL NOT NULL, due_at REAL NOT NULL, tries INTEGER NOT NULL, "
-            "last_error TEXT, lease_owner TEXT, lease_until REAL)",
+            "last_error TEXT, lease_owner TEXT, lease_until REAL, request_id TEXT)",
             "CREATE INDEX IF NOT EXISTS export_jobs_due ON export_jobs (due_at)",
         ]
+
+    def create_table(self) -> None:
+        super().create_table()
+        # Queues made before jobs carried their request id gain the column.
+        with self.datastore.transaction(commit=True) as c:
+            c.execute("PRAGMA table_info(export_jobs)")
+            if "request_id" not in {row["name"] for row in c.fetchall()}:
+                c.execute("ALTER TABLE export_jobs ADD COLUMN request_id TEXT")
 
     def apply(self, changes: Sequence[QueueChange], tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as c:
@@ -34,7 +45,7 @@ class SQLiteExportQueue(SQLiteTrackingRecorder, ExportQueue):
                     job = change.job
                     c.execute(
                         f"INSERT OR REPLACE INTO export_jobs ({COLUMNS}) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             str(job.payment_id),
                             job.company_id,
@@ -44,6 +55,7 @@ class SQLiteExportQueue(SQLiteTrackingRecorder, ExportQueue):
                             job.due_at,
                             job.tries,
                             job.last_error,
+                            job.request_id,
                         ),
                     )
                 elif change.attempt is None:
@@ -113,4 +125,5 @@ def job_from_row(row: Any) -> ExportJob:
         due_at=float(row["due_at"]),
         tries=int(row["tries"]),
         last_error=row["last_error"],
+        request_id=row["request_id"],
     )

@@ -56,6 +56,15 @@ class Settings(BaseSettings):
     development: bool = Field(
         default=False, description="the embedded dev run: http to allowed hosts, the dev key"
     )
+    # The connection budget on PostgreSQL: a process holds at most this many connections, one
+    # of them its LISTEN connection when it follows the log, the rest its one shared pool.
+    db_connections: int = Field(default=10, ge=2, le=1000)
+    # /readyz: how far a read model may trail the log, and a due export job go unleased.
+    ready_max_lag_events: int = Field(default=1000, ge=0)
+    ready_max_export_delay_seconds: float = Field(default=30.0, ge=0)
+    log_level: str = Field(default="INFO", pattern="^(?i)(debug|info|warning|error)$")
+    log_format: str = Field(default="json", pattern="^(json|console)$")
+    access_log: bool = Field(default=True, description="one log line per HTTP request")
 
     @field_validator("database_url")
     @classmethod
@@ -72,3 +81,7 @@ class Settings(BaseSettings):
     @property
     def uses_postgres(self) -> bool:
         return self.database_url is not None
+
+    @property
+    def db_pool_size(self) -> int:
+        return self.db_connections - 1  # one is kept for the process's LISTEN connection

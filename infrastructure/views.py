@@ -23,7 +23,6 @@ def open_view(settings: Settings, name: str, sqlite_class: type[V], postgres_cla
     env = event_store_env(settings)
     prefix = name.upper()
     if settings.uses_postgres:
-        env[f"{prefix}_POSTGRES_POOL_SIZE"] = "2"
         view_class = postgres_class
     else:
         env[f"{prefix}_SQLITE_DBNAME"] = str(settings.data_dir / f"view_{name}.sqlite3")

@@ -2,73 +2,91 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from contextlib import ExitStack
-from typing import Any, TextIO
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
 
 from application.audit_verification import Anchor, InvalidAnchor
-from infrastructure.settings import Settings
+from interfaces.process import check_database, settings, stop_on_signals
+from interfaces.progress import progress
+
+app = typer.Typer(help="Export the history; verify it was not altered.", no_args_is_help=True)
 
 
-def add_audit_commands(commands: Any) -> None:
-    """Adds `audit export` and `audit verify` to the `paysync` command's subcommands."""
-    audit = commands.add_parser("audit", help="export the history; verify it was not altered")
-    actions = audit.add_subparsers(required=True, metavar="ACTION")
-
-    export = actions.add_parser("export", help="every event as JSON lines, oldest first")
-    export.add_argument("--company", default=None, help="only this company's events")
-    export.add_argument("--output", default=None, help="write to this file (default: stdout)")
-    export.set_defaults(command=run_export)
-
-    verify = actions.add_parser(
-        "verify", help="check every stored event against the hash chain (exit 1 if altered)"
-    )
-    verify.add_argument(
-        "--anchor",
-        type=_anchor,
-        default=None,
-        help="a head published earlier (NOTIFICATION_ID:HASH): it must still be in the chain",
-    )
-    verify.set_defaults(command=run_verify)
-
-
-def run_export(args: argparse.Namespace) -> int:
+@app.command()
+def export(
+    company: Annotated[str | None, typer.Option(help="only this company's events")] = None,
+    output: Annotated[
+        Path | None, typer.Option(help="write to this file [default: stdout]")
+    ] = None,
+) -> None:
+    """Every event as JSON lines, oldest first (progress on stderr)."""
     from interfaces.bootstrap import bootstrap
     from interfaces.ndjson import ndjson_chunks
 
-    paysync = bootstrap(Settings())
+    stop_on_signals()
+    config = settings()
+    check_database(config)
+    paysync = bootstrap(config)
     try:
-        with ExitStack() as files:
+        end = paysync.payments.recorder.max_notification_id() or 0
+        with ExitStack() as files, progress("exporting the history", total=end) as bar:
             out: TextIO = (
-                files.enter_context(open(args.output, "w", encoding="utf-8"))
-                if args.output
-                else sys.stdout
+                files.enter_context(open(output, "w", encoding="utf-8")) if output else sys.stdout
             )
-            lines = (line.as_json() for line in paysync.audit.export(args.company))
-            for chunk in ndjson_chunks(lines):
+
+            def lines() -> object:
+                for line in paysync.audit.export(company):
+                    # The operator's export counts the shared log; a company's, its own events.
+                    if company is None:
+                        bar.update(line.sequence)
+                    else:
+                        bar.advance()
+                    yield line.as_json()
+
+            for chunk in ndjson_chunks(lines()):  # type: ignore[arg-type]
                 out.write(chunk)
+            bar.update(end)
             out.flush()
     finally:
         paysync.close()
-    return 0
-
-
-def run_verify(args: argparse.Namespace) -> int:
-    from interfaces.bootstrap import bootstrap
-
-    paysync = bootstrap(Settings())
-    try:
-        verification = paysync.audit.verify(args.anchor)
-    finally:
-        paysync.close()
-    print(json.dumps(verification.as_json()))
-    return 0 if verification.ok else 1
 
 
 def _anchor(text: str) -> Anchor:
     try:
         return Anchor.parse(text)
     except InvalidAnchor as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+        raise typer.BadParameter(str(error)) from None
+
+
+@app.command()
+def verify(
+    anchor: Annotated[
+        Anchor | None,
+        typer.Option(
+            parser=_anchor,
+            metavar="NOTIFICATION_ID:HASH",
+            help="a head published earlier: it must still be in the chain",
+        ),
+    ] = None,
+) -> None:
+    """Check every stored event against the hash chain; exit status 1 if any was altered."""
+    from interfaces.bootstrap import bootstrap
+
+    stop_on_signals()
+    config = settings()
+    check_database(config)
+    paysync = bootstrap(config)
+    try:
+        with progress("verifying the hash chain") as bar:
+            verification = paysync.audit.verify(anchor)
+            bar.update(1, total=1)
+    finally:
+        paysync.close()
+    print(json.dumps(verification.as_json()))
+    if not verification.ok:
+        raise typer.Exit(1)

@@ -20,6 +20,7 @@ from application.invoice_sync import InvoiceSync
 from application.payments import Payments
 from infrastructure.audit_chain_postgres import PostgresAuditChain
 from infrastructure.audit_chain_sqlite import SQLiteAuditChain
+from infrastructure.connection_pool import pool_usage
 from infrastructure.erp.directory import ConnectorDirectory
 from infrastructure.erp.quickbooks_desktop import WebConnectorService
 from infrastructure.erp.sage_300_cre import Sage300AgentService
@@ -28,7 +29,8 @@ from infrastructure.event_store import event_store_env
 from infrastructure.export_queue_postgres import PostgresExportQueue
 from infrastructure.export_queue_sqlite import SQLiteExportQueue
 from infrastructure.keys import chain_keys, check_keys
-from infrastructure.postgres_wakeup import PostgresWakeup
+from infrastructure.metrics import Metrics, Readings
+from infrastructure.postgres_wakeup import NotifyRelay, PostgresWakeup
 from infrastructure.settings import Settings
 from infrastructure.tokens import Tokens
 from infrastructure.views import open_view
@@ -57,25 +59,47 @@ class Paysync:
     read_models: ReadModels
     web_connector: WebConnectorService
     sage_300_agent: Sage300AgentService
+    metrics: Metrics
     running: list[Background] = field(default_factory=list)
     _closing: list[object] = field(default_factory=list, repr=False)
 
+    relay: NotifyRelay | None = None
+
+    def _listen(self) -> None:
+        if self.relay is not None and self.relay not in self.running:
+            self.relay.start()
+            self.running.insert(0, self.relay)  # stopped last, after its followers
+
     def start_worker(self) -> None:
         """Run the ERP export in this process: follow the log, export what falls due."""
+        self._listen()
         for part in (self.export_executor, self.export_policy):
             part.start()
             self.running.append(part)
 
     def start_audit_chain(self) -> None:
         """Chain each stored event as it is saved, so tampering shows from that moment on."""
+        self._listen()
         self.audit.chain.start()
         self.running.append(self.audit.chain)
 
     def start_projections(self) -> None:
         """Keep the read models current in this process: a follower per read model."""
+        self._listen()
         for follower in self.read_models.followers.values():
             follower.start()
             self.running.append(follower)
+
+    def lags(self) -> dict[str, int]:
+        """How many events each follower of the log has still to apply (counted up to one
+        more than /readyz allows, so a long outage costs a bounded read)."""
+        most = self.settings.ready_max_lag_events + 1
+        followers = {
+            **self.read_models.followers,
+            "audit_chain": self.audit.chain,
+            "erp_export": self.export_policy,
+        }
+        return {name: follower.behind(most) for name, follower in followers.items()}
 
     def close(self) -> None:
         while self.running:
@@ -97,6 +121,7 @@ def bootstrap(settings: Settings) -> Paysync:
         address_check=ErpAddresses.of(settings).check,
     )
     closing: list[object] = []
+    metrics = Metrics()
     queue: ExportQueue = open_view(settings, "erp_export", SQLiteExportQueue, PostgresExportQueue)
     executor = ExportExecutor(
         payments,
@@ -109,6 +134,7 @@ def bootstrap(settings: Settings) -> Paysync:
         ),
         lease_seconds=settings.export_lease_seconds,
         poll_seconds=settings.follower_poll_seconds,
+        observer=metrics,
     )
     policy = ExportPolicy(
         queue,
@@ -116,10 +142,10 @@ def bootstrap(settings: Settings) -> Paysync:
         on_enqueued=executor.poke,
         on_settings_changed=executor.forget_settings,
     )
-    wakeup = _wakeup(settings, payments, closing)
+    wakeup = LocalWakeup(payments.saved)
     read_models = _read_models(settings, payments, closing)
     agents = AgentExchange(payments, lambda: read_models.payment_records, connectors)
-    return Paysync(
+    paysync = Paysync(
         settings=settings,
         payments=payments,
         tokens=Tokens(settings.signing_key),
@@ -134,19 +160,28 @@ def bootstrap(settings: Settings) -> Paysync:
         read_models=read_models,
         web_connector=WebConnectorService(agents, settings.erp_secrets),
         sage_300_agent=Sage300AgentService(agents, settings.erp_secrets),
+        metrics=metrics,
         _closing=closing,
+        relay=_relay(settings, payments),
     )
+    metrics.watch(Readings(lambda: len(queue.jobs()), paysync.lags, pool_usage))
+    return paysync
 
 
 def _wakeup(settings: Settings, payments: Payments, closing: list[object]) -> Wakeup:
-    """On PostgreSQL every process hears every insert; on SQLite only this process's saves."""
-    if settings.database_url:
-        channel = payments.recorder.channel_name  # type: ignore[attr-defined]
-        conninfo = settings.database_url.split("?")[0]
-        wakeup = PostgresWakeup(conninfo, channel)
-        closing.append(wakeup)
-        return wakeup
+    """Every follower wakes on this process's saves; on PostgreSQL, the relay adds every
+    other process's inserts to that same signal."""
     return LocalWakeup(payments.saved)
+
+
+def _relay(settings: Settings, payments: Payments) -> NotifyRelay | None:
+    if not settings.database_url:
+        return None  # SQLite: no NOTIFY; other processes' saves are found by polling
+    channel = payments.recorder.channel_name  # type: ignore[attr-defined]
+    conninfo = settings.database_url.split("?")[0]
+    return NotifyRelay(
+        PostgresWakeup(conninfo, channel), payments.saved.notify, settings.follower_poll_seconds
+    )
 
 
 def _audit(settings: Settings, payments: Payments, closing: list[object]) -> Audit:

@@ -1,32 +1,178 @@
-"""The `paysync` command line: serve the API, run the demo, print tokens, run the workers."""
+"""The `paysync` command line: serve the API, run the demo, print tokens, run the workers.
+
+Built with Typer: each command group lives in a module of its own (audit_commands.py,
+projections_commands.py) and is added to `app` below with one line.
+"""
 
 from __future__ import annotations
 
-import argparse
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
 
+import click
+import typer
 from pydantic import ValidationError
 
 from infrastructure.keys import UnsafeSettings, check_keys
-from infrastructure.settings import Settings
 from infrastructure.tokens import Role, Tokens
-from interfaces.audit_commands import add_audit_commands
-from interfaces.projections_commands import add_projections_commands
-from interfaces.reconcile_command import add_reconcile_command
+from interfaces import audit_commands, projections_commands, reconcile_command
+from interfaces.process import CannotStart, Stopping, prepare, settings, stop_on_signals
+
+app = typer.Typer(
+    name="paysync",
+    help=__doc__.splitlines()[0] if __doc__ else None,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(audit_commands.app, name="audit")
+app.add_typer(projections_commands.app, name="projections")
+app.command("reconcile")(reconcile_command.reconcile)
+
+Host = Annotated[str, typer.Option(help="address to listen on")]
+Port = Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)]
+
+
+@app.callback()
+def _every_command(ctx: typer.Context) -> None:
+    prepare(ctx.invoked_subcommand or "paysync")
+
+
+@app.command()
+def serve(
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    no_worker: Annotated[
+        bool, typer.Option("--no-worker", help="leave the ERP export to `paysync worker`")
+    ] = False,
+    no_projections: Annotated[
+        bool,
+        typer.Option(
+            "--no-projections",
+            help="leave the read models and the audit chain to `paysync projections`",
+        ),
+    ] = False,
+) -> None:
+    """Serve the HTTP API (and, by default, the ERP export and the read models)."""
+    from interfaces.process import bind, check_database
+
+    stop_on_signals()
+    config = settings()
+    sock = bind(host, port)  # before the slower imports: a port in use is said at once
+    check_database(config)
+    from interfaces.api.app import create_app
+    from interfaces.serving import serve as serve_app
+
+    app = create_app(
+        config,
+        worker=not no_worker,
+        audit_chain=not no_projections,
+        projections=not no_projections,
+    )
+    serve_app(app, sock)
+
+
+@app.command()
+def run(
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    sandbox_port: Annotated[
+        int, typer.Option(help="port of the ERP sandbox it starts", min=1, max=65535)
+    ] = 8765,
+) -> None:
+    """All in one: the API, the ERP sandbox and a demo company."""
+    from interfaces.demo import run_demo
+
+    stop_on_signals()
+    run_demo(host=host, port=port, sandbox_port=sandbox_port)
+
+
+@app.command()
+def token(
+    subject: Annotated[str, typer.Option(help="who acts: recorded on every event")],
+    role: Annotated[Role, typer.Option(help="what the token may do")],
+    company: Annotated[str, typer.Option(help="the company the token acts for")],
+    ttl_days: Annotated[float, typer.Option(help="days until the token expires", min=0)] = 30.0,
+) -> None:
+    """Print a bearer token signed with the configured key (PAYSYNC_SIGNING_KEY)."""
+    config = settings()
+    check_keys(config)  # a token signed with the public key is no token
+    tokens = Tokens(config.signing_key)
+    print(tokens.issue(subject, str(role.value), company, timedelta(days=ttl_days)))
+
+
+@app.command()
+def worker() -> None:
+    """Run the ERP export in this process only, until SIGTERM or Ctrl-C.
+
+    Jobs in flight are finished and recorded before it exits; any other worker may run
+    beside it (jobs are leased, never exported twice)."""
+    from interfaces.bootstrap import bootstrap
+    from interfaces.process import check_database
+
+    stop_on_signals()
+    config = settings()
+    check_database(config)
+    paysync = bootstrap(config)
+    try:
+        paysync.start_worker()
+        print(f"paysync worker {paysync.export_executor.owner} exporting")
+        threading.Event().wait()
+    finally:
+        paysync.close()
+        print(f"paysync worker {paysync.export_executor.owner} stopped")
+
+
+@app.command("erp-sandbox")
+def erp_sandbox(
+    host: Host = "127.0.0.1",
+    port: Port = 8765,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="where the sandbox keeps its records [default: <PAYSYNC_DATA_DIR>/erp-sandbox]"
+        ),
+    ] = None,
+) -> None:
+    """Serve the ERP sandbox: a stand-in for the ERPs, with its own storage and faults."""
+    from infrastructure.erp_sandbox.app import create_app
+    from interfaces.process import bind
+    from interfaces.serving import serve as serve_app
+
+    stop_on_signals()
+    folder = data_dir or settings().data_dir / "erp-sandbox"
+    sock = bind(host, port)
+    print(f"paysync erp-sandbox on http://{host}:{port} (data in {folder})")
+    serve_app(create_app(folder), sock, graceful_seconds=1)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Runs one command; its exit status. Start-up failures are one line on stderr."""
     try:
-        result: int = args.command(args)
+        result = app(args=list(argv) if argv is not None else None, prog_name="paysync",
+                     standalone_mode=False)  # fmt: skip
+    except Stopping:
+        return 0
+    except CannotStart as error:
+        print(f"paysync: {error}", file=sys.stderr)
+        return 1
     except (UnsafeSettings, ValidationError) as error:
         # One line, and never the value refused: it may be a key or a password.
         print(f"paysync: {refusal_of(error)}", file=sys.stderr)
         return 2
-    return result
+    except click.exceptions.Exit as done:
+        return int(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except click.exceptions.Abort:
+        return 130
+    return result if isinstance(result, int) else 0
 
 
 def refusal_of(error: UnsafeSettings | ValidationError) -> str:
@@ -37,112 +183,6 @@ def refusal_of(error: UnsafeSettings | ValidationError) -> str:
         for e in error.errors(include_input=False, include_url=False)
     )
     return "the settings are not valid: " + "; ".join(problems)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="paysync", description=__doc__)
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
-
-    serve = commands.add_parser("serve", help="serve the HTTP API (and, by default, the workers)")
-    add_server_options(serve)
-    serve.add_argument(
-        "--no-worker", action="store_true", help="leave the export to `paysync worker`"
-    )
-    serve.add_argument(
-        "--no-projections", action="store_true", help="leave read models to `paysync projections`"
-    )
-    serve.set_defaults(command=run_serve)
-
-    run = commands.add_parser("run", help="all in one: API, ERP sandbox and a demo company")
-    add_server_options(run)
-    run.add_argument("--sandbox-port", type=int, default=8765)
-    run.set_defaults(command=run_demo)
-
-    token = commands.add_parser("token", help="print a bearer token for the configured key")
-    token.add_argument("--subject", required=True, help="who acts: recorded on every event")
-    token.add_argument("--role", required=True, choices=[role.value for role in Role])
-    token.add_argument("--company", required=True, help="the company the token acts for")
-    token.add_argument("--ttl-days", type=float, default=30.0)
-    token.set_defaults(command=run_token)
-
-    worker = commands.add_parser("worker", help="run the ERP export in this process only")
-    worker.set_defaults(command=run_worker)
-
-    sandbox = commands.add_parser("erp-sandbox", help="serve the ERP sandbox")
-    sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=8765)
-    sandbox.add_argument("--data-dir", default=None, help="default: <PAYSYNC_DATA_DIR>/erp-sandbox")
-    sandbox.set_defaults(command=run_erp_sandbox)
-
-    add_audit_commands(commands)
-    add_projections_commands(commands)
-    add_reconcile_command(commands)
-    return parser
-
-
-def add_server_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-
-
-def run_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from interfaces.api.app import create_app
-
-    settings = Settings()
-    app = create_app(
-        settings,
-        worker=not args.no_worker,
-        audit_chain=not args.no_projections,
-        projections=not args.no_projections,
-    )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
-    return 0
-
-
-def run_worker(args: argparse.Namespace) -> int:
-    """The ERP export on its own: follow the log, export what falls due, until stopped."""
-    import signal
-    import threading
-
-    from interfaces.bootstrap import bootstrap
-
-    paysync = bootstrap(Settings())
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    paysync.start_worker()
-    print(f"paysync worker {paysync.export_executor.owner} exporting", flush=True)
-    try:
-        stop.wait()
-    finally:
-        paysync.close()
-    return 0
-
-
-def run_token(args: argparse.Namespace) -> int:
-    settings = Settings()
-    check_keys(settings)  # a token signed with the public key is no token
-    tokens = Tokens(settings.signing_key)
-    print(tokens.issue(args.subject, args.role, args.company, timedelta(days=args.ttl_days)))
-    return 0
-
-
-def run_erp_sandbox(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from infrastructure.erp_sandbox.server import serve
-
-    data_dir = Path(args.data_dir) if args.data_dir else Settings().data_dir / "erp-sandbox"
-    serve(host=args.host, port=args.port, data_dir=data_dir)
-    return 0
-
-
-def run_demo(args: argparse.Namespace) -> int:
-    from interfaces.demo import run_demo as demo
-
-    return demo(host=args.host, port=args.port, sandbox_port=args.sandbox_port)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -14,28 +18,44 @@ from application.errors import NotFound
 from infrastructure.settings import Settings
 from infrastructure.tokens import Role
 from interfaces.bootstrap import Paysync, bootstrap
+from interfaces.process import CannotStart
+
+PR_SET_PDEATHSIG = 1
 
 DEMO_COMPANY = "demo"
 
 
 def run_demo(host: str, port: int, sandbox_port: int) -> int:
-    import uvicorn
-
+    """Both ports are checked before anything starts; whatever ends it (SIGTERM, Ctrl-C, an
+    error) stops the sandbox child too."""
     from interfaces.api.app import create_app
+    from interfaces.process import bind, check_database, port_is_free, settings
+    from interfaces.progress import progress
+    from interfaces.serving import serve
 
+    config = development_settings(settings(), f"127.0.0.1:{sandbox_port}")
+    sock = bind(host, port)
+    port_is_free("127.0.0.1", sandbox_port)
+    check_database(config)
     sandbox_url = f"http://127.0.0.1:{sandbox_port}"
-    settings = development_settings(Settings(), f"127.0.0.1:{sandbox_port}")
-    sandbox = start_sandbox(sandbox_port, settings.data_dir / "erp-sandbox")
-    paysync = bootstrap(settings)
+    sandbox: subprocess.Popen[bytes] | None = None
+    paysync: Paysync | None = None
     try:
-        seed_demo_company(paysync, sandbox_url)
+        with progress("starting the ERP sandbox and the demo company", total=3) as bar:
+            sandbox = start_sandbox(sandbox_port, config.data_dir / "erp-sandbox")
+            bar.advance()
+            paysync = bootstrap(config)
+            bar.advance()
+            seed_demo_company(paysync, sandbox_url)
+            bar.advance()
         print_welcome(paysync, f"http://{host}:{port}", sandbox_url)
-        app = create_app(settings, paysync, worker=True, audit_chain=True, projections=True)
-        uvicorn.run(app, host=host, port=port)
+        app = create_app(config, paysync, worker=True, audit_chain=True, projections=True)
+        serve(app, sock)
     finally:
-        paysync.close()
-        sandbox.terminate()
-        sandbox.wait(timeout=10)
+        if paysync is not None:
+            paysync.close()
+        if sandbox is not None:
+            stop_child(sandbox)
     return 0
 
 
@@ -43,6 +63,22 @@ def development_settings(settings: Settings, sandbox_host: str) -> Settings:
     """The embedded dev run: its own sandbox is an allowed ERP host, over plain http."""
     hosts = ",".join(filter(None, (settings.erp_allowed_hosts, sandbox_host)))
     return settings.model_copy(update={"development": True, "erp_allowed_hosts": hosts})
+
+
+def stop_child(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM if paysync itself is killed (even with SIGKILL)."""
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def start_sandbox(port: int, data_dir: Path) -> subprocess.Popen[bytes]:
@@ -55,7 +91,11 @@ def start_sandbox(port: int, data_dir: Path) -> subprocess.Popen[bytes]:
         "--data-dir",
         str(data_dir),
     ]
-    process = subprocess.Popen(command)  # noqa: S603 - our interpreter, our module
+    process = subprocess.Popen(  # noqa: S603 - our interpreter, our module
+        command,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+    )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:
@@ -63,8 +103,8 @@ def start_sandbox(port: int, data_dir: Path) -> subprocess.Popen[bytes]:
                 return process
         except httpx.HTTPError:
             time.sleep(0.1)
-    process.terminate()
-    raise SystemExit(f"the ERP sandbox did not start on port {port}")
+    stop_child(process)
+    raise CannotStart(f"the ERP sandbox did not start on port {port}")
 
 
 def seed_demo_company(paysync: Paysync, sandbox_url: str) -> None:

@@ -8,41 +8,40 @@ could not be read.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-from datetime import date
-from typing import Any, TextIO
+from datetime import datetime
+from typing import Annotated, TextIO
+
+import typer
 
 from application.ports import ErpUnreadable
 from application.reconciliation import KINDS, Reconciliation, ReconciliationReport
-from infrastructure.settings import Settings
 
 UNREADABLE = 2
 
 
-def add_reconcile_command(commands: Any) -> None:
-    reconcile = commands.add_parser(
-        "reconcile",
-        help="compare the ERP's payment records with paysync's exported records",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    reconcile.add_argument("--company", required=True, help="the company to reconcile")
-    reconcile.add_argument(
-        "--from", dest="paid_from", type=date.fromisoformat, required=True, help="YYYY-MM-DD"
-    )
-    reconcile.add_argument(
-        "--to", dest="paid_to", type=date.fromisoformat, required=True, help="YYYY-MM-DD"
-    )
-    reconcile.add_argument("--json", action="store_true", help="the report as one JSON object")
-    reconcile.set_defaults(command=run_reconcile)
+def reconcile(
+    company: Annotated[str, typer.Option(help="the company to reconcile")],
+    paid_from: Annotated[
+        datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="first day paid, YYYY-MM-DD")
+    ],
+    paid_to: Annotated[
+        datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="last day paid, YYYY-MM-DD")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="the report as one JSON object")] = False,
+) -> int:
+    """Compare the ERP's payment records with paysync's exported records.
 
-
-def run_reconcile(args: argparse.Namespace) -> int:
+    Exit status 0 when everything reconciles, 1 when the report lists findings, 2 when the
+    ERP could not be read.
+    """
     from interfaces.bootstrap import bootstrap
+    from interfaces.process import check_database, settings
 
-    paysync = bootstrap(Settings())
+    config = settings()
+    check_database(config)
+    paysync = bootstrap(config)
     try:
         # Records exported a moment ago must count: bring paysync's side to the end of the log.
         paysync.read_models.followers["payment_records"].catch_up()
@@ -50,17 +49,19 @@ def run_reconcile(args: argparse.Namespace) -> int:
             paysync.payments, paysync.read_models.payment_records, paysync.connectors
         )
         try:
-            report = reconciliation.run(args.company, args.paid_from, args.paid_to)
+            report = reconciliation.run(company, paid_from.date(), paid_to.date())
         except ErpUnreadable as error:
             print(f"paysync reconcile: the ERP could not be read: {error}", file=sys.stderr)
-            return UNREADABLE
+            raise typer.Exit(UNREADABLE) from None
     finally:
         paysync.close()
-    if args.json:
+    if as_json:
         print(json.dumps(report.as_json(), indent=2))
     else:
         print_table(report, sys.stdout)
-    return 0 if report.ok else 1
+    if not report.ok:
+        raise typer.Exit(1)
+    return 0
 
 
 def print_table(report: ReconciliationReport, out: TextIO) -> None:

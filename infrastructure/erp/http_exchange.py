@@ -12,6 +12,7 @@ import re
 import httpx
 
 from application.ports import ErpRefused
+from application.request_context import current_request_id
 from domain.export_failure import ExportFailureReason
 
 TOO_MANY_REQUESTS = 429
@@ -23,7 +24,12 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 def send(
     client: httpx.Client, request: httpx.Request, erp_name: str
 ) -> httpx.Response | ErpRefused:
-    """The ERP's answer, or why none came back (ERP_UNAVAILABLE, unless it was unsendable)."""
+    """The ERP's answer, or why none came back (ERP_UNAVAILABLE, unless it was unsendable).
+
+    The request id of the command behind the call goes with it, for the ERP's own logs."""
+    request_id = current_request_id.get()
+    if request_id is not None:
+        request.headers["X-Request-ID"] = request_id
     try:
         return client.send(request)
     except (httpx.ReadTimeout, httpx.WriteTimeout) as error:

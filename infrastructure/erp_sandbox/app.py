@@ -13,6 +13,7 @@ from infrastructure.erp_sandbox.admin import admin_router
 from infrastructure.erp_sandbox.dialects import DIALECTS
 from infrastructure.erp_sandbox.fault_injection import FaultInjection
 from infrastructure.erp_sandbox.storage import SandboxStore
+from infrastructure.erp_sandbox.trace import RequestIdTrace, new_trace, trace_router
 
 
 def create_app(data_dir: Path) -> FastAPI:
@@ -46,4 +47,7 @@ def create_app(data_dir: Path) -> FastAPI:
 
     prefixes = tuple(dialect.path_prefix for dialect in DIALECTS)
     app.add_middleware(FaultInjection, store=store, erp_path_prefixes=prefixes)
+    seen = new_trace()
+    app.include_router(trace_router(seen))
+    app.add_middleware(RequestIdTrace, seen=seen)
     return app

@@ -6,10 +6,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from infrastructure.settings import Settings
 from interfaces.api.idempotency import IdempotencyMiddleware
 from interfaces.api.limits import BodyLimit
+from interfaces.api.observability import RequestObservation
 from interfaces.api.problems import install_problem_handlers, problem_responses
 from interfaces.api.routes import (
     audit,
@@ -20,6 +22,7 @@ from interfaces.api.routes import (
     erp_settings,
     funding_accounts,
     invoices,
+    operations,
     payment_records,
     record_changes,
     reports,
@@ -63,17 +66,22 @@ def create_app(
             if owned:
                 system.close()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc from files in a Python package: /docs works with no internet.
+    app = FastAPIOffline(
         title="paysync",
         version="1",
         summary="Construction payments into the contractor's ERP, exactly once.",
         lifespan=lifespan,
     )
     app.state.paysync = system
+    app.add_middleware(
+        RequestObservation, metrics=system.metrics, access_log=system.settings.access_log
+    )
     install_problem_handlers(app)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(ETags)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # outermost: first
+    app.include_router(operations.router)
     for module in (erp_settings, funding_accounts, invoices, disbursements, payment_records):
         app.include_router(module.router, responses=problem_responses())
     app.include_router(audit.router, responses=problem_responses())

@@ -121,6 +121,7 @@ def test_the_export_streams_only_the_companys_events_as_json_lines(
         "timestamp",
         "actor",
         "data",
+        "request_id",
     }
 
 

@@ -92,7 +92,8 @@ def test_a_postgresql_url_selects_the_postgresql_store() -> None:
     env = event_store_env(
         Settings(database_url="postgresql://payer:s%40cret%2Fx@db.internal:6543/pay%20sync")
     )
-    assert env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
+    # The library's PostgreSQL factory, sharing one pool per process (connection_pool.py).
+    assert env["PERSISTENCE_MODULE"] == "infrastructure.connection_pool:SharedPostgresFactory"
     assert (env["POSTGRES_HOST"], env["POSTGRES_PORT"]) == ("db.internal", "6543")
     assert (env["POSTGRES_USER"], env["POSTGRES_PASSWORD"]) == ("payer", "s@cret/x")
     assert env["POSTGRES_DBNAME"] == "pay sync"
@@ -117,7 +118,7 @@ def test_the_database_url_is_read_from_paysync_database_url(
     monkeypatch.setenv("PAYSYNC_DATABASE_URL", "postgresql://u@h:5433/db?schema=s")
     env = event_store_env(Settings())
     assert (env["PERSISTENCE_MODULE"], env["POSTGRES_PORT"], env["POSTGRES_SCHEMA"]) == (
-        "eventsourcing.postgres",
+        "infrastructure.connection_pool:SharedPostgresFactory",
         "5433",
         "s",
     )

@@ -25,6 +25,7 @@ class AuditEventOut(BaseModel):
     timestamp: str
     actor: str | None
     data: dict[str, Any]
+    request_id: str | None = None
 
 
 class AuditEventsOut(BaseModel):

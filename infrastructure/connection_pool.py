@@ -1,0 +1,90 @@
+"""One PostgreSQL pool per process, shared by every application, view and follower in it.
+
+The library builds a datastore (and so a pool) per infrastructure factory: one for the events,
+one per read model, one for the export queue, one for the audit chain. At 10 + 10 overflow each
+that came to 30-35 connections a process. The library picks its factory class from the
+PERSISTENCE_MODULE topic, so paysync names this factory there: it builds its datastore as the
+library does, then keeps the first one built for the same database, user and schema, and
+drops its own unopened one. Users close it as before; the pool closes when the last one does.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from eventsourcing.postgres import PostgresDatastore, PostgresFactory
+from eventsourcing.utils import Environment
+
+_LOCK = threading.Lock()
+_POOLS: dict[tuple[object, ...], SharedPostgresDatastore] = {}
+
+
+class SharedPostgresDatastore(PostgresDatastore):
+    """A datastore several users hold; `close()` releases one hold, the last one closes."""
+
+    key: tuple[object, ...]
+    holders: int
+
+    def close(self) -> None:
+        with _LOCK:
+            self.holders -= 1
+            if self.holders > 0:
+                return
+            if _POOLS.get(self.key) is self:
+                del _POOLS[self.key]
+        super().close()
+
+
+class SharedPostgresFactory(PostgresFactory):
+    """The library's PostgreSQL factory, with the process's one datastore per database."""
+
+    def __init__(self, env: Environment | Any) -> None:
+        super().__init__(env)
+        self.datastore = share(self.datastore)
+        self._released = False
+
+    def close(self) -> None:
+        # Once: the application closes its factory when closed and again when collected.
+        if not self._released:
+            self._released = True
+            self.datastore.close()
+
+
+def share(own: PostgresDatastore) -> SharedPostgresDatastore:
+    kwargs: dict[str, Any] = own.pool.kwargs  # type: ignore[assignment]  # a dict here
+    key = (
+        kwargs.get("host"),
+        kwargs.get("port"),
+        kwargs.get("dbname"),
+        kwargs.get("user"),
+        own.schema,
+    )
+    with _LOCK:
+        shared = _POOLS.get(key)
+        if shared is None:
+            # Adopt the datastore the library just configured (its pool is not open yet),
+            # rather than repeat the library's reading of the POSTGRES_* variables here.
+            own.__class__ = SharedPostgresDatastore
+            shared = own  # type: ignore[assignment]
+            assert isinstance(shared, SharedPostgresDatastore)
+            shared.key = key
+            shared.holders = 0
+            _POOLS[key] = shared
+        else:
+            own.pool.close()  # never opened: it holds no connection
+        shared.holders += 1
+        return shared
+
+
+def pool_usage() -> dict[str, int]:
+    """Connections of the process's pools: open ones, in use, and the most allowed."""
+    size = in_use = most = 0
+    with _LOCK:
+        pools = list(_POOLS.values())
+    for datastore in pools:
+        stats = datastore.pool.get_stats()
+        size += stats.get("pool_size", 0)
+        in_use += stats.get("pool_size", 0) - stats.get("pool_available", 0)
+        most += datastore.pool.max_size
+    return {"open": size, "in_use": in_use, "max": most}
