@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
+from enum import StrEnum
 from typing import Any
 
 from eventsourcing.domain import DomainEvent
@@ -21,9 +22,17 @@ from application.projections.disbursement_state import TOPICS, DisbursementState
 from application.projections.folding import FoldingProjection
 from application.projections.moments import stamp
 from application.projections.paging import Page, decode_cursor, page_of
-from application.projections.payment_state import HeldCheck, PaymentState, failure_columns
+from application.projections.payment_state import (
+    CheckSource,
+    HeldCheck,
+    PaymentState,
+    failure_columns,
+)
 from application.projections.read_model import ReadModel
+from domain.disbursement import DisbursementStatus
+from domain.export_failure import ExportFailureReason
 from domain.funding_account import FundingAccount
+from domain.invoice_payment import ExportStatus, PayoutStatus
 
 MAX_LISTED = 1000  # gaps and duplicates listed with a page, at most
 
@@ -35,6 +44,11 @@ ACCOUNT_EVENTS = (
     FundingAccount.CheckNumbersIssued,
     FundingAccount.FundingAccountDeactivated,
 )
+
+
+class AccountStatus(StrEnum):
+    ACTIVE = "active"
+    DEACTIVATED = "deactivated"
 
 
 @dataclass
@@ -59,9 +73,12 @@ class AccountRow:
     nickname: str
     bank_id: str
     next_check_number: int
-    status: str  # active | deactivated
+    status: AccountStatus
     opened_at: str
     updated_at: str
+
+
+_ACCOUNT_ROW_FIELDS = frozenset(f.name for f in fields(AccountRow))
 
 
 @dataclass(frozen=True)
@@ -70,18 +87,18 @@ class CheckRow:
     funding_account_id: str
     check_number: int
     seq: int
-    source: str  # issued | typed
+    source: CheckSource
     replaced_by: int | None
     payment_id: str
     disbursement_id: str
-    disbursement_status: str
+    disbursement_status: DisbursementStatus
     invoice_number: str
     vendor_name: str
     amount: str
     bank_id: str | None
-    payout_status: str
-    export_status: str  # the record's state while it held this number
-    failure_reason: str | None
+    payout_status: PayoutStatus
+    export_status: ExportStatus  # the record's state while it held this number
+    failure_reason: ExportFailureReason | None
     failure_message: str | None
     failure_erp_code: str | None
     issued_at: str
@@ -196,9 +213,9 @@ class CheckRegister(FoldingProjection):
 
     def rows_of(self, state: Any) -> dict[str, Sequence[object]]:
         if isinstance(state, AccountState):
-            doc = state.to_doc()
-            status = "deactivated" if doc.pop("deactivated") else "active"
-            return {"accounts": [AccountRow(**doc, status=status)]}
+            status = AccountStatus.DEACTIVATED if state.deactivated else AccountStatus.ACTIVE
+            shared = {k: v for k, v in state.to_doc().items() if k in _ACCOUNT_ROW_FIELDS}
+            return {"accounts": [AccountRow(**shared, status=status)]}
         assert isinstance(state, DisbursementState)
         return {
             "checks": [
@@ -228,9 +245,14 @@ def check_row(state: DisbursementState, payment: PaymentState, held: HeldCheck) 
         amount=payment.amount,
         bank_id=payment.bank_id,
         payout_status=payment.payout_status,
-        export_status=payment.export_status if current else str(held.export_status),
+        export_status=payment.export_status if current else _given_up_in(held),
         failure_reason=reason,
         failure_message=message,
         failure_erp_code=erp_code,
         issued_at=held.at,
     )
+
+
+def _given_up_in(held: HeldCheck) -> ExportStatus:
+    assert held.export_status is not None  # an earlier check always says what it gave up
+    return held.export_status

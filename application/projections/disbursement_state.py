@@ -17,8 +17,10 @@ from eventsourcing.domain import DomainEvent
 from eventsourcing.utils import get_topic
 
 from application.projections.moments import stamp
-from application.projections.payment_state import Failure, HeldCheck, PaymentState
-from domain.disbursement import Disbursement
+from application.projections.payment_state import CheckSource, Failure, HeldCheck, PaymentState
+from domain.disbursement import Disbursement, DisbursementStatus
+from domain.export_failure import ExportFailureReason
+from domain.invoice_payment import ExportStatus, PayoutStatus
 
 SEQ_STRIDE = 1000  # a row's sequence: its event's position x 1000 + its place in that event
 
@@ -60,7 +62,7 @@ class DisbursementState:
     company_id: str
     name: str
     funding_account_id: str
-    status: str
+    status: DisbursementStatus
     seq: int
     drafted_by: str
     drafted_at: str
@@ -78,7 +80,13 @@ class DisbursementState:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> DisbursementState:
-        return cls(**{**doc, "payments": [PaymentState.from_doc(p) for p in doc["payments"]]})
+        return cls(
+            **{
+                **doc,
+                "status": DisbursementStatus(doc["status"]),
+                "payments": [PaymentState.from_doc(p) for p in doc["payments"]],
+            }
+        )
 
     def payment(self, payment_id: object) -> PaymentState:
         wanted = str(payment_id)
@@ -115,7 +123,7 @@ def drafted(event: Disbursement.DisbursementDrafted, position: int) -> Disbursem
         company_id=event.company_id,
         name=event.name,
         funding_account_id=str(event.funding_account_id),
-        status="draft",
+        status=DisbursementStatus.DRAFT,
         seq=seq(position),
         drafted_by=event.actor,
         drafted_at=at,
@@ -151,41 +159,42 @@ def _fold_drawdown(
         return [payment]
     if isinstance(event, Disbursement.DisbursementAuthorized):
         state.status, state.authorized_by, state.authorized_at = (
-            "funding_requested",
+            DisbursementStatus.FUNDING_REQUESTED,
             event.actor,
             at,
         )
         for place, (payment_id, number) in enumerate(event.check_numbers):
             payment = state.payment(payment_id)
-            payment.check = HeldCheck(int(number), "issued", seq(position, place), at)
+            payment.check = HeldCheck(int(number), CheckSource.ISSUED, seq(position, place), at)
             payment.bank_id = event.bank_id
-            payment.payout_status = "requested"
+            payment.payout_status = PayoutStatus.REQUESTED
         return state.payments
     if isinstance(event, Disbursement.DisbursementCanceled):
-        state.status, state.cancel_reason = "canceled", event.reason
+        state.status, state.cancel_reason = DisbursementStatus.CANCELED, event.reason
         return state.payments
     if isinstance(event, Disbursement.FundingCompleted):
         state.status, state.funded_at, state.funding_completed_at = (
-            "funding_complete",
+            DisbursementStatus.FUNDING_COMPLETE,
             stamp(event.funded_at),
             at,
         )
         for place, payment in enumerate(state.payments):
-            payment.payout_status = "completed"
+            payment.payout_status = PayoutStatus.COMPLETED
             payment.listed_seq = seq(position, place)
             if event.payment_record_sync_enabled:
-                payment.export_status, payment.attempt = "pending", 1
+                payment.export_status, payment.attempt = ExportStatus.PENDING, 1
             else:
-                payment.export_status = "sync_disabled"
+                payment.export_status = ExportStatus.SYNC_DISABLED
         return state.payments
     if isinstance(event, Disbursement.FundingFailed):
-        state.status, state.funding_failure_reason = "funding_failed", event.reason
+        state.status = DisbursementStatus.FUNDING_FAILED
+        state.funding_failure_reason = event.reason
         for payment in state.payments:
-            payment.payout_status = "failed"
+            payment.payout_status = PayoutStatus.FAILED
         return state.payments
     if isinstance(event, Disbursement.PayoutReturned):
         payment = state.payment(event.payment_id)
-        payment.payout_status = "failed"
+        payment.payout_status = PayoutStatus.FAILED
         return [payment]
     return None
 
@@ -196,26 +205,33 @@ def _fold_export(
     """What happened to one payment's record in the ERP."""
     payment = state.payment(event.payment_id)  # type: ignore[attr-defined]
     if isinstance(event, Disbursement.ExportSucceeded):
-        payment.export_status = "marked_for_check_run" if event.marked_for_check_run else "exported"
+        payment.export_status = (
+            ExportStatus.MARKED_FOR_CHECK_RUN
+            if event.marked_for_check_run
+            else ExportStatus.EXPORTED
+        )
         payment.erp_payment_ref, payment.failure = event.erp_payment_ref, None
         payment.exported_at = payment.export_succeeded_at = at
         payment.exported_seq = seq(position)
     elif isinstance(event, Disbursement.ExportFailed):
-        payment.export_status = "failed_to_export"
-        payment.failure = Failure(event.reason, event.message, event.erp_code)
+        payment.export_status = ExportStatus.FAILED_TO_EXPORT
+        payment.failure = Failure(ExportFailureReason(event.reason), event.message, event.erp_code)
     elif isinstance(event, Disbursement.CheckNumberEdited):
         if payment.check is not None:
             payment.check.replaced_by = event.check_number
             payment.check.export_status = payment.export_status
             payment.check.failure = payment.failure
             payment.earlier_checks.append(payment.check)
-        payment.check = HeldCheck(event.check_number, "typed", seq(position), at)
+        payment.check = HeldCheck(event.check_number, CheckSource.TYPED, seq(position), at)
     elif isinstance(event, Disbursement.BankIdEdited):
         payment.bank_id = event.bank_id
     elif isinstance(event, Disbursement.ExportRequested):
-        payment.export_status, payment.attempt = "pending", event.attempt
+        payment.export_status, payment.attempt = ExportStatus.PENDING, event.attempt
     elif isinstance(event, Disbursement.MarkedAsExported):
-        payment.export_status, payment.erp_payment_ref = "exported", event.erp_payment_ref
+        payment.export_status, payment.erp_payment_ref = (
+            ExportStatus.EXPORTED,
+            event.erp_payment_ref,
+        )
         payment.failure, payment.exported_at = None, at
     elif not isinstance(event, Disbursement.PaymentRelinked):
         raise TypeError(f"a disbursement state cannot fold {type(event).__name__}")

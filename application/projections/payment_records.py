@@ -10,24 +10,21 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 from application.projections.disbursement_state import TOPICS, DisbursementState
 from application.projections.folding import FoldingProjection
 from application.projections.paging import Page
 from application.projections.payment_state import PaymentState, failure_columns
 from application.projections.read_model import ReadModel
+from domain.export_failure import ExportFailureReason
+from domain.invoice_payment import ExportStatus
 
-
-class RecordFilter(StrEnum):
-    """The tool's filters: one export status each, or every listed record."""
-
-    FAILED_TO_EXPORT = "failed_to_export"
-    PENDING = "pending"
-    EXPORTED = "exported"
-    MARKED_FOR_CHECK_RUN = "marked_for_check_run"
-    SYNC_DISABLED = "sync_disabled"
-    ALL = "all"
+# The statuses a listed record can be in (it is listed from funding on); the Failed to Export
+# list first, since it is what the tool is for.
+LISTED_STATUSES = (
+    ExportStatus.FAILED_TO_EXPORT,
+    *(s for s in ExportStatus if s not in (ExportStatus.NOT_READY, ExportStatus.FAILED_TO_EXPORT)),
+)
 
 
 @dataclass(frozen=True)
@@ -43,8 +40,8 @@ class PaymentRecord:
     amount: str
     check_number: int | None
     bank_id: str | None
-    export_status: str
-    failure_reason: str | None
+    export_status: ExportStatus
+    failure_reason: ExportFailureReason | None
     failure_message: str | None
     failure_erp_code: str | None
     erp_payment_ref: str | None
@@ -57,9 +54,10 @@ class PaymentRecord:
 class PaymentRecordsView(ReadModel):
     @abstractmethod
     def page(
-        self, company_id: str, record_filter: RecordFilter, cursor: str | None, limit: int
+        self, company_id: str, status: ExportStatus | None, cursor: str | None, limit: int
     ) -> Page[PaymentRecord]:
-        """The company's records passing the filter, in the order their funding completed."""
+        """The company's records in `status` (None: all of them), in the order their funding
+        completed."""
 
 
 class PaymentRecords(FoldingProjection):

@@ -15,13 +15,15 @@ from application.projections.disbursement_state import TOPICS, DisbursementState
 from application.projections.folding import FoldingProjection
 from application.projections.paging import Page
 from application.projections.read_model import ReadModel
+from domain.disbursement import DisbursementStatus
+from domain.invoice_payment import ExportStatus, PayoutStatus
 
 
 @dataclass(frozen=True)
 class PaymentsQuery:
     """Filters; None means any. `funded_from` and `funded_to` are inclusive UTC days."""
 
-    status: str | None = None  # the disbursement's status
+    status: DisbursementStatus | None = None
     funding_account_id: str | None = None
     vendor_name: str | None = None
     funded_from: date | None = None
@@ -34,7 +36,7 @@ class DisbursementRow:
     company_id: str
     disbursement_id: str
     name: str
-    status: str
+    status: DisbursementStatus
     funding_account_id: str
     payment_count: int
     total_amount: str
@@ -54,7 +56,7 @@ class PaymentRow:
     company_id: str
     disbursement_id: str
     disbursement_name: str
-    status: str  # the disbursement's
+    status: DisbursementStatus  # the disbursement's
     funding_account_id: str
     payment_id: str
     invoice_id: str
@@ -63,8 +65,8 @@ class PaymentRow:
     amount: str
     check_number: int | None
     bank_id: str | None
-    payout_status: str
-    export_status: str
+    payout_status: PayoutStatus
+    export_status: ExportStatus
     drafted_at: str
     authorized_at: str | None
     funded_at: str | None

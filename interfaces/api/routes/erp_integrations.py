@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from application.projections.payment_records import PaymentRecord, RecordFilter
+from application.projections.payment_records import PaymentRecord
+from domain.invoice_payment import ExportStatus
 from interfaces.api.deps import Reader, ReadModelsDep
 from interfaces.api.paging import LIMIT, Cursor, Limit
 from interfaces.api.routes.disbursements import ExportFailureOut
@@ -56,13 +57,14 @@ def payment_records(
     company_id: str,
     caller: Reader,
     read_models: ReadModelsDep,
-    record_filter: Annotated[RecordFilter, Query(alias="filter")] = RecordFilter.ALL,
+    record_filter: Annotated[ExportStatus | Literal["all"], Query(alias="filter")] = "all",
     cursor: Cursor = None,
     limit: Limit = LIMIT,
 ) -> PaymentRecordsOut:
     """Payment records from the moment funding completed, in that order; `filter` picks one
     export status (`failed_to_export` is the Failed to Export list)."""
-    page = read_models.payment_records.page(company_id, record_filter, cursor, limit)
+    status = None if record_filter == "all" else record_filter
+    page = read_models.payment_records.page(company_id, status, cursor, limit)
     return PaymentRecordsOut(
         items=[PaymentRecordOut.of(record) for record in page.items], next_cursor=page.next_cursor
     )

@@ -32,7 +32,7 @@ def payments_query(
     funded_to: FundedTo = None,
 ) -> PaymentsQuery:
     return PaymentsQuery(
-        status=None if status is None else status.value,
+        status=status,
         funding_account_id=None if funding_account_id is None else str(funding_account_id),
         vendor_name=vendor_name,
         funded_from=funded_from,
