@@ -12,12 +12,13 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import Recording
+from eventsourcing.persistence import JSONTranscoder, Recording
 from eventsourcing.utils import Environment, EnvType
 
 from application.conflicts import AggregateLocks
 from application.errors import NotFound, UnknownReference
 from application.following import LocalSignal
+from application.transcodings import register_domain_transcodings
 from domain.company import Company
 from domain.disbursement import Disbursement
 from domain.funding_account import FundingAccount
@@ -33,6 +34,10 @@ class CompanyScopedApplication(Application[UUID]):
         super().__init__(env)
         self.hot = AggregateLocks()
         self.saved = LocalSignal()
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_domain_transcodings(transcoder)
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         """Only what paysync's settings say: the library would also read the process

@@ -8,7 +8,7 @@ from uuid import UUID
 from application.company_scoped import CompanyScopedApplication
 from application.conflicts import retry_on_conflict
 from application.ports import ErpAccepted, ErpRefused
-from application.queries import DisbursementView, ExportCandidate, ExportOutcome
+from application.queries import DisbursementSnapshot, ExportCandidate, ExportOutcome
 from domain.disbursement import Disbursement
 from domain.errors import ExportNotPending
 from domain.export_failure import ExportFailureReason
@@ -94,7 +94,7 @@ class PaymentRecordCommands(CompanyScopedApplication):
         actor: str,
         check_number: object = None,
         bank_id: object = None,
-    ) -> DisbursementView:
+    ) -> DisbursementSnapshot:
         """Fix a failed record's check number or Bank ID before exporting it again.
 
         A typed check number is claimed on the funding account in the same transaction, so
@@ -110,27 +110,27 @@ class PaymentRecordCommands(CompanyScopedApplication):
                 number = account.claim_check_number(payment_id, check_number, actor)
                 disbursement.edit_check_number(payment_id, number, actor)
             self.save(disbursement, account)
-        return DisbursementView.of(disbursement)
+        return DisbursementSnapshot.of(disbursement)
 
     @retry_on_conflict
     def request_export(
         self, company_id: str, disbursement_id: UUID, payment_id: UUID, actor: str
-    ) -> DisbursementView:
+    ) -> DisbursementSnapshot:
         disbursement = self._get(Disbursement, company_id, disbursement_id)
         disbursement.request_export(payment_id, actor)
         self.save(disbursement)
-        return DisbursementView.of(disbursement)
+        return DisbursementSnapshot.of(disbursement)
 
     @retry_on_conflict
     def relink_payment(
         self, company_id: str, disbursement_id: UUID, payment_id: UUID, actor: str
-    ) -> DisbursementView:
+    ) -> DisbursementSnapshot:
         """Point a failed payment at its invoice's bill, now that the invoice is synced."""
         disbursement = self._get(Disbursement, company_id, disbursement_id)
         invoice = self._get(Invoice, company_id, disbursement.payment(payment_id).invoice_id)
         disbursement.relink(payment_id, invoice.require_erp_ref(), actor)
         self.save(disbursement)
-        return DisbursementView.of(disbursement)
+        return DisbursementSnapshot.of(disbursement)
 
     @retry_on_conflict
     def mark_as_exported(
@@ -142,11 +142,11 @@ class PaymentRecordCommands(CompanyScopedApplication):
         erp_payment_ref: object,
         note: object,
         actor: str,
-    ) -> DisbursementView:
+    ) -> DisbursementSnapshot:
         disbursement = self._get(Disbursement, company_id, disbursement_id)
         disbursement.mark_as_exported(payment_id, erp_payment_ref, note, actor)
         self.save(disbursement)
-        return DisbursementView.of(disbursement)
+        return DisbursementSnapshot.of(disbursement)
 
     def export_candidate(
         self, company_id: str, disbursement_id: UUID, payment_id: UUID

@@ -15,7 +15,12 @@ from uuid import UUID
 from application.conflicts import retry_on_conflict
 from application.errors import NotFound
 from application.payment_records import PaymentRecordCommands
-from application.queries import DisbursementView, ErpSettingsView, FundingAccountView, InvoiceView
+from application.queries import (
+    DisbursementSnapshot,
+    ErpSettingsSnapshot,
+    FundingAccountSnapshot,
+    InvoiceSnapshot,
+)
 from domain import drawdown
 from domain.disbursement import Disbursement
 from domain.funding_account import FundingAccount
@@ -39,7 +44,7 @@ class Payments(PaymentRecordCommands):
         override_subcontractor_invoice_number: bool,
         erp_base_url: object,
         actor: str,
-    ) -> ErpSettingsView:
+    ) -> ErpSettingsSnapshot:
         company = self._company(company_id, actor)
         company.configure_erp(
             connector=connector,
@@ -49,15 +54,15 @@ class Payments(PaymentRecordCommands):
             actor=actor,
         )
         self.save(company)
-        view = ErpSettingsView.of(company)
-        assert view is not None
-        return view
+        snapshot = ErpSettingsSnapshot.of(company)
+        assert snapshot is not None
+        return snapshot
 
-    def erp_settings(self, company_id: str) -> ErpSettingsView:
-        view = ErpSettingsView.of(self._existing_company(company_id))
-        if view is None:
+    def erp_settings(self, company_id: str) -> ErpSettingsSnapshot:
+        snapshot = ErpSettingsSnapshot.of(self._existing_company(company_id))
+        if snapshot is None:
             raise NotFound(f"company {company_id} has not configured its ERP integration")
-        return view
+        return snapshot
 
     # --- funding accounts ---------------------------------------------------------------------
     @retry_on_conflict
@@ -92,7 +97,7 @@ class Payments(PaymentRecordCommands):
         nickname: object = None,
         bank_id: object = None,
         next_check_number: object = None,
-    ) -> FundingAccountView:
+    ) -> FundingAccountSnapshot:
         """Change nickname, Bank ID or next check number; all or nothing."""
         with self.hot.holding(account_id):
             account = self._get(FundingAccount, company_id, account_id)
@@ -105,7 +110,7 @@ class Payments(PaymentRecordCommands):
                 account.change_next_check_number(next_check_number, actor)
             company.list_funding_account(account.id, account.nickname, account.bank_id, actor)
             self.save(company, account)
-            return FundingAccountView.of(account)
+            return FundingAccountSnapshot.of(account)
 
     @retry_on_conflict
     def deactivate_funding_account(self, company_id: str, account_id: UUID, actor: str) -> None:
@@ -113,8 +118,8 @@ class Payments(PaymentRecordCommands):
         account.deactivate(actor)
         self.save(account)
 
-    def funding_account(self, company_id: str, account_id: UUID) -> FundingAccountView:
-        return FundingAccountView.of(self._get(FundingAccount, company_id, account_id))
+    def funding_account(self, company_id: str, account_id: UUID) -> FundingAccountSnapshot:
+        return FundingAccountSnapshot.of(self._get(FundingAccount, company_id, account_id))
 
     # --- invoices -----------------------------------------------------------------------------
     def receive_invoice(self, company_id: str, *, actor: str, **fields: Any) -> UUID:
@@ -123,11 +128,11 @@ class Payments(PaymentRecordCommands):
         return invoice.id
 
     @retry_on_conflict
-    def approve_invoice(self, company_id: str, invoice_id: UUID, actor: str) -> InvoiceView:
+    def approve_invoice(self, company_id: str, invoice_id: UUID, actor: str) -> InvoiceSnapshot:
         invoice = self._get(Invoice, company_id, invoice_id)
         invoice.approve(actor)
         self.save(invoice)
-        return InvoiceView.of(invoice)
+        return InvoiceSnapshot.of(invoice)
 
     @retry_on_conflict
     def record_invoice_synced(
@@ -138,17 +143,17 @@ class Payments(PaymentRecordCommands):
         erp_ref: str,
         erp_invoice_number: str,
         actor: str,
-    ) -> InvoiceView:
+    ) -> InvoiceSnapshot:
         invoice = self._get(Invoice, company_id, invoice_id)
         invoice.record_synced(erp_ref, erp_invoice_number, actor)
         self.save(invoice)
-        return InvoiceView.of(invoice)
+        return InvoiceSnapshot.of(invoice)
 
     def check_can_sync(self, company_id: str, invoice_id: UUID) -> None:
         self._get(Invoice, company_id, invoice_id).check_is_approved()
 
-    def invoice(self, company_id: str, invoice_id: UUID) -> InvoiceView:
-        return InvoiceView.of(self._get(Invoice, company_id, invoice_id))
+    def invoice(self, company_id: str, invoice_id: UUID) -> InvoiceSnapshot:
+        return InvoiceSnapshot.of(self._get(Invoice, company_id, invoice_id))
 
     # --- disbursements ------------------------------------------------------------------------
     @retry_on_conflict
@@ -178,21 +183,21 @@ class Payments(PaymentRecordCommands):
         invoice_id: UUID,
         amount: object,
         actor: str,
-    ) -> DisbursementView:
+    ) -> DisbursementSnapshot:
         disbursement = self._get(Disbursement, company_id, disbursement_id)
         invoice = self._referenced(Invoice, company_id, invoice_id)
         drawdown.add_payment(disbursement, invoice, amount, actor)
         self.save(disbursement)
-        return DisbursementView.of(disbursement)
+        return DisbursementSnapshot.of(disbursement)
 
     @retry_on_conflict
     def remove_payment(
         self, company_id: str, disbursement_id: UUID, payment_id: UUID, actor: str
-    ) -> DisbursementView:
+    ) -> DisbursementSnapshot:
         disbursement = self._get(Disbursement, company_id, disbursement_id)
         disbursement.remove_payment(payment_id, actor)
         self.save(disbursement)
-        return DisbursementView.of(disbursement)
+        return DisbursementSnapshot.of(disbursement)
 
     @retry_on_conflict
     def change_payment_amount(
@@ -202,37 +207,37 @@ class Payments(PaymentRecordCommands):
         payment_id: UUID,
         amount: object,
         actor: str,
-    ) -> DisbursementView:
+    ) -> DisbursementSnapshot:
         disbursement = self._get(Disbursement, company_id, disbursement_id)
         disbursement.check_is_draft()
         invoice = self._get(Invoice, company_id, disbursement.payment(payment_id).invoice_id)
         drawdown.change_amount(disbursement, invoice, payment_id, amount, actor)
         self.save(disbursement)
-        return DisbursementView.of(disbursement)
+        return DisbursementSnapshot.of(disbursement)
 
     @retry_on_conflict
-    def authorize(self, company_id: str, disbursement_id: UUID, actor: str) -> DisbursementView:
+    def authorize(self, company_id: str, disbursement_id: UUID, actor: str) -> DisbursementSnapshot:
         disbursement = self._get(Disbursement, company_id, disbursement_id)
         with self.hot.holding(disbursement.funding_account_id):
             account = self._get(FundingAccount, company_id, disbursement.funding_account_id)
             invoices = self._invoices_of(disbursement)
             drawdown.authorize(disbursement, account, invoices, actor)
             self.save(disbursement, account, *invoices.values())
-        return DisbursementView.of(disbursement)
+        return DisbursementSnapshot.of(disbursement)
 
     @retry_on_conflict
     def cancel(
         self, company_id: str, disbursement_id: UUID, reason: object, actor: str
-    ) -> DisbursementView:
+    ) -> DisbursementSnapshot:
         disbursement = self._get(Disbursement, company_id, disbursement_id)
         disbursement.cancel(reason, actor)
         self.save(disbursement)
-        return DisbursementView.of(disbursement)
+        return DisbursementSnapshot.of(disbursement)
 
     @retry_on_conflict
     def complete_funding(
         self, company_id: str, disbursement_id: UUID, funded_at: datetime, actor: str
-    ) -> DisbursementView:
+    ) -> DisbursementSnapshot:
         """Record the drawdown as landed; the export starts from this event."""
         disbursement = self._get(Disbursement, company_id, disbursement_id)
         invoices = self._invoices_of(disbursement)
@@ -245,27 +250,27 @@ class Payments(PaymentRecordCommands):
             actor=actor,
         )
         self.save(disbursement, *invoices.values())
-        return DisbursementView.of(disbursement)
+        return DisbursementSnapshot.of(disbursement)
 
     @retry_on_conflict
     def fail_funding(
         self, company_id: str, disbursement_id: UUID, reason: object, actor: str
-    ) -> DisbursementView:
+    ) -> DisbursementSnapshot:
         disbursement = self._get(Disbursement, company_id, disbursement_id)
         invoices = self._invoices_of(disbursement)
         drawdown.fail_funding(disbursement, invoices, reason, actor)
         self.save(disbursement, *invoices.values())
-        return DisbursementView.of(disbursement)
+        return DisbursementSnapshot.of(disbursement)
 
     @retry_on_conflict
     def return_payout(
         self, company_id: str, disbursement_id: UUID, payment_id: UUID, reason: object, actor: str
-    ) -> DisbursementView:
+    ) -> DisbursementSnapshot:
         disbursement = self._get(Disbursement, company_id, disbursement_id)
         invoice = self._get(Invoice, company_id, disbursement.payment(payment_id).invoice_id)
         drawdown.return_payout(disbursement, invoice, payment_id, reason, actor)
         self.save(disbursement, invoice)
-        return DisbursementView.of(disbursement)
+        return DisbursementSnapshot.of(disbursement)
 
     def disbursement(
         self,
@@ -274,10 +279,10 @@ class Payments(PaymentRecordCommands):
         *,
         version: int | None = None,
         as_of: datetime | None = None,
-    ) -> DisbursementView:
+    ) -> DisbursementSnapshot:
         """The disbursement now, or as it was at a version or a moment in the past."""
         if as_of is not None:
             version = self.version_at(disbursement_id, as_of)
-        return DisbursementView.of(
+        return DisbursementSnapshot.of(
             self._get(Disbursement, company_id, disbursement_id, version=version)
         )

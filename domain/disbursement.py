@@ -46,15 +46,28 @@ class Disbursement(PaymentExports, Aggregate):
         company_id: str
         name: str
         funding_account_id: UUID
-        payments: list[dict[str, Any]]
+        payments: list[PaymentLine]
         actor: str
+
+        # v1 stored each line as a plain dict; v2 as a PaymentLine (see its transcoding).
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["payments"] = [PaymentLine.from_stored(line) for line in state["payments"]]
 
     class PaymentAdded(Aggregate.Event):
-        payment: dict[str, Any]
+        payment: PaymentLine
         actor: str
 
+        class_version = 2  # as DisbursementDrafted
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["payment"] = PaymentLine.from_stored(state["payment"])
+
         def apply(self, disbursement: Disbursement) -> None:
-            line = PaymentLine.from_event_data(self.payment)
+            line = self.payment
             disbursement.payments[line.payment_id] = InvoicePayment(line)
 
     class PaymentRemoved(Aggregate.Event):
@@ -141,7 +154,7 @@ class Disbursement(PaymentExports, Aggregate):
         company_id: str,
         name: str,
         funding_account_id: UUID,
-        payments: list[dict[str, Any]],
+        payments: list[PaymentLine],
         actor: str,
     ) -> None:
         self.company_id = company_id
@@ -154,8 +167,7 @@ class Disbursement(PaymentExports, Aggregate):
         self.funded_at: datetime | None = None
         self.funding_failure_reason: str | None = None
         self.payments: dict[UUID, InvoicePayment] = {}
-        for data in payments:
-            line = PaymentLine.from_event_data(data)
+        for line in payments:
             self.payments[line.payment_id] = InvoicePayment(line)
 
     @classmethod
@@ -177,7 +189,7 @@ class Disbursement(PaymentExports, Aggregate):
             company_id=company_id,
             name=required_text(name, "the disbursement name"),
             funding_account_id=funding_account_id,
-            payments=[line.as_event_data() for line in lines],
+            payments=list(lines),
             actor=actor,
         )
 
@@ -201,7 +213,7 @@ class Disbursement(PaymentExports, Aggregate):
         self.check_is_draft()
         check_payment_count(len(self.payments) + 1)
         check_each_invoice_once([p.invoice_id for p in self.payments.values()] + [line.invoice_id])
-        self.trigger_event(self.PaymentAdded, payment=line.as_event_data(), actor=actor)
+        self.trigger_event(self.PaymentAdded, payment=line, actor=actor)
 
     def remove_payment(self, payment_id: UUID, actor: str) -> None:
         self.check_is_draft()

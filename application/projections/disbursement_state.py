@@ -20,7 +20,7 @@ from application.projections.moments import stamp
 from application.projections.payment_state import CheckSource, Failure, HeldCheck, PaymentState
 from domain.disbursement import Disbursement, DisbursementStatus
 from domain.export_failure import ExportFailureReason
-from domain.invoice_payment import ExportStatus, PayoutStatus
+from domain.invoice_payment import ExportStatus, PaymentLine, PayoutStatus
 
 SEQ_STRIDE = 1000  # a row's sequence: its event's position x 1000 + its place in that event
 
@@ -100,17 +100,17 @@ class DisbursementState:
         return sum((Decimal(p.amount) for p in self.payments), Decimal("0.00"))
 
 
-def _amount(value: object) -> str:
-    return f"{Decimal(str(value)):.2f}"
+def _amount(value: Decimal) -> str:
+    return f"{value:.2f}"
 
 
-def _payment(line: dict[str, Any], position: int, place: int, at: str) -> PaymentState:
+def _payment(line: PaymentLine, position: int, place: int, at: str) -> PaymentState:
     return PaymentState(
-        payment_id=str(line["payment_id"]),
-        invoice_id=str(line["invoice_id"]),
-        invoice_number=str(line["invoice_number"]),
-        vendor_name=str(line["vendor_name"]),
-        amount=_amount(line["amount"]),
+        payment_id=str(line.payment_id),
+        invoice_id=str(line.invoice_id),
+        invoice_number=line.invoice_number,
+        vendor_name=line.vendor_name,
+        amount=_amount(line.amount),
         seq=seq(position, place),
         updated_at=at,
     )

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from application.queries import DisbursementView, PaymentView
+from application.queries import DisbursementSnapshot
 from domain.disbursement import MAX_PAYMENTS
 from interfaces.api.deps import Admin, FundingNotifier, PaymentsDep, Reader
-from interfaces.api.fields import Money, MoneyOut
+from interfaces.api.fields import Money
 
 router = APIRouter(prefix="/v1/companies/{company_id}/disbursements", tags=["disbursements"])
 
@@ -46,73 +45,10 @@ class Funded(BaseModel):
     funded_at: AwareDatetime
 
 
-class ExportFailureOut(BaseModel):
-    reason: str
-    message: str
-    erp_code: str | None
-
-
-class PaymentOut(BaseModel):
-    id: UUID
-    invoice_id: UUID
-    invoice_number: str
-    vendor_name: str
-    amount: MoneyOut
-    check_number: int | None
-    bank_id: str | None
-    payout_status: str
-    export_status: str
-    export_attempt: int
-    erp_payment_ref: str | None
-    export_failure: ExportFailureOut | None
-    exported_at: datetime | None
-
-    @classmethod
-    def of(cls, view: PaymentView) -> PaymentOut:
-        failure = view.export_failure
-        return cls.model_validate(
-            {
-                **view.__dict__,
-                "export_failure": None
-                if failure is None
-                else {
-                    "reason": failure.reason.value,
-                    "message": failure.message,
-                    "erp_code": failure.erp_code,
-                },
-            }
-        )
-
-
-class DisbursementOut(BaseModel):
-    id: UUID
-    name: str
-    funding_account_id: UUID
-    status: str
-    drafted_by: str
-    authorized_by: str | None
-    cancel_reason: str | None
-    funded_at: datetime | None
-    funding_failure_reason: str | None
-    payments: list[PaymentOut]
-    version: int
-    modified_at: datetime
-
-    @classmethod
-    def of(cls, view: DisbursementView) -> DisbursementOut:
-        return cls.model_validate(
-            {
-                **view.__dict__,
-                "payments": [PaymentOut.of(p) for p in view.payments],
-                "modified_at": view.modified_on,
-            }
-        )
-
-
-@router.post("", status_code=201, response_model=DisbursementOut)
+@router.post("", status_code=201, response_model=DisbursementSnapshot)
 def draft(
     company_id: str, body: DisbursementIn, caller: Admin, payments: PaymentsDep
-) -> DisbursementOut:
+) -> DisbursementSnapshot:
     disbursement_id = payments.draft_disbursement(
         company_id,
         name=body.name,
@@ -120,10 +56,10 @@ def draft(
         payments=[(p.invoice_id, p.amount) for p in body.payments],
         actor=caller.subject,
     )
-    return DisbursementOut.of(payments.disbursement(company_id, disbursement_id))
+    return payments.disbursement(company_id, disbursement_id)
 
 
-@router.get("/{disbursement_id}", response_model=DisbursementOut)
+@router.get("/{disbursement_id}", response_model=DisbursementSnapshot)
 def read(
     company_id: str,
     disbursement_id: UUID,
@@ -131,61 +67,56 @@ def read(
     payments: PaymentsDep,
     version: Annotated[int | None, Query(ge=1)] = None,
     as_of: Annotated[AwareDatetime | None, Query()] = None,
-) -> DisbursementOut:
+) -> DisbursementSnapshot:
     """The disbursement now, or as it was at `version`, or at the moment `as_of`."""
-    view = payments.disbursement(company_id, disbursement_id, version=version, as_of=as_of)
-    return DisbursementOut.of(view)
+    return payments.disbursement(company_id, disbursement_id, version=version, as_of=as_of)
 
 
-@router.post("/{disbursement_id}/payments", status_code=201, response_model=DisbursementOut)
+@router.post("/{disbursement_id}/payments", status_code=201, response_model=DisbursementSnapshot)
 def add_payment(
     company_id: str, disbursement_id: UUID, body: PaymentIn, caller: Admin, payments: PaymentsDep
-) -> DisbursementOut:
+) -> DisbursementSnapshot:
     """Pay one more invoice from a draft."""
-    view = payments.add_payment(
+    return payments.add_payment(
         company_id,
         disbursement_id,
         invoice_id=body.invoice_id,
         amount=body.amount,
         actor=caller.subject,
     )
-    return DisbursementOut.of(view)
 
 
-@router.post("/{disbursement_id}/authorize", response_model=DisbursementOut)
+@router.post("/{disbursement_id}/authorize", response_model=DisbursementSnapshot)
 def authorize(
     company_id: str, disbursement_id: UUID, caller: Admin, payments: PaymentsDep
-) -> DisbursementOut:
-    return DisbursementOut.of(payments.authorize(company_id, disbursement_id, caller.subject))
+) -> DisbursementSnapshot:
+    return payments.authorize(company_id, disbursement_id, caller.subject)
 
 
-@router.post("/{disbursement_id}/cancel", response_model=DisbursementOut)
+@router.post("/{disbursement_id}/cancel", response_model=DisbursementSnapshot)
 def cancel(
     company_id: str, disbursement_id: UUID, body: Reason, caller: Admin, payments: PaymentsDep
-) -> DisbursementOut:
-    view = payments.cancel(company_id, disbursement_id, body.reason, caller.subject)
-    return DisbursementOut.of(view)
+) -> DisbursementSnapshot:
+    return payments.cancel(company_id, disbursement_id, body.reason, caller.subject)
 
 
-@router.post("/{disbursement_id}/funding-complete", response_model=DisbursementOut)
+@router.post("/{disbursement_id}/funding-complete", response_model=DisbursementSnapshot)
 def funding_complete(
     company_id: str,
     disbursement_id: UUID,
     body: Funded,
     caller: FundingNotifier,
     payments: PaymentsDep,
-) -> DisbursementOut:
-    view = payments.complete_funding(company_id, disbursement_id, body.funded_at, caller.subject)
-    return DisbursementOut.of(view)
+) -> DisbursementSnapshot:
+    return payments.complete_funding(company_id, disbursement_id, body.funded_at, caller.subject)
 
 
-@router.post("/{disbursement_id}/funding-failed", response_model=DisbursementOut)
+@router.post("/{disbursement_id}/funding-failed", response_model=DisbursementSnapshot)
 def funding_failed(
     company_id: str,
     disbursement_id: UUID,
     body: Reason,
     caller: FundingNotifier,
     payments: PaymentsDep,
-) -> DisbursementOut:
-    view = payments.fail_funding(company_id, disbursement_id, body.reason, caller.subject)
-    return DisbursementOut.of(view)
+) -> DisbursementSnapshot:
+    return payments.fail_funding(company_id, disbursement_id, body.reason, caller.subject)

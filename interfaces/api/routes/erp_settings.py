@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
-from application.queries import ErpSettingsView
+from application.queries import ErpSettingsSnapshot
 from interfaces.api.deps import Approver, PaymentsDep, Reader
 
 router = APIRouter(prefix="/v1/companies/{company_id}/erp-settings", tags=["erp settings"])
@@ -20,27 +20,13 @@ class ErpSettingsIn(BaseModel):
     erp_base_url: str | None = None
 
 
-class ErpSettingsOut(BaseModel):
-    company_id: str
-    connector: str
-    payment_record_sync_enabled: bool
-    override_subcontractor_invoice_number: bool
-    erp_base_url: str | None
-    version: int
-
-    @classmethod
-    def of(cls, view: ErpSettingsView) -> ErpSettingsOut:
-        return cls.model_validate(view, from_attributes=True)
-
-
-@router.put("", response_model=ErpSettingsOut)
+@router.put("", response_model=ErpSettingsSnapshot)
 def configure(
     company_id: str, body: ErpSettingsIn, caller: Approver, payments: PaymentsDep
-) -> ErpSettingsOut:
-    view = payments.configure_erp(company_id, **body.model_dump(), actor=caller.subject)
-    return ErpSettingsOut.of(view)
+) -> ErpSettingsSnapshot:
+    return payments.configure_erp(company_id, **body.model_dump(), actor=caller.subject)
 
 
-@router.get("", response_model=ErpSettingsOut)
-def read(company_id: str, caller: Reader, payments: PaymentsDep) -> ErpSettingsOut:
-    return ErpSettingsOut.of(payments.erp_settings(company_id))
+@router.get("", response_model=ErpSettingsSnapshot)
+def read(company_id: str, caller: Reader, payments: PaymentsDep) -> ErpSettingsSnapshot:
+    return payments.erp_settings(company_id)

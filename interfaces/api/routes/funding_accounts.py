@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from application.queries import FundingAccountView
+from application.queries import FundingAccountSnapshot
 from interfaces.api.deps import Admin, AdminOrApprover, PaymentsDep, Reader
 
 router = APIRouter(prefix="/v1/companies/{company_id}/funding-accounts", tags=["funding accounts"])
@@ -29,56 +29,40 @@ class FundingAccountChange(BaseModel):
     next_check_number: int | None = Field(default=None, strict=True)
 
 
-class FundingAccountOut(BaseModel):
-    id: UUID
-    nickname: str
-    bank_id: str
-    next_check_number: int
-    highest_issued_check_number: int | None
-    verified: bool
-    deactivated: bool
-    version: int
-
-    @classmethod
-    def of(cls, view: FundingAccountView) -> FundingAccountOut:
-        return cls.model_validate(view, from_attributes=True)
-
-
-@router.post("", status_code=201, response_model=FundingAccountOut)
+@router.post("", status_code=201, response_model=FundingAccountSnapshot)
 def open_account(
     company_id: str, body: FundingAccountIn, caller: Admin, payments: PaymentsDep
-) -> FundingAccountOut:
+) -> FundingAccountSnapshot:
     account_id = payments.open_funding_account(
         company_id, **body.model_dump(), actor=caller.subject
     )
-    return FundingAccountOut.of(payments.funding_account(company_id, account_id))
+    return payments.funding_account(company_id, account_id)
 
 
-@router.get("/{account_id}", response_model=FundingAccountOut)
+@router.get("/{account_id}", response_model=FundingAccountSnapshot)
 def read(
     company_id: str, account_id: UUID, caller: Reader, payments: PaymentsDep
-) -> FundingAccountOut:
-    return FundingAccountOut.of(payments.funding_account(company_id, account_id))
+) -> FundingAccountSnapshot:
+    return payments.funding_account(company_id, account_id)
 
 
-@router.patch("/{account_id}", response_model=FundingAccountOut)
+@router.patch("/{account_id}", response_model=FundingAccountSnapshot)
 def change(
     company_id: str,
     account_id: UUID,
     body: FundingAccountChange,
     caller: AdminOrApprover,
     payments: PaymentsDep,
-) -> FundingAccountOut:
+) -> FundingAccountSnapshot:
     """Rename, change the Bank ID, or raise the next check number (never to a used one)."""
-    view = payments.update_funding_account(
+    return payments.update_funding_account(
         company_id, account_id, actor=caller.subject, **body.model_dump(exclude_unset=True)
     )
-    return FundingAccountOut.of(view)
 
 
-@router.post("/{account_id}/deactivate", response_model=FundingAccountOut)
+@router.post("/{account_id}/deactivate", response_model=FundingAccountSnapshot)
 def deactivate(
     company_id: str, account_id: UUID, caller: Admin, payments: PaymentsDep
-) -> FundingAccountOut:
+) -> FundingAccountSnapshot:
     payments.deactivate_funding_account(company_id, account_id, caller.subject)
-    return FundingAccountOut.of(payments.funding_account(company_id, account_id))
+    return payments.funding_account(company_id, account_id)

@@ -7,9 +7,9 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
-from application.queries import InvoiceView
+from application.queries import InvoiceSnapshot
 from interfaces.api.deps import AdminOrApprover, InvoiceIntake, InvoiceSyncDep, PaymentsDep, Reader
-from interfaces.api.fields import Money, MoneyOut
+from interfaces.api.fields import Money
 
 router = APIRouter(prefix="/v1/companies/{company_id}/invoices", tags=["invoices"])
 
@@ -27,55 +27,32 @@ class InvoiceIn(BaseModel):
     retainage: Money | None = None
 
 
-class InvoiceOut(BaseModel):
-    id: UUID
-    invoice_number: str
-    vendor_id: str
-    vendor_name: str
-    erp_vendor_id: str
-    project: str
-    commitment: str | None
-    amount_due: MoneyOut
-    retainage: MoneyOut
-    approved: bool
-    approved_by: str | None
-    payment_status: str
-    amount_paid: MoneyOut
-    open_amount: MoneyOut
-    erp_sync_status: str
-    erp_ref: str | None
-    erp_invoice_number: str | None
-    version: int
-
-    @classmethod
-    def of(cls, view: InvoiceView) -> InvoiceOut:
-        return cls.model_validate({**view.__dict__, "approved": view.approved_by is not None})
-
-
-@router.post("", status_code=201, response_model=InvoiceOut)
+@router.post("", status_code=201, response_model=InvoiceSnapshot)
 def receive(
     company_id: str, body: InvoiceIn, caller: InvoiceIntake, payments: PaymentsDep
-) -> InvoiceOut:
+) -> InvoiceSnapshot:
     fields = body.model_dump(exclude_none=True)
     invoice_id = payments.receive_invoice(company_id, actor=caller.subject, **fields)
-    return InvoiceOut.of(payments.invoice(company_id, invoice_id))
+    return payments.invoice(company_id, invoice_id)
 
 
-@router.get("/{invoice_id}", response_model=InvoiceOut)
-def read(company_id: str, invoice_id: UUID, caller: Reader, payments: PaymentsDep) -> InvoiceOut:
-    return InvoiceOut.of(payments.invoice(company_id, invoice_id))
+@router.get("/{invoice_id}", response_model=InvoiceSnapshot)
+def read(
+    company_id: str, invoice_id: UUID, caller: Reader, payments: PaymentsDep
+) -> InvoiceSnapshot:
+    return payments.invoice(company_id, invoice_id)
 
 
-@router.post("/{invoice_id}/approve", response_model=InvoiceOut)
+@router.post("/{invoice_id}/approve", response_model=InvoiceSnapshot)
 def approve(
     company_id: str, invoice_id: UUID, caller: AdminOrApprover, payments: PaymentsDep
-) -> InvoiceOut:
-    return InvoiceOut.of(payments.approve_invoice(company_id, invoice_id, caller.subject))
+) -> InvoiceSnapshot:
+    return payments.approve_invoice(company_id, invoice_id, caller.subject)
 
 
-@router.post("/{invoice_id}/erp-sync", response_model=InvoiceOut)
+@router.post("/{invoice_id}/erp-sync", response_model=InvoiceSnapshot)
 def sync_to_erp(
     company_id: str, invoice_id: UUID, caller: AdminOrApprover, sync: InvoiceSyncDep
-) -> InvoiceOut:
+) -> InvoiceSnapshot:
     """Export the approved invoice to the ERP as a bill; payments toward it can then export."""
-    return InvoiceOut.of(sync.sync(company_id, invoice_id, caller.subject))
+    return sync.sync(company_id, invoice_id, caller.subject)

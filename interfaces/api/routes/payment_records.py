@@ -7,10 +7,10 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from application.queries import DisbursementSnapshot
 from infrastructure.tokens import Role
 from interfaces.api.deps import Admin, AdminOrApprover, FundingNotifier, PaymentsDep
 from interfaces.api.fields import Money
-from interfaces.api.routes.disbursements import DisbursementOut
 
 router = APIRouter(
     prefix="/v1/companies/{company_id}/disbursements/{disbursement_id}/payments/{payment_id}",
@@ -44,7 +44,7 @@ class MarkExported(BaseModel):
     note: str | None = None
 
 
-@router.patch("", response_model=DisbursementOut)
+@router.patch("", response_model=DisbursementSnapshot)
 def fix(
     company_id: str,
     disbursement_id: UUID,
@@ -52,32 +52,29 @@ def fix(
     body: PaymentChange,
     caller: AdminOrApprover,
     payments: PaymentsDep,
-) -> DisbursementOut:
+) -> DisbursementSnapshot:
     """A draft's amount, or a failed record's check number and Bank ID (409 otherwise)."""
     if body.amount is not None:
         if caller.role is not Role.PAYMENTS_ADMIN:
             raise HTTPException(403, "only a payments admin changes the amounts of a draft")
-        view = payments.change_payment_amount(
+        return payments.change_payment_amount(
             company_id, disbursement_id, payment_id, body.amount, caller.subject
         )
-        return DisbursementOut.of(view)
-    view = payments.edit_failed_payment(
+    return payments.edit_failed_payment(
         company_id,
         disbursement_id,
         payment_id,
         actor=caller.subject,
         **body.model_dump(exclude_unset=True, exclude={"amount"}),
     )
-    return DisbursementOut.of(view)
 
 
-@router.delete("", response_model=DisbursementOut)
+@router.delete("", response_model=DisbursementSnapshot)
 def remove(
     company_id: str, disbursement_id: UUID, payment_id: UUID, caller: Admin, payments: PaymentsDep
-) -> DisbursementOut:
+) -> DisbursementSnapshot:
     """Take a payment out of a draft (a draft keeps at least one)."""
-    view = payments.remove_payment(company_id, disbursement_id, payment_id, caller.subject)
-    return DisbursementOut.of(view)
+    return payments.remove_payment(company_id, disbursement_id, payment_id, caller.subject)
 
 
 class Returned(BaseModel):
@@ -86,7 +83,7 @@ class Returned(BaseModel):
     reason: str
 
 
-@router.post("/payout-returned", response_model=DisbursementOut)
+@router.post("/payout-returned", response_model=DisbursementSnapshot)
 def payout_returned(
     company_id: str,
     disbursement_id: UUID,
@@ -94,41 +91,38 @@ def payout_returned(
     body: Returned,
     caller: FundingNotifier,
     payments: PaymentsDep,
-) -> DisbursementOut:
+) -> DisbursementSnapshot:
     """The bank returned the payout; the invoice is open again, the ERP record stays."""
-    view = payments.return_payout(
+    return payments.return_payout(
         company_id, disbursement_id, payment_id, body.reason, caller.subject
     )
-    return DisbursementOut.of(view)
 
 
-@router.post("/export", status_code=202, response_model=DisbursementOut)
+@router.post("/export", status_code=202, response_model=DisbursementSnapshot)
 def export(
     company_id: str,
     disbursement_id: UUID,
     payment_id: UUID,
     caller: AdminOrApprover,
     payments: PaymentsDep,
-) -> DisbursementOut:
+) -> DisbursementSnapshot:
     """Queue the failed record for export again; it is `pending` until the ERP answers."""
-    view = payments.request_export(company_id, disbursement_id, payment_id, caller.subject)
-    return DisbursementOut.of(view)
+    return payments.request_export(company_id, disbursement_id, payment_id, caller.subject)
 
 
-@router.post("/relink", response_model=DisbursementOut)
+@router.post("/relink", response_model=DisbursementSnapshot)
 def relink(
     company_id: str,
     disbursement_id: UUID,
     payment_id: UUID,
     caller: AdminOrApprover,
     payments: PaymentsDep,
-) -> DisbursementOut:
+) -> DisbursementSnapshot:
     """Point the failed record at its invoice's bill, synced after the payment was made."""
-    view = payments.relink_payment(company_id, disbursement_id, payment_id, caller.subject)
-    return DisbursementOut.of(view)
+    return payments.relink_payment(company_id, disbursement_id, payment_id, caller.subject)
 
 
-@router.post("/mark-exported", response_model=DisbursementOut)
+@router.post("/mark-exported", response_model=DisbursementSnapshot)
 def mark_exported(
     company_id: str,
     disbursement_id: UUID,
@@ -136,9 +130,9 @@ def mark_exported(
     body: MarkExported,
     caller: AdminOrApprover,
     payments: PaymentsDep,
-) -> DisbursementOut:
+) -> DisbursementSnapshot:
     """The record was keyed into the ERP by hand: stop trying, and say so in the history."""
-    view = payments.mark_as_exported(
+    return payments.mark_as_exported(
         company_id,
         disbursement_id,
         payment_id,
@@ -146,4 +140,3 @@ def mark_exported(
         note=body.note,
         actor=caller.subject,
     )
-    return DisbursementOut.of(view)
