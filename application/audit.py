@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, DomainEventProtocol
 
 from application.audit_records import AuditEvent, AuditRecord, ExportLine, type_name
 from application.audit_verification import Anchor, ChainVerifier, Verification
@@ -101,6 +101,6 @@ class Audit:
         return owner
 
 
-def _company_of(created: object) -> str | None:
+def _company_of(created: DomainEventProtocol[UUID] | None) -> str | None:
     company_id = getattr(created, "company_id", None)
     return company_id if isinstance(company_id, str) else None

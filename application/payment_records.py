@@ -92,8 +92,8 @@ class PaymentRecordCommands(CompanyScopedApplication):
         payment_id: UUID,
         *,
         actor: str,
-        check_number: object = None,
-        bank_id: object = None,
+        check_number: int | str | None = None,
+        bank_id: str | None = None,
     ) -> DisbursementSnapshot:
         """Fix a failed record's check number or Bank ID before exporting it again.
 
@@ -139,8 +139,8 @@ class PaymentRecordCommands(CompanyScopedApplication):
         disbursement_id: UUID,
         payment_id: UUID,
         *,
-        erp_payment_ref: object,
-        note: object,
+        erp_payment_ref: str | None,
+        note: str | None,
         actor: str,
     ) -> DisbursementSnapshot:
         disbursement = self._get(Disbursement, company_id, disbursement_id)

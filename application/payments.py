@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
 from uuid import UUID
 
 from application.conflicts import retry_on_conflict
@@ -25,6 +25,7 @@ from domain import drawdown
 from domain.disbursement import Disbursement
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
+from domain.money import ZERO
 
 
 class Payments(PaymentRecordCommands):
@@ -39,10 +40,10 @@ class Payments(PaymentRecordCommands):
         self,
         company_id: str,
         *,
-        connector: object,
+        connector: str,
         payment_record_sync_enabled: bool,
         override_subcontractor_invoice_number: bool,
-        erp_base_url: object,
+        erp_base_url: str | None,
         actor: str,
     ) -> ErpSettingsSnapshot:
         company = self._company(company_id, actor)
@@ -70,9 +71,9 @@ class Payments(PaymentRecordCommands):
         self,
         company_id: str,
         *,
-        nickname: object,
-        bank_id: object,
-        next_check_number: object,
+        nickname: str,
+        bank_id: str,
+        next_check_number: int | str,
         actor: str,
     ) -> UUID:
         company = self._company(company_id, actor)
@@ -94,9 +95,9 @@ class Payments(PaymentRecordCommands):
         account_id: UUID,
         *,
         actor: str,
-        nickname: object = None,
-        bank_id: object = None,
-        next_check_number: object = None,
+        nickname: str | None = None,
+        bank_id: str | None = None,
+        next_check_number: int | str | None = None,
     ) -> FundingAccountSnapshot:
         """Change nickname, Bank ID or next check number; all or nothing."""
         with self.hot.holding(account_id):
@@ -122,8 +123,32 @@ class Payments(PaymentRecordCommands):
         return FundingAccountSnapshot.of(self._get(FundingAccount, company_id, account_id))
 
     # --- invoices -----------------------------------------------------------------------------
-    def receive_invoice(self, company_id: str, *, actor: str, **fields: Any) -> UUID:
-        invoice = Invoice.receive(company_id=company_id, actor=actor, **fields)
+    def receive_invoice(
+        self,
+        company_id: str,
+        *,
+        actor: str,
+        invoice_number: str,
+        vendor_id: str,
+        vendor_name: str,
+        erp_vendor_id: str,
+        project: str,
+        amount_due: Decimal | str,
+        commitment: str | None = None,
+        retainage: Decimal | str = ZERO,
+    ) -> UUID:
+        invoice = Invoice.receive(
+            company_id=company_id,
+            actor=actor,
+            invoice_number=invoice_number,
+            vendor_id=vendor_id,
+            vendor_name=vendor_name,
+            erp_vendor_id=erp_vendor_id,
+            project=project,
+            amount_due=amount_due,
+            commitment=commitment,
+            retainage=retainage,
+        )
         self.save(invoice)
         return invoice.id
 
@@ -161,9 +186,9 @@ class Payments(PaymentRecordCommands):
         self,
         company_id: str,
         *,
-        name: object,
+        name: str,
         funding_account_id: UUID,
-        payments: Sequence[tuple[UUID, object]],
+        payments: Sequence[tuple[UUID, Decimal | str]],
         actor: str,
     ) -> UUID:
         account = self._referenced(FundingAccount, company_id, funding_account_id)
@@ -181,7 +206,7 @@ class Payments(PaymentRecordCommands):
         disbursement_id: UUID,
         *,
         invoice_id: UUID,
-        amount: object,
+        amount: Decimal | str,
         actor: str,
     ) -> DisbursementSnapshot:
         disbursement = self._get(Disbursement, company_id, disbursement_id)
@@ -205,7 +230,7 @@ class Payments(PaymentRecordCommands):
         company_id: str,
         disbursement_id: UUID,
         payment_id: UUID,
-        amount: object,
+        amount: Decimal | str,
         actor: str,
     ) -> DisbursementSnapshot:
         disbursement = self._get(Disbursement, company_id, disbursement_id)
@@ -227,7 +252,7 @@ class Payments(PaymentRecordCommands):
 
     @retry_on_conflict
     def cancel(
-        self, company_id: str, disbursement_id: UUID, reason: object, actor: str
+        self, company_id: str, disbursement_id: UUID, reason: str, actor: str
     ) -> DisbursementSnapshot:
         disbursement = self._get(Disbursement, company_id, disbursement_id)
         disbursement.cancel(reason, actor)
@@ -254,7 +279,7 @@ class Payments(PaymentRecordCommands):
 
     @retry_on_conflict
     def fail_funding(
-        self, company_id: str, disbursement_id: UUID, reason: object, actor: str
+        self, company_id: str, disbursement_id: UUID, reason: str, actor: str
     ) -> DisbursementSnapshot:
         disbursement = self._get(Disbursement, company_id, disbursement_id)
         invoices = self._invoices_of(disbursement)
@@ -264,7 +289,7 @@ class Payments(PaymentRecordCommands):
 
     @retry_on_conflict
     def return_payout(
-        self, company_id: str, disbursement_id: UUID, payment_id: UUID, reason: object, actor: str
+        self, company_id: str, disbursement_id: UUID, payment_id: UUID, reason: str, actor: str
     ) -> DisbursementSnapshot:
         disbursement = self._get(Disbursement, company_id, disbursement_id)
         invoice = self._get(Invoice, company_id, disbursement.payment(payment_id).invoice_id)

@@ -20,7 +20,7 @@ from domain.errors import (
 )
 from domain.invoice_payment import ExportStatus, InvoicePayment, PaymentLine, PayoutStatus
 from domain.payment_export import PaymentExports
-from domain.text import required_text
+from domain.text import BankId, required_text
 
 MAX_PAYMENTS = 100
 
@@ -89,7 +89,7 @@ class Disbursement(PaymentExports, Aggregate):
     class DisbursementAuthorized(Aggregate.Event):
         """Funding is requested; each payment now has its check number and Bank ID."""
 
-        bank_id: str
+        bank_id: BankId
         check_numbers: list[list[Any]]  # [payment_id, check number] in payment order
         actor: str
 
@@ -175,7 +175,7 @@ class Disbursement(PaymentExports, Aggregate):
         cls,
         *,
         company_id: str,
-        name: object,
+        name: str,
         funding_account_id: UUID,
         lines: list[PaymentLine],
         actor: str,
@@ -229,7 +229,7 @@ class Disbursement(PaymentExports, Aggregate):
                 self.PaymentAmountChanged, payment_id=payment_id, amount=amount, actor=actor
             )
 
-    def cancel(self, reason: object, actor: str) -> None:
+    def cancel(self, reason: str, actor: str) -> None:
         """Only a draft can be canceled, and only with a reason."""
         if not isinstance(reason, str) or not reason.strip():
             raise CancelReasonMissing("canceling a disbursement needs a reason")
@@ -239,7 +239,7 @@ class Disbursement(PaymentExports, Aggregate):
         )
 
     # --- the drawdown -------------------------------------------------------------------------
-    def authorize(self, check_numbers: list[int], bank_id: str, actor: str) -> None:
+    def authorize(self, check_numbers: list[int], bank_id: BankId, actor: str) -> None:
         """Request funding; the check numbers come from the funding account, in payment order."""
         self.check_is_draft()
         pairs = [[pid, n] for pid, n in zip(self.payments, check_numbers, strict=True)]
@@ -258,13 +258,13 @@ class Disbursement(PaymentExports, Aggregate):
             actor=actor,
         )
 
-    def fail_funding(self, reason: object, actor: str) -> None:
+    def fail_funding(self, reason: str, actor: str) -> None:
         self.check_funding_requested()
         self.trigger_event(
             self.FundingFailed, reason=required_text(reason, "the reason", 500), actor=actor
         )
 
-    def return_payout(self, payment_id: UUID, reason: object, actor: str) -> None:
+    def return_payout(self, payment_id: UUID, reason: str, actor: str) -> None:
         """Only a completed payout can come back."""
         payment = self.payment(payment_id)
         if payment.payout_status is not PayoutStatus.COMPLETED:

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.check_numbers import CheckNumber
 from domain.errors import (
     ExportNotPending,
     PaymentNotFailedToExport,
@@ -18,7 +19,8 @@ from domain.errors import (
 )
 from domain.export_failure import ExportFailureReason
 from domain.invoice_payment import ExportFailure, ExportStatus, InvoicePayment, PaymentLine
-from domain.text import optional_text, required_text
+from domain.text import BankId, optional_text
+from domain.text import bank_id as parse_bank_id
 
 
 class PaymentExports(Aggregate):
@@ -66,7 +68,7 @@ class PaymentExports(Aggregate):
 
     class CheckNumberEdited(Aggregate.Event):
         payment_id: UUID
-        check_number: int
+        check_number: CheckNumber
         previous_check_number: int | None
         actor: str
 
@@ -76,7 +78,7 @@ class PaymentExports(Aggregate):
 
     class BankIdEdited(Aggregate.Event):
         payment_id: UUID
-        bank_id: str
+        bank_id: BankId
         previous_bank_id: str | None
         actor: str
 
@@ -203,7 +205,7 @@ class PaymentExports(Aggregate):
         )
 
     # --- what the accounting approver does with a failed record -------------------------------
-    def edit_check_number(self, payment_id: UUID, check_number: int, actor: str) -> None:
+    def edit_check_number(self, payment_id: UUID, check_number: CheckNumber, actor: str) -> None:
         """The funding account must have claimed the number first (see FundingAccount)."""
         payment = self.editable_payment(payment_id)
         if check_number != payment.check_number:
@@ -215,9 +217,9 @@ class PaymentExports(Aggregate):
                 actor=actor,
             )
 
-    def edit_bank_id(self, payment_id: UUID, bank_id: object, actor: str) -> None:
+    def edit_bank_id(self, payment_id: UUID, bank_id: str, actor: str) -> None:
         payment = self.editable_payment(payment_id)
-        new_bank_id = required_text(bank_id, "the Bank ID", 60)
+        new_bank_id = parse_bank_id(bank_id)
         if new_bank_id != payment.bank_id:
             self.trigger_event(
                 self.BankIdEdited,
@@ -244,7 +246,7 @@ class PaymentExports(Aggregate):
         return attempt
 
     def mark_as_exported(
-        self, payment_id: UUID, erp_payment_ref: object, note: object, actor: str
+        self, payment_id: UUID, erp_payment_ref: str | None, note: str | None, actor: str
     ) -> None:
         self.failed_payment(payment_id)
         self.trigger_event(

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import DomainEvent
 from eventsourcing.utils import get_topic
@@ -161,7 +162,7 @@ class CheckRegisterView(ReadModel):
         """Numbers on more than one entry, lowest first."""
 
 
-def account_key(account_id: object) -> str:
+def account_key(account_id: UUID | str) -> str:
     return f"account:{account_id}"
 
 

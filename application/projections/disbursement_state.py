@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import DomainEvent
 from eventsourcing.utils import get_topic
@@ -52,7 +53,7 @@ def seq(position: int, place: int = 0) -> int:
 
 
 @lru_cache(maxsize=4096)  # a batch asks for each disbursement's key once per event
-def state_key(disbursement_id: object) -> str:
+def state_key(disbursement_id: UUID | str) -> str:
     return f"disbursement:{disbursement_id}"
 
 
@@ -88,7 +89,7 @@ class DisbursementState:
             }
         )
 
-    def payment(self, payment_id: object) -> PaymentState:
+    def payment(self, payment_id: UUID | str) -> PaymentState:
         wanted = str(payment_id)
         for payment in self.payments:
             if payment.payment_id == wanted:
