@@ -1,5 +1,7 @@
 """The auditor's questions: who did what and when, how a record looked, is the history intact.
 
+The same concept is served over HTTP by interfaces/api/routes/audit.py.
+
 Nothing here changes the history (verify only extends the hash chain over it), and every
 question is asked within one company: an aggregate belongs to the company named by its first
 (created) event, since later events do not repeat it.

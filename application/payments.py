@@ -14,7 +14,7 @@ from uuid import UUID
 
 from application.conflicts import retry_on_conflict
 from application.errors import NotFound
-from application.payment_records import PaymentRecordCommands
+from application.payment_record_commands import PaymentRecordCommands
 from application.queries import (
     DisbursementSnapshot,
     ErpSettingsSnapshot,

@@ -1,5 +1,8 @@
 """The check register of a funding account: every check number it gave out, and what became of it.
 
+The read model; stored by infrastructure/read_models/check_register.py, served by
+interfaces/api/routes/check_register.py (the same concept at each layer).
+
 One entry per number a payment held: issued by the account at authorization, or typed by a
 person on a failed record. A number given up for a typed one stays in the register
 (`replaced_by`), since the account never issues it again. Gaps (numbers between the lowest and

@@ -1,5 +1,7 @@
 """Export latency per company and connector, against the 10 minutes the incumbent promises.
 
+The read model; stored by infrastructure/read_models/export_latency.py (the same concept).
+
 Latency is the time from FundingCompleted to ExportSucceeded, both as the events recorded
 them; a record that failed first and was exported after a fix counts the whole wait. Records
 marked as exported by hand are not exports and do not count. The connector is the company's

@@ -1,5 +1,8 @@
 """The ERP Integrations tool: every payment record of a company by export status.
 
+The read model; stored by infrastructure/read_models/payment_records.py (the same concept).
+The commands that change records are application/payment_record_commands.py.
+
 A payment record is listed from the moment its disbursement's funding completed (before that
 it is `not_ready` and not the ERP's business), in the order funding completed, and shows what
 the aggregate shows: status, the last failure's reason, message and ERP code, the attempt.

@@ -1,5 +1,7 @@
 """The payments report: disbursements and their invoice payments, by status, account, vendor, date.
 
+The read model; stored by infrastructure/read_models/payments_overview.py (the same concept).
+
 A payment's date is when its drawdown landed (`funded_at`); a date range therefore lists only
 payments whose funding completed in it. Rows are listed in the order they were drafted.
 """

@@ -1,4 +1,7 @@
-"""The ERP Integrations tool's payment records, on SQLite and PostgreSQL."""
+"""The ERP Integrations tool's payment records, on SQLite and PostgreSQL.
+
+The storage (view) of the read model application/projections/payment_records.py.
+"""
 
 from __future__ import annotations
 

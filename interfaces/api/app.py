@@ -1,4 +1,7 @@
-"""The HTTP API: create_app(settings) builds it, with paysync's parts, when it is called."""
+"""The HTTP API: create_app(settings) builds it, with paysync's parts, when it is called.
+
+paysync's own API; the ERP sandbox has an app of its own (infrastructure/erp_sandbox/app.py).
+"""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from interfaces.api.routes import (
     erp_settings,
     funding_accounts,
     invoices,
-    payment_records,
+    payment_changes,
     reports,
 )
 from interfaces.bootstrap import Paysync, bootstrap
@@ -64,7 +67,7 @@ def create_app(
     )
     app.state.paysync = system
     install_problem_handlers(app)
-    for module in (erp_settings, funding_accounts, invoices, disbursements, payment_records):
+    for module in (erp_settings, funding_accounts, invoices, disbursements, payment_changes):
         app.include_router(module.router)
     app.include_router(audit.router)
     mount_web(app)

@@ -1,4 +1,7 @@
-"""Query parameters of every paged list: an opaque cursor and a page size."""
+"""Query parameters of every paged list: an opaque cursor and a page size.
+
+The HTTP side of the same concept as application/projections/paging.py.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""A funding account's check register: every check number it gave out (a read model)."""
+"""A funding account's check register: every check number it gave out, over HTTP.
+
+The same concept as the read model application/projections/check_register.py, whose rows
+the body is made from (see row_bodies.py).
+"""
 
 from __future__ import annotations
 

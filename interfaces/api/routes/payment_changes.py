@@ -1,4 +1,5 @@
-"""A failed payment record: fix its check number or Bank ID, relink it, export it again."""
+"""One payment of a disbursement, over HTTP: a draft's amount or removal, a returned payout, and
+for a failed record its check number or Bank ID, relink, export again, or mark as exported."""
 
 from __future__ import annotations
 

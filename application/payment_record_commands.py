@@ -1,4 +1,8 @@
-"""The payment-record export's commands: outcomes from the ERP, and the approver's fixes."""
+"""The payment-record export's commands: outcomes from the ERP, and the approver's fixes.
+
+Writes to the records; the list of them that people read is a read model, in
+application/projections/payment_records.py.
+"""
 
 from __future__ import annotations
 
