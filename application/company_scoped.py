@@ -6,6 +6,7 @@ records); both are one eventsourcing Application, `Payments`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 from uuid import UUID
@@ -18,6 +19,7 @@ from eventsourcing.utils import Environment, EnvType
 from application.conflicts import AggregateLocks
 from application.errors import NotFound, UnknownReference
 from application.following import LocalSignal
+from application.queries import DisbursementSnapshot
 from application.transcodings import register_domain_transcodings
 from domain.company import Company
 from domain.disbursement import Disbursement
@@ -73,6 +75,15 @@ class CompanyScopedApplication(Application[UUID]):
         if not isinstance(aggregate, kind) or getattr(aggregate, "company_id", None) != company_id:
             raise NotFound(f"no {_label(kind)} {aggregate_id} in company {company_id}")
         return aggregate
+
+    def _changing(
+        self, company_id: str, disbursement_id: UUID, change: Callable[[Disbursement], object]
+    ) -> DisbursementSnapshot:
+        """Get the disbursement, let `change` decide on it, save it: one command's work."""
+        disbursement = self._get(Disbursement, company_id, disbursement_id)
+        change(disbursement)
+        self.save(disbursement)
+        return DisbursementSnapshot.of(disbursement)
 
     def _referenced(self, kind: type[A], company_id: str, aggregate_id: UUID) -> A:
         """Like _get, for an id named in a request body rather than in the path."""

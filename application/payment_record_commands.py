@@ -120,21 +120,22 @@ class PaymentRecordCommands(CompanyScopedApplication):
     def request_export(
         self, company_id: str, disbursement_id: UUID, payment_id: UUID, actor: str
     ) -> DisbursementSnapshot:
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
-        disbursement.request_export(payment_id, actor)
-        self.save(disbursement)
-        return DisbursementSnapshot.of(disbursement)
+        return self._changing(
+            company_id, disbursement_id, lambda d: d.request_export(payment_id, actor)
+        )
 
     @retry_on_conflict
     def relink_payment(
         self, company_id: str, disbursement_id: UUID, payment_id: UUID, actor: str
     ) -> DisbursementSnapshot:
         """Point a failed payment at its invoice's bill, now that the invoice is synced."""
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
-        invoice = self._get(Invoice, company_id, disbursement.payment(payment_id).invoice_id)
-        disbursement.relink(payment_id, invoice.require_erp_ref(), actor)
-        self.save(disbursement)
-        return DisbursementSnapshot.of(disbursement)
+
+        def relink(disbursement: Disbursement) -> None:
+            invoice_id = disbursement.payment(payment_id).invoice_id
+            invoice = self._get(Invoice, company_id, invoice_id)
+            disbursement.relink(payment_id, invoice.require_erp_ref(), actor)
+
+        return self._changing(company_id, disbursement_id, relink)
 
     @retry_on_conflict
     def mark_as_exported(
@@ -147,10 +148,11 @@ class PaymentRecordCommands(CompanyScopedApplication):
         note: str | None,
         actor: str,
     ) -> DisbursementSnapshot:
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
-        disbursement.mark_as_exported(payment_id, erp_payment_ref, note, actor)
-        self.save(disbursement)
-        return DisbursementSnapshot.of(disbursement)
+        return self._changing(
+            company_id,
+            disbursement_id,
+            lambda d: d.mark_as_exported(payment_id, erp_payment_ref, note, actor),
+        )
 
     def export_candidate(
         self, company_id: str, disbursement_id: UUID, payment_id: UUID

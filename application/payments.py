@@ -209,20 +209,21 @@ class Payments(PaymentRecordCommands):
         amount: Decimal | str,
         actor: str,
     ) -> DisbursementSnapshot:
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
-        invoice = self._referenced(Invoice, company_id, invoice_id)
-        drawdown.add_payment(disbursement, invoice, amount, actor)
-        self.save(disbursement)
-        return DisbursementSnapshot.of(disbursement)
+        return self._changing(
+            company_id,
+            disbursement_id,
+            lambda d: drawdown.add_payment(
+                d, self._referenced(Invoice, company_id, invoice_id), amount, actor
+            ),
+        )
 
     @retry_on_conflict
     def remove_payment(
         self, company_id: str, disbursement_id: UUID, payment_id: UUID, actor: str
     ) -> DisbursementSnapshot:
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
-        disbursement.remove_payment(payment_id, actor)
-        self.save(disbursement)
-        return DisbursementSnapshot.of(disbursement)
+        return self._changing(
+            company_id, disbursement_id, lambda d: d.remove_payment(payment_id, actor)
+        )
 
     @retry_on_conflict
     def change_payment_amount(
@@ -254,10 +255,7 @@ class Payments(PaymentRecordCommands):
     def cancel(
         self, company_id: str, disbursement_id: UUID, reason: str, actor: str
     ) -> DisbursementSnapshot:
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
-        disbursement.cancel(reason, actor)
-        self.save(disbursement)
-        return DisbursementSnapshot.of(disbursement)
+        return self._changing(company_id, disbursement_id, lambda d: d.cancel(reason, actor))
 
     @retry_on_conflict
     def complete_funding(

@@ -7,9 +7,10 @@ are folded from the log, nor with their storage, the "views" (the library's word
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
 from application.ports import ErpAccepted, ErpAnswer, PaymentRecordToExport
@@ -18,6 +19,22 @@ from domain.disbursement import Disbursement, DisbursementStatus
 from domain.funding_account import FundingAccount
 from domain.invoice import ErpSyncStatus, Invoice, PaymentStatus
 from domain.invoice_payment import ExportFailure, ExportStatus, InvoicePayment, PayoutStatus
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+S = TypeVar("S", bound="DataclassInstance")
+
+
+def copied(snapshot: type[S], *sources: object, **given: object) -> S:
+    """A `snapshot` whose fields are read, by name, from the first source that has them;
+    `given` holds the fields named differently in the aggregate (each said once, there)."""
+    values = dict(given)
+    for field in fields(snapshot):
+        if field.name not in values:
+            source = next(s for s in sources if hasattr(s, field.name))
+            values[field.name] = getattr(source, field.name)
+    return snapshot(**values)
 
 
 @dataclass(frozen=True)
@@ -32,16 +49,7 @@ class ErpSettingsSnapshot:
     @classmethod
     def of(cls, company: Company) -> ErpSettingsSnapshot | None:
         settings = company.erp_settings
-        if settings is None:
-            return None
-        return cls(
-            company_id=company.company_id,
-            connector=settings.connector,
-            payment_record_sync_enabled=settings.payment_record_sync_enabled,
-            override_subcontractor_invoice_number=settings.override_subcontractor_invoice_number,
-            erp_base_url=settings.erp_base_url,
-            version=company.version,
-        )
+        return None if settings is None else copied(cls, settings, company)
 
 
 @dataclass(frozen=True)
@@ -58,17 +66,7 @@ class FundingAccountSnapshot:
 
     @classmethod
     def of(cls, account: FundingAccount) -> FundingAccountSnapshot:
-        return cls(
-            id=account.id,
-            company_id=account.company_id,
-            nickname=account.nickname,
-            bank_id=account.bank_id,
-            next_check_number=account.next_check_number,
-            highest_issued_check_number=account.issued.highest,
-            verified=account.verified,
-            deactivated=account.deactivated,
-            version=account.version,
-        )
+        return copied(cls, account, highest_issued_check_number=account.issued.highest)
 
 
 @dataclass(frozen=True)
@@ -96,28 +94,7 @@ class InvoiceSnapshot:
 
     @classmethod
     def of(cls, invoice: Invoice) -> InvoiceSnapshot:
-        return cls(
-            id=invoice.id,
-            company_id=invoice.company_id,
-            invoice_number=invoice.invoice_number,
-            vendor_id=invoice.vendor_id,
-            vendor_name=invoice.vendor_name,
-            erp_vendor_id=invoice.erp_vendor_id,
-            project=invoice.project,
-            commitment=invoice.commitment,
-            amount_due=invoice.amount_due,
-            retainage=invoice.retainage,
-            approved=invoice.approved_by is not None,
-            approved_by=invoice.approved_by,
-            erp_sync_status=invoice.erp_sync_status,
-            erp_ref=invoice.erp_ref,
-            erp_invoice_number=invoice.erp_invoice_number,
-            payment_status=invoice.payment_status,
-            amount_paid=invoice.amount_paid,
-            open_amount=invoice.open_amount,
-            received_on=invoice.created_on,
-            version=invoice.version,
-        )
+        return copied(cls, invoice, approved=invoice.is_approved, received_on=invoice.created_on)
 
 
 @dataclass(frozen=True)
@@ -138,21 +115,7 @@ class PaymentSnapshot:
 
     @classmethod
     def of(cls, payment: InvoicePayment) -> PaymentSnapshot:
-        return cls(
-            id=payment.id,
-            invoice_id=payment.invoice_id,
-            invoice_number=payment.line.invoice_number,
-            vendor_name=payment.line.vendor_name,
-            amount=payment.amount,
-            check_number=payment.check_number,
-            bank_id=payment.bank_id,
-            payout_status=payment.payout_status,
-            export_status=payment.export_status,
-            export_attempt=payment.export_attempt,
-            erp_payment_ref=payment.erp_payment_ref,
-            export_failure=payment.export_failure,
-            exported_at=payment.exported_at,
-        )
+        return copied(cls, payment, payment.line)
 
 
 @dataclass(frozen=True)
@@ -173,19 +136,10 @@ class DisbursementSnapshot:
 
     @classmethod
     def of(cls, disbursement: Disbursement) -> DisbursementSnapshot:
-        return cls(
-            id=disbursement.id,
-            company_id=disbursement.company_id,
-            name=disbursement.name,
-            funding_account_id=disbursement.funding_account_id,
-            status=disbursement.status,
-            drafted_by=disbursement.drafted_by,
-            authorized_by=disbursement.authorized_by,
-            cancel_reason=disbursement.cancel_reason,
-            funded_at=disbursement.funded_at,
-            funding_failure_reason=disbursement.funding_failure_reason,
+        return copied(
+            cls,
+            disbursement,
             payments=tuple(PaymentSnapshot.of(p) for p in disbursement.payments.values()),
-            version=disbursement.version,
             modified_at=disbursement.modified_on,
         )
 
