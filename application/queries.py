@@ -7,34 +7,18 @@ are folded from the log, nor with their storage, the "views" (the library's word
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
+from application.copying import copied
 from application.ports import ErpAccepted, ErpAnswer, PaymentRecordToExport
 from domain.company import Company, Connector
 from domain.disbursement import Disbursement, DisbursementStatus
 from domain.funding_account import FundingAccount
 from domain.invoice import ErpSyncStatus, Invoice, PaymentStatus
 from domain.invoice_payment import ExportFailure, ExportStatus, InvoicePayment, PayoutStatus
-
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
-
-S = TypeVar("S", bound="DataclassInstance")
-
-
-def copied(snapshot: type[S], *sources: object, **given: object) -> S:
-    """A `snapshot` whose fields are read, by name, from the first source that has them;
-    `given` holds the fields named differently in the aggregate (each said once, there)."""
-    values = dict(given)
-    for field in fields(snapshot):
-        if field.name not in values:
-            source = next(s for s in sources if hasattr(s, field.name))
-            values[field.name] = getattr(source, field.name)
-    return snapshot(**values)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from uuid import UUID
 from eventsourcing.domain import DomainEvent
 from eventsourcing.utils import get_topic
 
+from application.copying import copied
 from application.projections.disbursement_state import TOPICS, DisbursementState
 from application.projections.folding import FoldingProjection
 from application.projections.moments import stamp
@@ -234,21 +235,14 @@ class CheckRegister(FoldingProjection):
 def check_row(state: DisbursementState, payment: PaymentState, held: HeldCheck) -> CheckRow:
     current = held is payment.check
     reason, message, erp_code = failure_columns(payment.failure if current else held.failure)
-    return CheckRow(
-        company_id=state.company_id,
-        funding_account_id=state.funding_account_id,
+    return copied(
+        CheckRow,
+        held,
+        payment,
+        state,
         check_number=held.number,
         seq=held.seq,
-        source=held.source,
-        replaced_by=held.replaced_by,
-        payment_id=payment.payment_id,
-        disbursement_id=state.disbursement_id,
         disbursement_status=state.status,
-        invoice_number=payment.invoice_number,
-        vendor_name=payment.vendor_name,
-        amount=payment.amount,
-        bank_id=payment.bank_id,
-        payout_status=payment.payout_status,
         export_status=payment.export_status if current else _given_up_in(held),
         failure_reason=reason,
         failure_message=message,

@@ -14,6 +14,7 @@ from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from application.copying import copied
 from application.projections.disbursement_state import TOPICS, DisbursementState
 from application.projections.folding import FoldingProjection
 from application.projections.paging import Page
@@ -80,25 +81,14 @@ class PaymentRecords(FoldingProjection):
 
 def record_of(state: DisbursementState, payment: PaymentState, listed_seq: int) -> PaymentRecord:
     reason, message, erp_code = failure_columns(payment.failure)
-    return PaymentRecord(
+    return copied(
+        PaymentRecord,
+        payment,
+        state,
         seq=listed_seq,
-        company_id=state.company_id,
-        disbursement_id=state.disbursement_id,
-        payment_id=payment.payment_id,
-        funding_account_id=state.funding_account_id,
-        invoice_id=payment.invoice_id,
-        vendor_name=payment.vendor_name,
-        invoice_number=payment.invoice_number,
-        amount=payment.amount,
         check_number=None if payment.check is None else payment.check.number,
-        bank_id=payment.bank_id,
-        export_status=payment.export_status,
         failure_reason=reason,
         failure_message=message,
         failure_erp_code=erp_code,
-        erp_payment_ref=payment.erp_payment_ref,
         attempts=payment.attempt,
-        funded_at=state.funded_at,
-        exported_at=payment.exported_at,
-        updated_at=payment.updated_at,
     )

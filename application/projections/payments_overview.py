@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from application.copying import copied
 from application.projections.disbursement_state import TOPICS, DisbursementState
 from application.projections.folding import FoldingProjection
 from application.projections.paging import Page
@@ -97,46 +98,20 @@ class PaymentsOverview(FoldingProjection):
     def rows_of(self, state: DisbursementState) -> dict[str, Sequence[object]]:
         return {
             "disbursements": [
-                DisbursementRow(
-                    seq=state.seq,
-                    company_id=state.company_id,
-                    disbursement_id=state.disbursement_id,
-                    name=state.name,
-                    status=state.status,
-                    funding_account_id=state.funding_account_id,
+                copied(
+                    DisbursementRow,
+                    state,
                     payment_count=len(state.payments),
                     total_amount=f"{state.total_amount:.2f}",
-                    drafted_by=state.drafted_by,
-                    authorized_by=state.authorized_by,
-                    cancel_reason=state.cancel_reason,
-                    funding_failure_reason=state.funding_failure_reason,
-                    drafted_at=state.drafted_at,
-                    authorized_at=state.authorized_at,
-                    funded_at=state.funded_at,
-                    updated_at=state.updated_at,
                 )
             ],
             "payments": [
-                PaymentRow(
-                    seq=payment.seq,
-                    company_id=state.company_id,
-                    disbursement_id=state.disbursement_id,
+                copied(
+                    PaymentRow,
+                    payment,
+                    state,
                     disbursement_name=state.name,
-                    status=state.status,
-                    funding_account_id=state.funding_account_id,
-                    payment_id=payment.payment_id,
-                    invoice_id=payment.invoice_id,
-                    invoice_number=payment.invoice_number,
-                    vendor_name=payment.vendor_name,
-                    amount=payment.amount,
                     check_number=None if payment.check is None else payment.check.number,
-                    bank_id=payment.bank_id,
-                    payout_status=payment.payout_status,
-                    export_status=payment.export_status,
-                    drafted_at=state.drafted_at,
-                    authorized_at=state.authorized_at,
-                    funded_at=state.funded_at,
-                    updated_at=payment.updated_at,
                 )
                 for payment in state.payments
             ],
