@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from application.queries import DisbursementSnapshot
@@ -59,64 +60,64 @@ def draft(
     return payments.disbursement(company_id, disbursement_id)
 
 
+@dataclass(frozen=True)
+class OneDisbursement:
+    """The disbursement the path names (`company_id`, `disbursement_id`)."""
+
+    company_id: str
+    disbursement_id: UUID
+
+    @property
+    def ids(self) -> tuple[str, UUID]:
+        return self.company_id, self.disbursement_id
+
+
+DisbursementPath = Annotated[OneDisbursement, Depends()]
+
+
 @router.get("/{disbursement_id}", response_model=DisbursementSnapshot)
 def read(
-    company_id: str,
-    disbursement_id: UUID,
+    at: DisbursementPath,
     caller: Reader,
     payments: PaymentsDep,
     version: Annotated[int | None, Query(ge=1)] = None,
     as_of: Annotated[AwareDatetime | None, Query()] = None,
 ) -> DisbursementSnapshot:
     """The disbursement now, or as it was at `version`, or at the moment `as_of`."""
-    return payments.disbursement(company_id, disbursement_id, version=version, as_of=as_of)
+    return payments.disbursement(*at.ids, version=version, as_of=as_of)
 
 
 @router.post("/{disbursement_id}/payments", status_code=201, response_model=DisbursementSnapshot)
 def add_payment(
-    company_id: str, disbursement_id: UUID, body: PaymentIn, caller: Admin, payments: PaymentsDep
+    at: DisbursementPath, body: PaymentIn, caller: Admin, payments: PaymentsDep
 ) -> DisbursementSnapshot:
     """Pay one more invoice from a draft."""
     return payments.add_payment(
-        company_id,
-        disbursement_id,
-        invoice_id=body.invoice_id,
-        amount=body.amount,
-        actor=caller.subject,
+        *at.ids, invoice_id=body.invoice_id, amount=body.amount, actor=caller.subject
     )
 
 
 @router.post("/{disbursement_id}/authorize", response_model=DisbursementSnapshot)
-def authorize(
-    company_id: str, disbursement_id: UUID, caller: Admin, payments: PaymentsDep
-) -> DisbursementSnapshot:
-    return payments.authorize(company_id, disbursement_id, caller.subject)
+def authorize(at: DisbursementPath, caller: Admin, payments: PaymentsDep) -> DisbursementSnapshot:
+    return payments.authorize(*at.ids, caller.subject)
 
 
 @router.post("/{disbursement_id}/cancel", response_model=DisbursementSnapshot)
 def cancel(
-    company_id: str, disbursement_id: UUID, body: Reason, caller: Admin, payments: PaymentsDep
+    at: DisbursementPath, body: Reason, caller: Admin, payments: PaymentsDep
 ) -> DisbursementSnapshot:
-    return payments.cancel(company_id, disbursement_id, body.reason, caller.subject)
+    return payments.cancel(*at.ids, body.reason, caller.subject)
 
 
 @router.post("/{disbursement_id}/funding-complete", response_model=DisbursementSnapshot)
 def funding_complete(
-    company_id: str,
-    disbursement_id: UUID,
-    body: Funded,
-    caller: FundingNotifier,
-    payments: PaymentsDep,
+    at: DisbursementPath, body: Funded, caller: FundingNotifier, payments: PaymentsDep
 ) -> DisbursementSnapshot:
-    return payments.complete_funding(company_id, disbursement_id, body.funded_at, caller.subject)
+    return payments.complete_funding(*at.ids, body.funded_at, caller.subject)
 
 
 @router.post("/{disbursement_id}/funding-failed", response_model=DisbursementSnapshot)
 def funding_failed(
-    company_id: str,
-    disbursement_id: UUID,
-    body: Reason,
-    caller: FundingNotifier,
-    payments: PaymentsDep,
+    at: DisbursementPath, body: Reason, caller: FundingNotifier, payments: PaymentsDep
 ) -> DisbursementSnapshot:
-    return payments.fail_funding(company_id, disbursement_id, body.reason, caller.subject)
+    return payments.fail_funding(*at.ids, body.reason, caller.subject)

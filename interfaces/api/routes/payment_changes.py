@@ -3,9 +3,11 @@ for a failed record its check number or Bank ID, relink, export again, or mark a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from application.queries import DisbursementSnapshot
@@ -45,99 +47,73 @@ class MarkExported(BaseModel):
     note: str | None = None
 
 
-@router.patch("", response_model=DisbursementSnapshot)
-def fix(
-    company_id: str,
-    disbursement_id: UUID,
-    payment_id: UUID,
-    body: PaymentChange,
-    caller: AdminOrApprover,
-    payments: PaymentsDep,
-) -> DisbursementSnapshot:
-    """A draft's amount, or a failed record's check number and Bank ID (409 otherwise)."""
-    if body.amount is not None:
-        if caller.role is not Role.PAYMENTS_ADMIN:
-            raise HTTPException(403, "only a payments admin changes the amounts of a draft")
-        return payments.change_payment_amount(
-            company_id, disbursement_id, payment_id, body.amount, caller.subject
-        )
-    return payments.edit_failed_payment(
-        company_id,
-        disbursement_id,
-        payment_id,
-        actor=caller.subject,
-        **body.model_dump(exclude_unset=True, exclude={"amount"}),
-    )
-
-
-@router.delete("", response_model=DisbursementSnapshot)
-def remove(
-    company_id: str, disbursement_id: UUID, payment_id: UUID, caller: Admin, payments: PaymentsDep
-) -> DisbursementSnapshot:
-    """Take a payment out of a draft (a draft keeps at least one)."""
-    return payments.remove_payment(company_id, disbursement_id, payment_id, caller.subject)
-
-
 class Returned(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: str
 
 
-@router.post("/payout-returned", response_model=DisbursementSnapshot)
-def payout_returned(
-    company_id: str,
-    disbursement_id: UUID,
-    payment_id: UUID,
-    body: Returned,
-    caller: FundingNotifier,
-    payments: PaymentsDep,
+@dataclass(frozen=True)
+class OnePayment:
+    """The payment the path names (`company_id`, `disbursement_id`, `payment_id`)."""
+
+    company_id: str
+    disbursement_id: UUID
+    payment_id: UUID
+
+    @property
+    def ids(self) -> tuple[str, UUID, UUID]:
+        return self.company_id, self.disbursement_id, self.payment_id
+
+
+PaymentPath = Annotated[OnePayment, Depends()]
+
+
+@router.patch("", response_model=DisbursementSnapshot)
+def fix(
+    at: PaymentPath, body: PaymentChange, caller: AdminOrApprover, payments: PaymentsDep
 ) -> DisbursementSnapshot:
-    """The bank returned the payout; the invoice is open again, the ERP record stays."""
-    return payments.return_payout(
-        company_id, disbursement_id, payment_id, body.reason, caller.subject
+    """A draft's amount, or a failed record's check number and Bank ID (409 otherwise)."""
+    if body.amount is not None:
+        if caller.role is not Role.PAYMENTS_ADMIN:
+            raise HTTPException(403, "only a payments admin changes the amounts of a draft")
+        return payments.change_payment_amount(*at.ids, body.amount, caller.subject)
+    return payments.edit_failed_payment(
+        *at.ids, actor=caller.subject, check_number=body.check_number, bank_id=body.bank_id
     )
 
 
-@router.post("/export", status_code=202, response_model=DisbursementSnapshot)
-def export(
-    company_id: str,
-    disbursement_id: UUID,
-    payment_id: UUID,
-    caller: AdminOrApprover,
-    payments: PaymentsDep,
+@router.delete("", response_model=DisbursementSnapshot)
+def remove(at: PaymentPath, caller: Admin, payments: PaymentsDep) -> DisbursementSnapshot:
+    """Take a payment out of a draft (a draft keeps at least one)."""
+    return payments.remove_payment(*at.ids, caller.subject)
+
+
+@router.post("/payout-returned", response_model=DisbursementSnapshot)
+def payout_returned(
+    at: PaymentPath, body: Returned, caller: FundingNotifier, payments: PaymentsDep
 ) -> DisbursementSnapshot:
+    """The bank returned the payout; the invoice is open again, the ERP record stays."""
+    return payments.return_payout(*at.ids, body.reason, caller.subject)
+
+
+@router.post("/export", status_code=202, response_model=DisbursementSnapshot)
+def export(at: PaymentPath, caller: AdminOrApprover, payments: PaymentsDep) -> DisbursementSnapshot:
     """Queue the failed record for export again; it is `pending` until the ERP answers."""
-    return payments.request_export(company_id, disbursement_id, payment_id, caller.subject)
+    return payments.request_export(*at.ids, caller.subject)
 
 
 @router.post("/relink", response_model=DisbursementSnapshot)
-def relink(
-    company_id: str,
-    disbursement_id: UUID,
-    payment_id: UUID,
-    caller: AdminOrApprover,
-    payments: PaymentsDep,
-) -> DisbursementSnapshot:
+def relink(at: PaymentPath, caller: AdminOrApprover, payments: PaymentsDep) -> DisbursementSnapshot:
     """Point the failed record at its invoice's bill, synced after the payment was made."""
-    return payments.relink_payment(company_id, disbursement_id, payment_id, caller.subject)
+    return payments.relink_payment(*at.ids, caller.subject)
 
 
 @router.post("/mark-exported", response_model=DisbursementSnapshot)
 def mark_exported(
-    company_id: str,
-    disbursement_id: UUID,
-    payment_id: UUID,
-    body: MarkExported,
-    caller: AdminOrApprover,
-    payments: PaymentsDep,
+    at: PaymentPath, body: MarkExported, caller: AdminOrApprover, payments: PaymentsDep
 ) -> DisbursementSnapshot:
     """The record was keyed into the ERP by hand: stop trying, and say so in the history."""
     return payments.mark_as_exported(
-        company_id,
-        disbursement_id,
-        payment_id,
-        erp_payment_ref=body.erp_payment_ref,
-        note=body.note,
-        actor=caller.subject,
+        *at.ids, erp_payment_ref=body.erp_payment_ref, note=body.note, actor=caller.subject
     )
