@@ -11,7 +11,7 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
-from domain.invoice_payment import PaymentLine
+from domain.invoice_payment import IssuedCheck, PaymentLine
 
 
 class PaymentLineAsDict(Transcoding):
@@ -25,7 +25,19 @@ class PaymentLineAsDict(Transcoding):
         return PaymentLine(**data)
 
 
-TRANSCODINGS: tuple[Transcoding, ...] = (PaymentLineAsDict(),)
+class IssuedCheckAsPair(Transcoding):
+    type = IssuedCheck
+    name = "issued_check"
+
+    def encode(self, obj: IssuedCheck) -> list[Any]:
+        return [obj.payment_id, obj.check_number]
+
+    def decode(self, data: list[Any]) -> IssuedCheck:
+        payment_id, check_number = data
+        return IssuedCheck(payment_id, check_number)
+
+
+TRANSCODINGS: tuple[Transcoding, ...] = (PaymentLineAsDict(), IssuedCheckAsPair())
 
 
 def register_domain_transcodings(transcoder: JSONTranscoder) -> None:

@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
+from domain.check_numbers import CheckNumber
 from domain.errors import (
     CancelReasonMissing,
     DisbursementNotInDraft,
@@ -18,7 +19,13 @@ from domain.errors import (
     PaymentCountOutOfRange,
     PayoutNotCompleted,
 )
-from domain.invoice_payment import ExportStatus, InvoicePayment, PaymentLine, PayoutStatus
+from domain.invoice_payment import (
+    ExportStatus,
+    InvoicePayment,
+    IssuedCheck,
+    PaymentLine,
+    PayoutStatus,
+)
 from domain.payment_export import PaymentExports
 from domain.text import BankId, required_text
 
@@ -90,15 +97,25 @@ class Disbursement(PaymentExports, Aggregate):
         """Funding is requested; each payment now has its check number and Bank ID."""
 
         bank_id: BankId
-        check_numbers: list[list[Any]]  # [payment_id, check number] in payment order
+        check_numbers: list[IssuedCheck]  # in payment order
         actor: str
+
+        # v1 stored each as a [payment_id, check number] pair; v2 as an IssuedCheck.
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["check_numbers"] = [
+                IssuedCheck(payment_id, CheckNumber(number))
+                for payment_id, number in state["check_numbers"]
+            ]
 
         def apply(self, disbursement: Disbursement) -> None:
             disbursement.status = DisbursementStatus.FUNDING_REQUESTED
             disbursement.authorized_by = self.actor
-            for payment_id, number in self.check_numbers:
-                payment = disbursement.payments[payment_id]
-                payment.check_number = number
+            for issued in self.check_numbers:
+                payment = disbursement.payments[issued.payment_id]
+                payment.check_number = issued.check_number
                 payment.bank_id = self.bank_id
                 payment.payout_status = PayoutStatus.REQUESTED
 
@@ -239,12 +256,12 @@ class Disbursement(PaymentExports, Aggregate):
         )
 
     # --- the drawdown -------------------------------------------------------------------------
-    def authorize(self, check_numbers: list[int], bank_id: BankId, actor: str) -> None:
+    def authorize(self, check_numbers: list[CheckNumber], bank_id: BankId, actor: str) -> None:
         """Request funding; the check numbers come from the funding account, in payment order."""
         self.check_is_draft()
-        pairs = [[pid, n] for pid, n in zip(self.payments, check_numbers, strict=True)]
+        issued = [IssuedCheck(p, n) for p, n in zip(self.payments, check_numbers, strict=True)]
         self.trigger_event(
-            self.DisbursementAuthorized, bank_id=bank_id, check_numbers=pairs, actor=actor
+            self.DisbursementAuthorized, bank_id=bank_id, check_numbers=issued, actor=actor
         )
 
     def complete_funding(

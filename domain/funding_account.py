@@ -159,10 +159,12 @@ class FundingAccount(Aggregate):
         if number != self.next_check_number:
             self.trigger_event(self.NextCheckNumberChanged, next_check_number=number, actor=actor)
 
-    def issue_check_numbers(self, disbursement_id: UUID, count: int, actor: str) -> list[int]:
+    def issue_check_numbers(
+        self, disbursement_id: UUID, count: int, actor: str
+    ) -> list[CheckNumber]:
         """The next `count` check numbers, in order, skipping any a person already used."""
         self.check_is_active()
-        numbers: list[int] = []
+        numbers: list[CheckNumber] = []
         candidate = self.next_check_number
         while len(numbers) < count:
             if candidate > MAX_CHECK_NUMBER:
@@ -171,7 +173,7 @@ class FundingAccount(Aggregate):
                     f"{MAX_CHECK_NUMBER}; ERPs keep at most 11 digits"
                 )
             if not self.is_used(candidate):
-                numbers.append(candidate)
+                numbers.append(CheckNumber(candidate))  # within 1..MAX, as checked above
             candidate += 1
         self.trigger_event(
             self.CheckNumbersIssued,

@@ -164,9 +164,10 @@ def _fold_drawdown(
             event.actor,
             at,
         )
-        for place, (payment_id, number) in enumerate(event.check_numbers):
-            payment = state.payment(payment_id)
-            payment.check = HeldCheck(int(number), CheckSource.ISSUED, seq(position, place), at)
+        for place, issued in enumerate(event.check_numbers):
+            payment = state.payment(issued.payment_id)
+            check = HeldCheck(issued.check_number, CheckSource.ISSUED, seq(position, place), at)
+            payment.check = check
             payment.bank_id = event.bank_id
             payment.payout_status = PayoutStatus.REQUESTED
         return state.payments

@@ -14,12 +14,12 @@ from eventsourcing.persistence import StoredEvent
 
 from application.payments import Payments
 from domain.disbursement import Disbursement
-from domain.invoice_payment import PaymentLine
+from domain.invoice_payment import IssuedCheck, PaymentLine
 from infrastructure.event_store import event_store_env
 from tests.stores import fresh_settings
 
 
-def drafted_with_an_added_payment(payments: Payments) -> UUID:
+def authorized_with_an_added_payment(payments: Payments) -> UUID:
     account = payments.open_funding_account(
         "acme", nickname="Operating", bank_id="1001", next_check_number=100, actor="ann"
     )
@@ -45,26 +45,31 @@ def drafted_with_an_added_payment(payments: Payments) -> UUID:
         actor="pat",
     )
     payments.add_payment("acme", disbursement, invoice_id=invoices[1], amount="250.00", actor="pat")
+    payments.authorize("acme", disbursement, "pat")
     return disbursement
 
 
 def as_first_stored(state: dict[str, Any]) -> dict[str, Any]:
-    """The event's state as paysync stored it before payment lines had a transcoding."""
+    """The event's state as paysync stored it before payment lines and issued checks had
+    transcodings: plain dicts, and [payment id, check number] pairs."""
     old = {k: v for k, v in state.items() if k != "class_version"}
     if "payments" in old:
         old["payments"] = [dict(line.__dict__) for line in old["payments"]]
     if "payment" in old:
         old["payment"] = dict(old["payment"].__dict__)
+    if "check_numbers" in old:
+        old["check_numbers"] = [[i.payment_id, i.check_number] for i in old["check_numbers"]]
     return old
 
 
-def test_a_disbursement_stored_with_payment_lines_as_plain_dicts_still_loads(
+def test_a_disbursement_stored_with_plain_payment_lines_and_check_pairs_still_loads(
     payments: Payments, backend: str, tmp_path: Path
 ) -> None:
-    disbursement_id = drafted_with_an_added_payment(payments)
+    disbursement_id = authorized_with_an_added_payment(payments)
     transcoder = payments.mapper.transcoder
     now = payments.recorder.select_events(disbursement_id)
-    assert all(b"payment_line" in stored.state for stored in now)  # today's shape, tagged
+    assert [b"payment_line" in stored.state for stored in now] == [True, True, False]
+    assert b"issued_check" in now[2].state  # today's shapes, tagged
     with fresh_settings(backend, tmp_path / "old") as settings:
         old_store = Payments(event_store_env(settings))
         try:
@@ -78,17 +83,21 @@ def test_a_disbursement_stored_with_payment_lines_as_plain_dicts_still_loads(
                 for stored in now
             ]
             assert not any(b"payment_line" in row.state for row in old_rows)
+            assert not any(b"issued_check" in row.state for row in old_rows)
             assert not any(b"class_version" in row.state for row in old_rows)
             old_store.recorder.insert_events(old_rows)
 
             loaded = old_store.repository.get(disbursement_id)
             expected = payments.repository.get(disbursement_id)
             assert isinstance(loaded, Disbursement)
-            assert [p.line for p in loaded.payments.values()] == [
-                p.line for p in expected.payments.values()
+            assert [(p.line, p.check_number) for p in loaded.payments.values()] == [
+                (p.line, p.check_number) for p in expected.payments.values()
             ]
+            assert all(p.check_number is not None for p in loaded.payments.values())
             events = [old_store.mapper.to_domain_event(row) for row in old_rows]
-            drafted, added = events
+            drafted, added, authorized = events
+            assert isinstance(authorized, Disbursement.DisbursementAuthorized)
+            assert all(isinstance(i, IssuedCheck) for i in authorized.check_numbers)
             assert isinstance(drafted, Disbursement.DisbursementDrafted)
             assert isinstance(added, Disbursement.PaymentAdded)
             assert all(isinstance(line, PaymentLine) for line in drafted.payments)
