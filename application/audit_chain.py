@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Notification, Tracking, TrackingRecorder
@@ -71,6 +72,17 @@ class ChainLink:
     originator_version: int
     payload_digest: bytes
     link: bytes
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> ChainLink:
+        """A link as either store's row holds it (columns named as the fields)."""
+        return cls(
+            notification_id=int(row["notification_id"]),
+            originator_id=str(row["originator_id"]),
+            originator_version=int(row["originator_version"]),
+            payload_digest=bytes(row["payload_digest"]),
+            link=bytes(row["link"]),
+        )
 
 
 class AuditChainStore(TrackingRecorder, ABC):
