@@ -13,6 +13,7 @@ from application.company_scoped import CompanyScopedApplication
 from application.conflicts import retry_on_conflict
 from application.ports import ErpAccepted, ErpRefused
 from application.queries import DisbursementSnapshot, ExportCandidate, ExportOutcome
+from domain.check_numbers import CheckNumber
 from domain.disbursement import Disbursement
 from domain.errors import ExportNotPending
 from domain.export_failure import ExportFailureReason
@@ -96,7 +97,7 @@ class PaymentRecordCommands(CompanyScopedApplication):
         payment_id: UUID,
         *,
         actor: str,
-        check_number: int | str | None = None,
+        check_number: CheckNumber | None = None,
         bank_id: str | None = None,
     ) -> DisbursementSnapshot:
         """Fix a failed record's check number or Bank ID before exporting it again.

@@ -22,6 +22,7 @@ from application.queries import (
     InvoiceSnapshot,
 )
 from domain import drawdown
+from domain.check_numbers import CheckNumber
 from domain.disbursement import Disbursement
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
@@ -73,7 +74,7 @@ class Payments(PaymentRecordCommands):
         *,
         nickname: str,
         bank_id: str,
-        next_check_number: int | str,
+        next_check_number: CheckNumber,
         actor: str,
     ) -> UUID:
         company = self._company(company_id, actor)
@@ -97,7 +98,7 @@ class Payments(PaymentRecordCommands):
         actor: str,
         nickname: str | None = None,
         bank_id: str | None = None,
-        next_check_number: int | str | None = None,
+        next_check_number: CheckNumber | None = None,
     ) -> FundingAccountSnapshot:
         """Change nickname, Bank ID or next check number; all or nothing."""
         with self.hot.holding(account_id):

@@ -6,7 +6,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from domain.check_numbers import MAX_CHECK_NUMBER, CheckNumber, CheckNumberSet, check_number
+from domain.check_numbers import MAX_CHECK_NUMBER, CheckNumber, CheckNumberSet
 from domain.errors import CheckNumbersExhausted, CheckNumberWouldRepeat, FundingAccountDeactivated
 from domain.text import BankId, required_text
 from domain.text import bank_id as parse_bank_id
@@ -107,7 +107,7 @@ class FundingAccount(Aggregate):
         company_id: str,
         nickname: str,
         bank_id: str,
-        next_check_number: int | str,
+        next_check_number: CheckNumber,
         actor: str,
     ) -> FundingAccount:
         """Open an account; the company makes sure nickname and Bank ID are its only ones."""
@@ -117,7 +117,7 @@ class FundingAccount(Aggregate):
             company_id=company_id,
             nickname=valid_nickname(nickname),
             bank_id=parse_bank_id(bank_id),
-            next_check_number=check_number(next_check_number, "the next check number"),
+            next_check_number=next_check_number,
             actor=actor,
         )
 
@@ -143,13 +143,12 @@ class FundingAccount(Aggregate):
         if bank_id != self.bank_id:
             self.trigger_event(self.BankIdChanged, bank_id=bank_id, actor=actor)
 
-    def change_next_check_number(self, value: int | str, actor: str) -> None:
+    def change_next_check_number(self, number: CheckNumber, actor: str) -> None:
         """Raise (or lower) the next check number; it only affects payments authorized later.
 
         It may never go to or below a number this account has issued: that would issue the
         same check number twice.
         """
-        number = check_number(value, "the next check number")
         highest = self.issued.highest
         if highest is not None and number <= highest:
             raise CheckNumberWouldRepeat(
@@ -183,9 +182,8 @@ class FundingAccount(Aggregate):
         )
         return numbers
 
-    def claim_check_number(self, payment_id: UUID, value: int | str, actor: str) -> CheckNumber:
+    def claim_check_number(self, payment_id: UUID, number: CheckNumber, actor: str) -> CheckNumber:
         """Record a number typed by hand on a failed payment, refusing one already used here."""
-        number = check_number(value, "the check number")
         if self.is_used(number):
             raise CheckNumberWouldRepeat(
                 f"check number {number} is already used by funding account {self.nickname}"

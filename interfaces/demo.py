@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 
 from application.errors import NotFound
+from domain.check_numbers import check_number
 from infrastructure.settings import Settings
 from infrastructure.tokens import Role
 from interfaces.bootstrap import Paysync, bootstrap
@@ -89,7 +90,7 @@ def seed_demo_company(paysync: Paysync, sandbox_url: str) -> None:
         DEMO_COMPANY,
         nickname="Operating",
         bank_id="1001",
-        next_check_number=100,
+        next_check_number=check_number(100, "the next check number"),
         actor="demo-setup",
     )
     invoices = []

@@ -8,7 +8,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from application.queries import FundingAccountSnapshot
+from domain.check_numbers import check_number
 from interfaces.api.deps import Admin, AdminOrApprover, PaymentsDep, Reader
+
+NEXT = "the next check number"  # how a refusal names the field
 
 router = APIRouter(prefix="/v1/companies/{company_id}/funding-accounts", tags=["funding accounts"])
 
@@ -34,7 +37,11 @@ def open_account(
     company_id: str, body: FundingAccountIn, caller: Admin, payments: PaymentsDep
 ) -> FundingAccountSnapshot:
     account_id = payments.open_funding_account(
-        company_id, **body.model_dump(), actor=caller.subject
+        company_id,
+        nickname=body.nickname,
+        bank_id=body.bank_id,
+        next_check_number=check_number(body.next_check_number, NEXT),
+        actor=caller.subject,
     )
     return payments.funding_account(company_id, account_id)
 
@@ -55,8 +62,14 @@ def change(
     payments: PaymentsDep,
 ) -> FundingAccountSnapshot:
     """Rename, change the Bank ID, or raise the next check number (never to a used one)."""
+    raised = body.next_check_number
     return payments.update_funding_account(
-        company_id, account_id, actor=caller.subject, **body.model_dump(exclude_unset=True)
+        company_id,
+        account_id,
+        actor=caller.subject,
+        nickname=body.nickname,
+        bank_id=body.bank_id,
+        next_check_number=None if raised is None else check_number(raised, NEXT),
     )
 
 

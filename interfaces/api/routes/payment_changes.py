@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from application.queries import DisbursementSnapshot
+from domain.check_numbers import check_number
 from infrastructure.tokens import Role
 from interfaces.api.deps import Admin, AdminOrApprover, FundingNotifier, PaymentsDep
 from interfaces.api.fields import Money
@@ -78,8 +79,12 @@ def fix(
         if caller.role is not Role.PAYMENTS_ADMIN:
             raise HTTPException(403, "only a payments admin changes the amounts of a draft")
         return payments.change_payment_amount(*at.ids, body.amount, caller.subject)
+    typed = body.check_number
     return payments.edit_failed_payment(
-        *at.ids, actor=caller.subject, check_number=body.check_number, bank_id=body.bank_id
+        *at.ids,
+        actor=caller.subject,
+        check_number=None if typed is None else check_number(typed, "the check number"),
+        bank_id=body.bank_id,
     )
 
 
