@@ -19,6 +19,7 @@ from domain.errors import ExportNotPending
 from domain.export_failure import ExportFailureReason
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
+from domain.text import BankId
 
 
 class PaymentRecordCommands(CompanyScopedApplication):
@@ -98,7 +99,7 @@ class PaymentRecordCommands(CompanyScopedApplication):
         *,
         actor: str,
         check_number: CheckNumber | None = None,
-        bank_id: str | None = None,
+        bank_id: BankId | None = None,
     ) -> DisbursementSnapshot:
         """Fix a failed record's check number or Bank ID before exporting it again.
 

@@ -27,6 +27,7 @@ from domain.disbursement import Disbursement
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
 from domain.money import ZERO
+from domain.text import BankId
 
 
 class Payments(PaymentRecordCommands):
@@ -73,7 +74,7 @@ class Payments(PaymentRecordCommands):
         company_id: str,
         *,
         nickname: str,
-        bank_id: str,
+        bank_id: BankId,
         next_check_number: CheckNumber,
         actor: str,
     ) -> UUID:
@@ -97,7 +98,7 @@ class Payments(PaymentRecordCommands):
         *,
         actor: str,
         nickname: str | None = None,
-        bank_id: str | None = None,
+        bank_id: BankId | None = None,
         next_check_number: CheckNumber | None = None,
     ) -> FundingAccountSnapshot:
         """Change nickname, Bank ID or next check number; all or nothing."""

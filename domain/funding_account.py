@@ -9,7 +9,6 @@ from eventsourcing.domain import Aggregate
 from domain.check_numbers import MAX_CHECK_NUMBER, CheckNumber, CheckNumberSet
 from domain.errors import CheckNumbersExhausted, CheckNumberWouldRepeat, FundingAccountDeactivated
 from domain.text import BankId, required_text
-from domain.text import bank_id as parse_bank_id
 
 
 class FundingAccount(Aggregate):
@@ -106,7 +105,7 @@ class FundingAccount(Aggregate):
         *,
         company_id: str,
         nickname: str,
-        bank_id: str,
+        bank_id: BankId,
         next_check_number: CheckNumber,
         actor: str,
     ) -> FundingAccount:
@@ -116,7 +115,7 @@ class FundingAccount(Aggregate):
             id=uuid4(),
             company_id=company_id,
             nickname=valid_nickname(nickname),
-            bank_id=parse_bank_id(bank_id),
+            bank_id=bank_id,
             next_check_number=next_check_number,
             actor=actor,
         )
@@ -137,9 +136,8 @@ class FundingAccount(Aggregate):
         if nickname != self.nickname:
             self.trigger_event(self.FundingAccountRenamed, nickname=nickname, actor=actor)
 
-    def change_bank_id(self, bank_id: str, actor: str) -> None:
+    def change_bank_id(self, bank_id: BankId, actor: str) -> None:
         """A new Bank ID applies to payments authorized from now on."""
-        bank_id = parse_bank_id(bank_id)
         if bank_id != self.bank_id:
             self.trigger_event(self.BankIdChanged, bank_id=bank_id, actor=actor)
 

@@ -20,7 +20,6 @@ from domain.errors import (
 from domain.export_failure import ExportFailureReason
 from domain.invoice_payment import ExportFailure, ExportStatus, InvoicePayment, PaymentLine
 from domain.text import BankId, optional_text
-from domain.text import bank_id as parse_bank_id
 
 
 class PaymentExports(Aggregate):
@@ -217,14 +216,13 @@ class PaymentExports(Aggregate):
                 actor=actor,
             )
 
-    def edit_bank_id(self, payment_id: UUID, bank_id: str, actor: str) -> None:
+    def edit_bank_id(self, payment_id: UUID, bank_id: BankId, actor: str) -> None:
         payment = self.editable_payment(payment_id)
-        new_bank_id = parse_bank_id(bank_id)
-        if new_bank_id != payment.bank_id:
+        if bank_id != payment.bank_id:
             self.trigger_event(
                 self.BankIdEdited,
                 payment_id=payment_id,
-                bank_id=new_bank_id,
+                bank_id=bank_id,
                 previous_bank_id=payment.bank_id,
                 actor=actor,
             )

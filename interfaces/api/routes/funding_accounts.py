@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from application.queries import FundingAccountSnapshot
 from domain.check_numbers import check_number
+from domain.text import bank_id
 from interfaces.api.deps import Admin, AdminOrApprover, PaymentsDep, Reader
 
 NEXT = "the next check number"  # how a refusal names the field
@@ -39,7 +40,7 @@ def open_account(
     account_id = payments.open_funding_account(
         company_id,
         nickname=body.nickname,
-        bank_id=body.bank_id,
+        bank_id=bank_id(body.bank_id),
         next_check_number=check_number(body.next_check_number, NEXT),
         actor=caller.subject,
     )
@@ -68,7 +69,7 @@ def change(
         account_id,
         actor=caller.subject,
         nickname=body.nickname,
-        bank_id=body.bank_id,
+        bank_id=None if body.bank_id is None else bank_id(body.bank_id),
         next_check_number=None if raised is None else check_number(raised, NEXT),
     )
 

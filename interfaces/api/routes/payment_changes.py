@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from application.queries import DisbursementSnapshot
 from domain.check_numbers import check_number
+from domain.text import bank_id
 from infrastructure.tokens import Role
 from interfaces.api.deps import Admin, AdminOrApprover, FundingNotifier, PaymentsDep
 from interfaces.api.fields import Money
@@ -84,7 +85,7 @@ def fix(
         *at.ids,
         actor=caller.subject,
         check_number=None if typed is None else check_number(typed, "the check number"),
-        bank_id=body.bank_id,
+        bank_id=None if body.bank_id is None else bank_id(body.bank_id),
     )
 
 
