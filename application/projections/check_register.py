@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
@@ -92,8 +92,10 @@ class CheckRow:
     funding_account_id: str
     check_number: int
     seq: int
-    source: CheckSource
-    replaced_by: int | None
+    source: CheckSource = field(metadata={"description": "issued by the account, or typed"})
+    replaced_by: int | None = field(
+        metadata={"description": "the number typed instead of this one"}
+    )
     payment_id: str
     disbursement_id: str
     disbursement_status: DisbursementStatus

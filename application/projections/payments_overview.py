@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from application.copying import copied
@@ -59,7 +59,7 @@ class PaymentRow:
     company_id: str
     disbursement_id: str
     disbursement_name: str
-    status: DisbursementStatus  # the disbursement's
+    status: DisbursementStatus = field(metadata={"description": "the disbursement's status"})
     funding_account_id: str
     payment_id: str
     invoice_id: str

@@ -6,7 +6,8 @@ row. The API differs from the row only as declared in this module:
 - `seq` and `company_id` are the store's bookkeeping (the cursor; the path names the company);
 - moments, kept in the rows as UTC ISO 8601 text in fields named `..._at`, are date-times;
 - the three failure columns are one nested `export_failure`, the shape the disbursement has;
-- a route may rename a field (`renamed`) or add one the row does not hold (`extra`).
+- a route may rename a field (`renamed`) or add one the row does not hold (`extra`);
+- a row field's `metadata["description"]` is its description in the schema.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, create_model, model_validator
+from pydantic import BaseModel, Field, create_model, model_validator
 
 from domain.invoice_payment import ExportFailure
 
@@ -41,12 +42,14 @@ def body_model(
     renames = dict(renamed or {})
     hints = typing.get_type_hints(row)
     columns = [f.name for f in dataclasses.fields(row)]
+    described = {f.name: f.metadata.get("description") for f in dataclasses.fields(row)}
     nests_failure = set(FAILURE_COLUMNS.values()) <= set(columns)
     fields: dict[str, Any] = {}
     for column in columns:
         if column in HIDDEN or (nests_failure and column in FAILURE_COLUMNS.values()):
             continue
-        fields[renames.get(column, column)] = (_api_type(column, hints[column]), ...)
+        api_type = _api_type(column, hints[column])
+        fields[renames.get(column, column)] = (api_type, Field(description=described[column]))
     if nests_failure:
         fields["export_failure"] = (ExportFailure | None, ...)
     fields.update(extra or {})
