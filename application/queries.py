@@ -13,12 +13,19 @@ from decimal import Decimal
 from uuid import UUID
 
 from application.copying import copied
-from application.ports import ErpAccepted, ErpAnswer, PaymentRecordToExport
+from application.ports import ErpAccepted, ErpAnswer, ErpRefused, PaymentRecordToExport
 from domain.company import Company, Connector
 from domain.disbursement import Disbursement, DisbursementStatus
+from domain.export_failure import ExportFailureReason
 from domain.funding_account import FundingAccount
 from domain.invoice import ErpSyncStatus, Invoice, PaymentStatus
-from domain.invoice_payment import ExportFailure, ExportStatus, InvoicePayment, PayoutStatus
+from domain.invoice_payment import (
+    ExportFailure,
+    ExportRetry,
+    ExportStatus,
+    InvoicePayment,
+    PayoutStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,12 @@ class FundingAccountSnapshot:
 
     @classmethod
     def of(cls, account: FundingAccount) -> FundingAccountSnapshot:
-        return copied(cls, account, highest_issued_check_number=account.issued.highest)
+        return copied(
+            cls,
+            account,
+            next_check_number=account.next_to_issue,
+            highest_issued_check_number=account.issued.highest,
+        )
 
 
 @dataclass(frozen=True)
@@ -96,6 +108,8 @@ class PaymentSnapshot:
     erp_payment_ref: str | None
     export_failure: ExportFailure | None
     exported_at: datetime | None
+    export_retry: ExportRetry | None
+    marked_by_hand: bool
 
     @classmethod
     def of(cls, payment: InvoicePayment) -> PaymentSnapshot:
@@ -175,6 +189,14 @@ class ExportOutcome:
     payment_id: UUID
     attempt: int
     answer: ErpAnswer
+
+    @property
+    def waits_for_invoice(self) -> bool:
+        answer = self.answer
+        return (
+            isinstance(answer, ErpRefused)
+            and answer.reason is ExportFailureReason.INVOICE_NOT_SYNCED
+        )
 
     def record_on(self, disbursement: Disbursement, actor: str) -> None:
         answer = self.answer

@@ -4,7 +4,7 @@ of those an account has used."""
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import NewType
 
 from domain.errors import InvalidCheckNumber
@@ -30,6 +30,14 @@ def check_number(value: int | str, what: str) -> CheckNumber:
     return CheckNumber(number)
 
 
+def next_unused(start: int, *used: Container[int]) -> int:
+    """The first number from `start` on that none of the `used` sets holds."""
+    number = start
+    while any(number in numbers for numbers in used):
+        number += 1
+    return number
+
+
 class CheckNumberSet:
     """A set of check numbers kept as sorted, disjoint runs, so a million checks stay small."""
 
@@ -37,7 +45,7 @@ class CheckNumberSet:
         self._starts: list[int] = []
         self._ends: list[int] = []  # inclusive
 
-    def __contains__(self, number: int) -> bool:
+    def __contains__(self, number: object) -> bool:  # the Container protocol
         if not isinstance(number, int):
             return False
         i = bisect_right(self._starts, number) - 1

@@ -42,6 +42,8 @@ def literals_outside_enums(source: str) -> list[tuple[int, str]]:
             isinstance(base, ast.Name) and base.id.endswith("Enum") for base in node.bases
         ):
             in_enum.update(id(child) for child in ast.walk(node))
+        if isinstance(node, ast.Dict):  # a key names a field ("deactivated": ...), not a status
+            in_enum.update(id(key) for key in node.keys if key is not None)
     return [
         (node.lineno, node.value)
         for node in ast.walk(tree)

@@ -18,7 +18,13 @@ from eventsourcing.domain import DomainEvent
 from eventsourcing.utils import get_topic
 
 from application.projections.moments import stamp
-from application.projections.payment_state import CheckSource, Failure, HeldCheck, PaymentState
+from application.projections.payment_state import (
+    CheckSource,
+    Failure,
+    HeldCheck,
+    PaymentState,
+    Retry,
+)
 from domain.disbursement import Disbursement, DisbursementStatus
 from domain.export_failure import ExportFailureReason
 from domain.invoice_payment import ExportStatus, PaymentLine, PayoutStatus
@@ -44,6 +50,7 @@ TOPICS = tuple(
         Disbursement.PaymentRelinked,
         Disbursement.ExportRequested,
         Disbursement.MarkedAsExported,
+        Disbursement.ExportRetryScheduled,
     )
 )
 
@@ -206,6 +213,11 @@ def _fold_export(
 ) -> PaymentState:
     """What happened to one payment's record in the ERP."""
     payment = state.payment(event.payment_id)  # type: ignore[attr-defined]
+    answered = isinstance(event, Disbursement.ExportSucceeded | Disbursement.ExportFailed)
+    if answered and payment.first_answer_at is None:
+        payment.first_answer_at, payment.first_answer_seq = at, seq(position)
+    if answered or isinstance(event, Disbursement.MarkedAsExported):
+        payment.retry = None
     if isinstance(event, Disbursement.ExportSucceeded):
         payment.export_status = (
             ExportStatus.MARKED_FOR_CHECK_RUN
@@ -218,6 +230,7 @@ def _fold_export(
     elif isinstance(event, Disbursement.ExportFailed):
         payment.export_status = ExportStatus.FAILED_TO_EXPORT
         payment.failure = Failure(ExportFailureReason(event.reason), event.message, event.erp_code)
+        payment.first_failed_at = payment.first_failed_at or at
     elif isinstance(event, Disbursement.CheckNumberEdited):
         if payment.check is not None:
             payment.check.replaced_by = event.check_number
@@ -229,12 +242,16 @@ def _fold_export(
         payment.bank_id = event.bank_id
     elif isinstance(event, Disbursement.ExportRequested):
         payment.export_status, payment.attempt = ExportStatus.PENDING, event.attempt
+        payment.failure = None  # a pending record carries no stale failure
+    elif isinstance(event, Disbursement.ExportRetryScheduled):
+        payment.retry = Retry(event.tries, event.message, event.erp_code, stamp(event.next_try_at))
     elif isinstance(event, Disbursement.MarkedAsExported):
         payment.export_status, payment.erp_payment_ref = (
             ExportStatus.EXPORTED,
             event.erp_payment_ref,
         )
         payment.failure, payment.exported_at = None, at
+        payment.marked_by_hand = True
     elif not isinstance(event, Disbursement.PaymentRelinked):
         raise TypeError(f"a disbursement state cannot fold {type(event).__name__}")
     return payment

@@ -24,6 +24,13 @@ from pydantic import BaseModel, Field, create_model, model_validator
 from domain.invoice_payment import ExportFailure
 
 HIDDEN = frozenset({"seq", "company_id"})
+# While pending after an unreachable ERP: the retry's columns, shown as one nested `retry`.
+RETRY_COLUMNS = {
+    "tries": "retry_tries",
+    "message": "retry_message",
+    "next_try_at": "retry_next_try_at",
+}
+FLAGS = frozenset({"marked_by_hand"})  # kept as 0/1 in the store, true/false in the API
 FAILURE_COLUMNS = {
     "reason": "failure_reason",
     "message": "failure_message",
@@ -44,14 +51,19 @@ def body_model(
     columns = [f.name for f in dataclasses.fields(row)]
     described = {f.name: f.metadata.get("description") for f in dataclasses.fields(row)}
     nests_failure = set(FAILURE_COLUMNS.values()) <= set(columns)
+    nests_retry = set(RETRY_COLUMNS.values()) <= set(columns)
     fields: dict[str, Any] = {}
     for column in columns:
         if column in HIDDEN or (nests_failure and column in FAILURE_COLUMNS.values()):
+            continue
+        if nests_retry and column in RETRY_COLUMNS.values():
             continue
         api_type = _api_type(column, hints[column])
         fields[renames.get(column, column)] = (api_type, Field(description=described[column]))
     if nests_failure:
         fields["export_failure"] = (ExportFailure | None, ...)
+    if nests_retry:
+        fields["retry"] = (RecordRetry | None, ...)
     fields.update(extra or {})
 
     class RowBody(BaseModel):
@@ -65,6 +77,8 @@ def body_model(
             values: dict[str, Any] = {renames.get(str(k), str(k)): v for k, v in data.items()}
             if nests_failure and "export_failure" not in values:
                 values["export_failure"] = _failure_of(values)
+            if nests_retry and "retry" not in values:
+                values["retry"] = _retry_of(values)
             return values
 
     model: type[BaseModel] = create_model(name or row.__name__, __base__=RowBody, **fields)
@@ -88,7 +102,21 @@ def list_of(item: type[Any]) -> Any:
     return types.GenericAlias(list, (item,))
 
 
+class RecordRetry(BaseModel):
+    tries: int
+    message: str
+    next_try_at: datetime
+
+
+def _retry_of(values: Mapping[str, Any]) -> dict[str, Any] | None:
+    if values.get(RETRY_COLUMNS["tries"]) is None:
+        return None
+    return {key: values[column] for key, column in RETRY_COLUMNS.items()}
+
+
 def _api_type(column: str, hint: Any) -> Any:
+    if column in FLAGS:
+        return bool
     if column.endswith("_at"):
         return datetime | None if _optional(hint) else datetime
     return hint

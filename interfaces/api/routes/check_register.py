@@ -6,6 +6,7 @@ the body is made from (see row_bodies.py).
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -39,11 +40,25 @@ class GapOut(BaseModel):
     last: int
 
 
+class SkippedOut(BaseModel):
+    first: int
+    last: int
+    skipped_by: str = Field(description="who raised Next Check Number past these numbers")
+    skipped_at: datetime
+
+
 CheckRegisterBody = page_model(
     CheckBody,
     "CheckRegister",
     funding_account=(RegisterAccountBody, ...),
-    gaps=(list[GapOut], Field(description="runs of numbers never used, lowest to highest")),
+    gaps=(
+        list[GapOut],
+        Field(description="runs of numbers never used and never skipped on purpose, lowest first"),
+    ),
+    skipped=(
+        list[SkippedOut],
+        Field(description="runs of numbers unused because Next Check Number was raised past them"),
+    ),
     duplicates=(list[int], Field(description="numbers on more than one entry")),
 )
 
@@ -68,5 +83,6 @@ def check_register(
         ],
         next_cursor=register.entries.next_cursor,
         gaps=[GapOut(first=gap.first, last=gap.last) for gap in register.gaps],
+        skipped=[SkippedOut.model_validate(skip.__dict__) for skip in register.skipped],
         duplicates=list(register.duplicates),
     )

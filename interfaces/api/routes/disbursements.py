@@ -11,8 +11,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from application.queries import DisbursementSnapshot
 from domain.disbursement import MAX_PAYMENTS
-from interfaces.api.deps import Admin, FundingNotifier, PaymentsDep, Reader
+from interfaces.api.deps import Admin, FundingNotifier, PaymentsDep, Reader, ReadModelsDep
 from interfaces.api.fields import Money
+from interfaces.api.paging import LIMIT, Cursor, Limit
+from interfaces.api.routes.reports import DisbursementRowsBody, Filters
 
 router = APIRouter(prefix="/v1/companies/{company_id}/disbursements", tags=["disbursements"])
 
@@ -73,6 +75,22 @@ class OneDisbursement:
 
 
 DisbursementPath = Annotated[OneDisbursement, Depends()]
+
+
+@router.get("", response_model=DisbursementRowsBody)
+def list_disbursements(
+    company_id: str,
+    caller: Reader,
+    read_models: ReadModelsDep,
+    filters: Filters,
+    cursor: Cursor = None,
+    limit: Limit = LIMIT,
+) -> BaseModel:
+    """The company's disbursements in the order they were drafted, by `status`,
+    `funding_account_id`, and `from`/`to` (the UTC days their funding completed); each item
+    sums one disbursement, whose payments `GET .../disbursements/{id}` shows."""
+    page = read_models.payments_overview.disbursements(company_id, filters, cursor, limit)
+    return DisbursementRowsBody.model_validate(page, from_attributes=True)
 
 
 @router.get("/{disbursement_id}", response_model=DisbursementSnapshot)

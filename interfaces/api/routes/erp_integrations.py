@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from uuid import UUID
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
+from application.payment_record_commands import MAX_FIXES, RecordFix
 from application.projections.payment_records import PaymentRecord
+from application.queries import DisbursementSnapshot
 from domain.invoice_payment import ExportStatus
-from interfaces.api.deps import Reader, ReadModelsDep
+from interfaces.api.deps import AdminOrApprover, PaymentsDep, Reader, ReadModelsDep
 from interfaces.api.paging import LIMIT, Cursor, Limit
 from interfaces.api.row_bodies import body_model, page_model
 
@@ -33,3 +36,48 @@ def payment_records(
     status = None if record_filter == "all" else record_filter
     page = read_models.payment_records.page(company_id, status, cursor, limit)
     return PaymentRecordsBody.model_validate(page, from_attributes=True)
+
+
+class RecordFixIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    disbursement_id: UUID
+    payment_id: UUID
+    check_number: int | None = Field(default=None, strict=True)
+    bank_id: str | None = None
+
+
+class BulkFixIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    records: list[RecordFixIn] = Field(min_length=1, max_length=MAX_FIXES)
+    bank_id: str | None = Field(
+        default=None, description="the Bank ID for every record that names none of its own"
+    )
+    export: bool = Field(default=True, description="export each record again once fixed")
+
+
+class BulkFixOut(BaseModel):
+    disbursements: list[DisbursementSnapshot]
+
+
+@router.post("/payment-records/fix", response_model=BulkFixOut)
+def fix_records(
+    company_id: str, body: BulkFixIn, caller: AdminOrApprover, payments: PaymentsDep
+) -> BulkFixOut:
+    """Fix many failed records in one command, all or nothing: a Bank ID for all of them
+    and/or a check number for each; every record's change is its own event, and each is
+    exported again (unless `export` is false)."""
+    fixes = [
+        RecordFix(
+            record.disbursement_id,
+            record.payment_id,
+            check_number=record.check_number,
+            bank_id=record.bank_id if record.bank_id is not None else body.bank_id,
+        )
+        for record in body.records
+    ]
+    snapshots = payments.fix_failed_records(
+        company_id, fixes, export=body.export, actor=caller.subject
+    )
+    return BulkFixOut(disbursements=snapshots)
