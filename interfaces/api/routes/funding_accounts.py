@@ -47,6 +47,7 @@ class FundingAccountChange(BaseModel):
 
 class FundingAccountOut(BaseModel):
     id: UUID
+    company_id: str
     nickname: str
     bank_id: str
     next_check_number: int

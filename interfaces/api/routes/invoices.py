@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -39,6 +40,7 @@ class InvoiceIn(BaseModel):
 
 class InvoiceOut(BaseModel):
     id: UUID
+    company_id: str
     invoice_number: str
     vendor_id: str
     vendor_name: str
@@ -55,6 +57,7 @@ class InvoiceOut(BaseModel):
     erp_sync_status: str
     erp_ref: str | None
     erp_invoice_number: str | None
+    received_on: datetime
     version: int
 
     @classmethod
@@ -69,7 +72,12 @@ class InvoicesOut(BaseModel):
 
 def listed(row: InvoiceRow) -> InvoiceOut:
     return InvoiceOut.model_validate(
-        {**row.__dict__, "id": row.invoice_id, "approved": row.approved_by is not None}
+        {
+            **row.__dict__,
+            "id": row.invoice_id,
+            "approved": row.approved_by is not None,
+            "received_on": row.received_at,
+        }
     )
 
 
