@@ -1,4 +1,8 @@
-"""Which connector speaks to a company's ERP: one per connector kind and ERP address."""
+"""Which connector speaks to a company's ERP: one per connector kind and ERP address.
+
+Not the read model of the same name (application/projections/directory.py): a different
+concept that a later rename should tell apart.
+"""
 
 from __future__ import annotations
 
