@@ -54,7 +54,7 @@ class Audit:
         if as_of is not None:
             version = self.payments.version_at(aggregate_id, as_of)
         try:
-            aggregate: Aggregate = self.payments.repository.get(aggregate_id, version=version)
+            aggregate: Aggregate = self.payments.replayed(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise NotFound(f"no record {aggregate_id} in company {company_id}") from None
         return AuditRecord.of(aggregate)
