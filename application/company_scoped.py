@@ -56,11 +56,19 @@ class CompanyScopedApplication(Application[UUID]):
             transcoder.register(transcoding)
 
     def construct_repository(self) -> Repository[UUID]:
-        """The library's repository, but replaying without a runtime Protocol check per event."""
+        """The library's repository, but replaying without a runtime Protocol check per event.
+
+        Beside it, one that never looks for a snapshot: kinds that are never snapshotted
+        (invoices, disbursements) are loaded through it, sparing each cold load a query.
+        """
+        self._unsnapshotted = self._repository_over(None)
+        return self._repository_over(self.snapshots)
+
+    def _repository_over(self, snapshots: Any) -> UncheckedRepository:
         maxsize = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
         return UncheckedRepository(
             event_store=self.events,
-            snapshot_store=self.snapshots,
+            snapshot_store=snapshots,
             cache_maxsize=int(maxsize) if maxsize else None,
             fastforward=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD, "y")),
             fastforward_skipping=strtobool(
@@ -118,8 +126,9 @@ class CompanyScopedApplication(Application[UUID]):
         self, kind: type[A], company_id: str, aggregate_id: UUID, version: int | None = None
     ) -> A:
         aggregate: object
+        repository = self.repository if kind in SNAPSHOTTED else self._unsnapshotted
         try:
-            aggregate = self.repository.get(aggregate_id, version=version)
+            aggregate = repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             aggregate = None
         if not isinstance(aggregate, kind) or getattr(aggregate, "company_id", None) != company_id:
