@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import appends, cold_load, hot_account, http_commands
+from bench import appends, cold_load, hot_account, http_commands, rebuilds
 from bench.harness import Benchmark, Figure, table
 from tests.stores import fresh_settings
 
@@ -30,6 +30,7 @@ BENCHMARKS: dict[str, tuple[Benchmark, int, int]] = {
     "hot_account": (hot_account.run, 400, 16),
     "http_commands": (http_commands.run, 6000, 20),
     "appends": (appends.run, 500, 10),
+    "rebuilds": (rebuilds.run, 60_000, 300),
 }
 HEADING = "## Issue 10: each figure beside its baseline"
 
