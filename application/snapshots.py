@@ -28,6 +28,8 @@ from domain.funding_account import FundingAccount
 SNAPSHOT_EVERY = 100
 
 SNAPSHOTTED: dict[type[Any], int] = {FundingAccount: SNAPSHOT_EVERY, Company: SNAPSHOT_EVERY}
+# The first events of the snapshotted kinds: how a check of every snapshot finds them.
+SNAPSHOTTED_FROM = (FundingAccount.FundingAccountOpened, Company.CompanyEnrolled)
 
 A = TypeVar("A")
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from uuid import UUID, uuid4
 
+import psycopg
 import pytest
 
 from application.payments import Payments
 from application.snapshots import SNAPSHOT_EVERY
 from domain.company import Company
 from domain.funding_account import FundingAccount
-from infrastructure.event_store import event_store_env
+from infrastructure.event_store import SQLITE_FILE_NAME, event_store_env, postgres_env
 from infrastructure.settings import Settings
+from tests.stores import POSTGRES_URL
 
 COMPANY = "acme"
 ADMIN = "pat.payments-admin"
@@ -111,3 +114,47 @@ def test_the_version_at_a_moment_is_that_of_the_last_event_by_then(payments: Pay
         moment = event.timestamp  # type: ignore[attr-defined]
         expected = max(e.originator_version for e in events if e.timestamp <= moment)  # type: ignore[attr-defined]
         assert payments.version_at(account_id, moment) == expected
+
+
+def test_every_snapshot_agrees_with_the_events_until_one_is_altered(
+    payments: Payments, settings: Settings
+) -> None:
+    account_id = long_lived_account(payments, 2 * SNAPSHOT_EVERY)
+    assert payments.bad_snapshots() == (2, [])
+
+    alter_snapshot(settings, account_id, SNAPSHOT_EVERY)
+
+    assert payments.bad_snapshots() == (2, [(account_id, SNAPSHOT_EVERY)])
+
+
+def alter_snapshot(settings: Settings, aggregate_id: UUID, version: int) -> None:
+    """What someone with database access could do: lower the next check number it holds."""
+    old, new = b'"next_check_number":1', b'"next_check_number":9'
+    if settings.database_url is None:
+        connection = sqlite3.connect(settings.data_dir / SQLITE_FILE_NAME)
+        with connection:
+            (originator, state), *others = connection.execute(
+                "SELECT originator_id, state FROM stored_snapshots WHERE originator_version=?",
+                (version,),
+            ).fetchall()
+            assert not others
+            assert old in state
+            connection.execute(
+                "UPDATE stored_snapshots SET state=? WHERE originator_id=? "
+                "AND originator_version=?",
+                (state.replace(old, new), originator, version),
+            )
+        connection.close()
+        return
+    env = postgres_env(settings.database_url)
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        table = f'"{env["POSTGRES_SCHEMA"]}".payments_snapshots'
+        (state,) = conn.execute(
+            f"SELECT state FROM {table} WHERE originator_id=%s AND originator_version=%s",
+            (aggregate_id, version),
+        ).fetchone()
+        assert old in bytes(state)
+        conn.execute(
+            f"UPDATE {table} SET state=%s WHERE originator_id=%s AND originator_version=%s",
+            (bytes(state).replace(old, new), aggregate_id, version),
+        )
