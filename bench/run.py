@@ -27,7 +27,7 @@ from tests.stores import fresh_settings
 # name: (benchmark, its size in `make bench`, a tiny size for the test suite)
 BENCHMARKS: dict[str, tuple[Benchmark, int, int]] = {
     "cold_load": (cold_load.run, 100_000, 300),
-    "hot_account": (hot_account.run, 400, 16),
+    "hot_account": (hot_account.run, 250, 16),
     "http_commands": (http_commands.run, 6000, 20),
     "appends": (appends.run, 500, 10),
     "rebuilds": (rebuilds.run, 60_000, 300),
