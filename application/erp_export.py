@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
@@ -26,16 +27,16 @@ from eventsourcing.utils import get_topic
 from application.errors import NotFound
 from application.export_queue import Dequeue, Enqueue, ExportJob, ExportQueue, QueueChange
 from application.following import Batch, BatchProjection
+from application.payment_records import EXPORTER
 from application.payments import Payments
 from application.ports import ErpAnswer, ErpConnectors, ErpRefused
 from application.queries import ExportOutcome
 from domain.disbursement import Disbursement
 from domain.export_failure import ExportFailureReason
 from domain.invoice_payment import ExportStatus, InvoicePayment
+from domain.payment_export import retry_is_recorded
 
 log = logging.getLogger(__name__)
-
-EXPORTER = "paysync-export"  # the actor of the events the export records
 
 
 class ExportPolicy(BatchProjection):
@@ -222,6 +223,19 @@ class ExportExecutor:
         if next_try is None:
             return answer
         self.queue.reschedule(job, next_try, f"{answer.erp_code or ''} {answer.message}")
+        tries = job.tries + 1
+        if retry_is_recorded(tries):  # the history shows the retries, not each one (ADR 0070)
+            self.payments.record_export_retry(
+                job.company_id,
+                job.disbursement_id,
+                job.payment_id,
+                attempt=job.attempt,
+                tries=tries,
+                message=answer.message,
+                erp_code=answer.erp_code,
+                next_try_at=datetime.fromtimestamp(next_try, UTC),
+                actor=EXPORTER,
+            )
         return None
 
     # --- running in the background -------------------------------------------------------------

@@ -17,13 +17,18 @@ class InvoiceSync:
         self.connectors = connectors
 
     def sync(self, company_id: str, invoice_id: UUID, actor: str) -> InvoiceView:
-        """Export the invoice as a bill; a second sync of a synced invoice changes nothing.
+        """Export the invoice as a bill, then relink and export again every payment record
+        that failed for want of it; a second sync sends nothing, and only heals.
 
         With Override Subcontractor Invoice Number on, the ERP gets a number paysync makes
         from the invoice's id, so a number the ERP already holds cannot block the bill.
         """
         invoice = self.payments.invoice(company_id, invoice_id)
         if invoice.erp_ref is not None:
+            # Synced already: heal what still waits for it, say when the healing after the
+            # first sync was cut short by a crash. The page's Sync invoice is then safe to
+            # click again.
+            self.payments.heal_records_waiting_for(company_id, invoice_id)
             return invoice
         self.payments.check_can_sync(company_id, invoice_id)
         try:
@@ -58,6 +63,8 @@ class InvoiceSync:
                 answer.reason.value,
                 answer.erp_code,
             )
-        return self.payments.record_invoice_synced(
+        synced = self.payments.record_invoice_synced(
             company_id, invoice_id, erp_ref=answer.erp_ref, erp_invoice_number=number, actor=actor
         )
+        self.payments.heal_records_waiting_for(company_id, invoice_id)
+        return synced

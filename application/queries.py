@@ -7,12 +7,13 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from application.ports import ErpAccepted, ErpAnswer, PaymentRecordToExport
+from application.ports import ErpAccepted, ErpAnswer, ErpRefused, PaymentRecordToExport
 from domain.company import Company
 from domain.disbursement import Disbursement
+from domain.export_failure import ExportFailureReason
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
-from domain.invoice_payment import ExportFailure, ExportStatus, InvoicePayment
+from domain.invoice_payment import ExportFailure, ExportRetry, ExportStatus, InvoicePayment
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class FundingAccountView:
             company_id=account.company_id,
             nickname=account.nickname,
             bank_id=account.bank_id,
-            next_check_number=account.next_check_number,
+            next_check_number=account.next_to_issue,
             highest_issued_check_number=account.issued.highest,
             verified=account.verified,
             deactivated=account.deactivated,
@@ -128,6 +129,8 @@ class PaymentView:
     erp_payment_ref: str | None
     export_failure: ExportFailure | None
     exported_at: datetime | None
+    export_retry: ExportRetry | None
+    marked_by_hand: bool
 
     @classmethod
     def of(cls, payment: InvoicePayment) -> PaymentView:
@@ -145,6 +148,8 @@ class PaymentView:
             erp_payment_ref=payment.erp_payment_ref,
             export_failure=payment.export_failure,
             exported_at=payment.exported_at,
+            export_retry=payment.export_retry,
+            marked_by_hand=payment.marked_by_hand,
         )
 
 
@@ -230,6 +235,14 @@ class ExportOutcome:
     payment_id: UUID
     attempt: int
     answer: ErpAnswer
+
+    @property
+    def waits_for_invoice(self) -> bool:
+        answer = self.answer
+        return (
+            isinstance(answer, ErpRefused)
+            and answer.reason is ExportFailureReason.INVOICE_NOT_SYNCED
+        )
 
     def record_on(self, disbursement: Disbursement, actor: str) -> None:
         answer = self.answer

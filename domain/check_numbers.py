@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
 from domain.errors import InvalidCheckNumber
 
@@ -21,6 +21,14 @@ def check_number(value: object, what: str) -> int:
     number = int(text)
     if not 1 <= number <= MAX_CHECK_NUMBER:
         raise InvalidCheckNumber(f"{what} must be from 1 to {MAX_CHECK_NUMBER}, not {number}")
+    return number
+
+
+def next_unused(start: int, *used: Container[int]) -> int:
+    """The first number from `start` on that none of the `used` sets holds."""
+    number = start
+    while any(number in numbers for numbers in used):
+        number += 1
     return number
 
 

@@ -84,7 +84,7 @@ def authorize(
     for payment in disbursement.payments.values():
         invoice = invoices[payment.invoice_id]
         invoice.check_not_approved_by(actor)
-        invoice.commit_payment(payment.id, payment.amount, actor)
+        invoice.commit_payment(payment.id, payment.amount, actor, disbursement.id)
     numbers = account.issue_check_numbers(disbursement.id, len(disbursement.payments), actor)
     disbursement.authorize(numbers, account.bank_id, actor)
 

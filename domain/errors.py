@@ -123,3 +123,11 @@ class InvoiceStillNotSynced(RuleRefused):
 
 class ErpSyncNotConfigured(RuleRefused):
     pass
+
+
+class RelinkBeforeExporting(RuleRefused):
+    """The record failed because its invoice was not synced, and it still links no bill."""
+
+
+class InvalidBulkFix(BadInput):
+    """A bulk fix names no record, too many, one twice, or a record with nothing to change."""

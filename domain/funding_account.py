@@ -6,7 +6,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from domain.check_numbers import MAX_CHECK_NUMBER, CheckNumberSet, check_number
+from domain.check_numbers import MAX_CHECK_NUMBER, CheckNumberSet, check_number, next_unused
 from domain.errors import CheckNumbersExhausted, CheckNumberWouldRepeat, FundingAccountDeactivated
 from domain.text import required_text
 
@@ -116,6 +116,12 @@ class FundingAccount(Aggregate):
 
     def is_used(self, number: int) -> bool:
         return number in self.issued or number in self.claimed
+
+    @property
+    def next_to_issue(self) -> int:
+        """The number the next payment gets: Next Check Number, or the first after it that
+        no one typed by hand (a typed number is never issued)."""
+        return next_unused(self.next_check_number, self.issued, self.claimed)
 
     # --- guards -------------------------------------------------------------------------------
     def check_is_active(self) -> None:

@@ -66,14 +66,27 @@ class Invoice(Aggregate):
             invoice.erp_invoice_number = self.erp_invoice_number
 
     class PaymentCommitted(Aggregate.Event):
-        """An authorized disbursement set this amount aside for the invoice."""
+        """An authorized disbursement set this amount aside for the invoice.
+
+        Version 2 names the disbursement, so a sync of the invoice finds the payment records
+        waiting for it; version 1 events did not (read as None).
+        """
+
+        class_version = 2
 
         payment_id: UUID
         amount: Decimal
+        disbursement_id: UUID | None
         actor: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["disbursement_id"] = None
 
         def apply(self, invoice: Invoice) -> None:
             invoice.committed[self.payment_id] = self.amount
+            if self.disbursement_id is not None:
+                invoice.disbursement_of[self.payment_id] = self.disbursement_id
 
     class PaymentCompleted(Aggregate.Event):
         payment_id: UUID
@@ -128,6 +141,7 @@ class Invoice(Aggregate):
         self.erp_invoice_number: str | None = None
         self.committed: dict[UUID, Decimal] = {}
         self.paid: dict[UUID, Decimal] = {}
+        self.disbursement_of: dict[UUID, UUID] = {}  # payment -> the disbursement making it
 
     @classmethod
     def receive(
@@ -180,11 +194,7 @@ class Invoice(Aggregate):
 
     @property
     def payment_status(self) -> PaymentStatus:
-        if self.amount_paid >= self.amount_due:
-            return PaymentStatus.PAID
-        if self.amount_paid > ZERO:
-            return PaymentStatus.PARTIALLY_PAID
-        return PaymentStatus.UNPAID
+        return payment_status_of(self.amount_due, self.amount_paid)
 
     # --- guards -------------------------------------------------------------------------------
     def check_is_approved(self) -> None:
@@ -235,10 +245,26 @@ class Invoice(Aggregate):
                 actor=actor,
             )
 
-    def commit_payment(self, payment_id: UUID, amount: Decimal, actor: str) -> None:
+    def commit_payment(
+        self, payment_id: UUID, amount: Decimal, actor: str, disbursement_id: UUID | None = None
+    ) -> None:
         """An authorized disbursement sets the amount aside, so no other can pay it too."""
         self.check_can_pay(amount)
-        self.trigger_event(self.PaymentCommitted, payment_id=payment_id, amount=amount, actor=actor)
+        self.trigger_event(
+            self.PaymentCommitted,
+            payment_id=payment_id,
+            amount=amount,
+            disbursement_id=disbursement_id,
+            actor=actor,
+        )
+
+    def payments_made(self) -> dict[UUID, UUID]:
+        """Payment -> disbursement, for every payment committed or completed toward it."""
+        return {
+            payment_id: disbursement_id
+            for payment_id, disbursement_id in self.disbursement_of.items()
+            if payment_id in self.committed or payment_id in self.paid
+        }
 
     def complete_payment(self, payment_id: UUID, actor: str) -> None:
         if payment_id in self.committed:
@@ -251,3 +277,11 @@ class Invoice(Aggregate):
     def release_payment(self, payment_id: UUID, actor: str) -> None:
         if payment_id in self.committed:
             self.trigger_event(self.PaymentReleased, payment_id=payment_id, actor=actor)
+
+
+def payment_status_of(amount_due: Decimal, amount_paid: Decimal) -> PaymentStatus:
+    if amount_paid >= amount_due:
+        return PaymentStatus.PAID
+    if amount_paid > ZERO:
+        return PaymentStatus.PARTIALLY_PAID
+    return PaymentStatus.UNPAID

@@ -38,6 +38,16 @@ class ExportFailure:
 
 
 @dataclass(frozen=True)
+class ExportRetry:
+    """The export is trying again by itself: calls so far, the last error, the next try."""
+
+    tries: int
+    message: str
+    erp_code: str | None
+    next_try_at: datetime
+
+
+@dataclass(frozen=True)
 class PaymentLine:
     """What a disbursement knows of an invoice when it pays it (copied, so history holds)."""
 
@@ -75,6 +85,8 @@ class InvoicePayment:
         self.export_failure: ExportFailure | None = None
         self.erp_payment_ref: str | None = None
         self.exported_at: datetime | None = None
+        self.export_retry: ExportRetry | None = None  # while pending after an unreachable ERP
+        self.marked_by_hand = False  # exported by a person in the ERP, not by paysync
 
     @property
     def id(self) -> UUID:

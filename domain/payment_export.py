@@ -6,6 +6,7 @@ Kept apart from the drawdown so each reads as its own story; the events belong t
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -13,11 +14,18 @@ from eventsourcing.domain import Aggregate
 from domain.errors import (
     ExportNotPending,
     PaymentNotFailedToExport,
+    RelinkBeforeExporting,
     RetryBeforeEditing,
     UnknownPayment,
 )
 from domain.export_failure import ExportFailureReason
-from domain.invoice_payment import ExportFailure, ExportStatus, InvoicePayment, PaymentLine
+from domain.invoice_payment import (
+    ExportFailure,
+    ExportRetry,
+    ExportStatus,
+    InvoicePayment,
+    PaymentLine,
+)
 from domain.text import optional_text, required_text
 
 
@@ -47,6 +55,7 @@ class PaymentExports(Aggregate):
             )
             payment.erp_payment_ref = self.erp_payment_ref
             payment.export_failure = None
+            payment.export_retry = None
             payment.exported_at = self.timestamp
 
     class ExportFailed(Aggregate.Event):
@@ -62,6 +71,25 @@ class PaymentExports(Aggregate):
             payment.export_status = ExportStatus.FAILED_TO_EXPORT
             payment.export_failure = ExportFailure(
                 ExportFailureReason(self.reason), self.message, self.erp_code
+            )
+            payment.export_retry = None
+
+    class ExportRetryScheduled(Aggregate.Event):
+        """The ERP could not be reached; the export tries again by itself (see ADR 0070 for
+        which retries are recorded: not every one, so an outage cannot flood the store)."""
+
+        payment_id: UUID
+        attempt: int
+        tries: int  # calls made so far for this attempt
+        message: str
+        erp_code: str | None
+        next_try_at: datetime
+        actor: str
+
+        def apply(self, disbursement: PaymentExports) -> None:
+            payment = disbursement.payments[self.payment_id]
+            payment.export_retry = ExportRetry(
+                self.tries, self.message, self.erp_code, self.next_try_at
             )
 
     class CheckNumberEdited(Aggregate.Event):
@@ -106,6 +134,8 @@ class PaymentExports(Aggregate):
             payment = disbursement.payments[self.payment_id]
             payment.export_status = ExportStatus.PENDING
             payment.export_attempt = self.attempt
+            # The failure is history now (in the events); a pending record shows none.
+            payment.export_failure = None
 
     class MarkedAsExported(Aggregate.Event):
         """Someone keyed the record into the ERP by hand; paysync stops trying."""
@@ -120,7 +150,9 @@ class PaymentExports(Aggregate):
             payment.export_status = ExportStatus.EXPORTED
             payment.erp_payment_ref = self.erp_payment_ref
             payment.export_failure = None
+            payment.export_retry = None
             payment.exported_at = self.timestamp
+            payment.marked_by_hand = True
 
     def payment(self, payment_id: UUID) -> InvoicePayment:
         try:
@@ -202,6 +234,28 @@ class PaymentExports(Aggregate):
             actor=actor,
         )
 
+    def record_retry_scheduled(
+        self,
+        payment_id: UUID,
+        attempt: int,
+        tries: int,
+        message: str,
+        erp_code: str | None,
+        next_try_at: datetime,
+        actor: str,
+    ) -> None:
+        self.pending_payment(payment_id, attempt)
+        self.trigger_event(
+            self.ExportRetryScheduled,
+            payment_id=payment_id,
+            attempt=attempt,
+            tries=tries,
+            message=message,
+            erp_code=erp_code,
+            next_try_at=next_try_at,
+            actor=actor,
+        )
+
     # --- what the accounting approver does with a failed record -------------------------------
     def edit_check_number(self, payment_id: UUID, check_number: int, actor: str) -> None:
         """The funding account must have claimed the number first (see FundingAccount)."""
@@ -235,13 +289,34 @@ class PaymentExports(Aggregate):
             )
 
     def request_export(self, payment_id: UUID, actor: str) -> int:
-        """Export a failed record again; returns the attempt that will carry it."""
+        """Export a failed record again; returns the attempt that will carry it.
+
+        A record that failed because its invoice was not synced links no bill yet: exporting
+        it unchanged could only fail the same way, so it is refused until it is relinked.
+        """
         payment = self.failed_payment(payment_id)
+        if waits_for_its_invoice(payment):
+            raise RelinkBeforeExporting(
+                f"invoice {payment.line.invoice_number} was not synced to the ERP when this "
+                "record was sent, and the record still links no bill: sync the invoice (the "
+                "record then relinks and exports by itself), or Relink it if the invoice is "
+                "synced already"
+            )
         attempt = payment.next_attempt
         self.trigger_event(
             self.ExportRequested, payment_id=payment_id, attempt=attempt, actor=actor
         )
         return attempt
+
+    def relink_and_export(self, payment_id: UUID, erp_bill_ref: str, actor: str) -> bool:
+        """The invoice this failed record waits for is synced now: link its bill and export
+        again, with no one having to ask. False when the record waits for nothing."""
+        payment = self.payment(payment_id)
+        if not (payment.is_failed and waits_for_its_invoice(payment)):
+            return False
+        self.relink(payment_id, erp_bill_ref, actor)
+        self.request_export(payment_id, actor)
+        return True
 
     def mark_as_exported(
         self, payment_id: UUID, erp_payment_ref: object, note: object, actor: str
@@ -254,3 +329,18 @@ class PaymentExports(Aggregate):
             note=optional_text(note, "the note", 1000),
             actor=actor,
         )
+
+
+def waits_for_its_invoice(payment: InvoicePayment) -> bool:
+    failure = payment.export_failure
+    return (
+        failure is not None
+        and failure.reason is ExportFailureReason.INVOICE_NOT_SYNCED
+        and payment.erp_bill_ref is None
+    )
+
+
+def retry_is_recorded(tries: int) -> bool:
+    """Whether the retry after `tries` calls goes into the history: after the 1st, 2nd, 4th,
+    8th... call (ADR 0070), so an outage of any length adds a handful of events per record."""
+    return tries >= 1 and tries & (tries - 1) == 0

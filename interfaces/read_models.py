@@ -7,6 +7,7 @@ from collections.abc import Callable
 from application.following import Follower, Wakeup
 from application.payments import Payments
 from application.projections.check_register import CheckRegisterView
+from application.projections.directory import DirectoryView
 from application.projections.export_latency import ExportLatencyView
 from application.projections.payment_records import PaymentRecordsView
 from application.projections.payments_overview import PaymentsOverviewView
@@ -61,6 +62,12 @@ class ReadModels:
     def export_latency(self) -> ExportLatencyView:
         view = self.views["export_latency"]
         assert isinstance(view, ExportLatencyView)
+        return view
+
+    @property
+    def directory(self) -> DirectoryView:
+        view = self.views["directory"]
+        assert isinstance(view, DirectoryView)
         return view
 
     def catch_up(self) -> dict[str, int]:

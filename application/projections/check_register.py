@@ -2,16 +2,17 @@
 
 One entry per number a payment held: issued by the account at authorization, or typed by a
 person on a failed record. A number given up for a typed one stays in the register
-(`replaced_by`), since the account never issues it again. Gaps (numbers between the lowest and
-highest never used, e.g. after Next Check Number was raised) and duplicates (one number on
-two entries) are listed with the page.
+(`replaced_by`), since the account never issues it again. Numbers between the lowest and
+highest never used are told apart: `skipped` when a person raised Next Check Number past them
+(as the support article advises after a check number was already used in the ERP), `gaps`
+otherwise, the ones worth a question. Duplicates (one number on two entries) are listed too.
 """
 
 from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from eventsourcing.domain import DomainEvent
@@ -23,6 +24,7 @@ from application.projections.moments import stamp
 from application.projections.paging import Page, decode_cursor, page_of
 from application.projections.payment_state import HeldCheck, PaymentState, failure_columns
 from application.projections.read_model import ReadModel
+from domain.check_numbers import next_unused
 from domain.funding_account import FundingAccount
 
 MAX_LISTED = 1000  # gaps and duplicates listed with a page, at most
@@ -33,6 +35,7 @@ ACCOUNT_EVENTS = (
     FundingAccount.BankIdChanged,
     FundingAccount.NextCheckNumberChanged,
     FundingAccount.CheckNumbersIssued,
+    FundingAccount.CheckNumberClaimed,
     FundingAccount.FundingAccountDeactivated,
 )
 
@@ -47,9 +50,24 @@ class AccountState:
     deactivated: bool
     opened_at: str
     updated_at: str
+    claimed_ahead: list[int] = field(default_factory=list)  # typed at or above the next
+    skips: list[dict[str, Any]] = field(default_factory=list)  # SkipRow fields, lowest first
 
     def to_doc(self) -> dict[str, Any]:
         return asdict(self)
+
+    def change_next(self, number: int, actor: str, at: str) -> None:
+        """Raising skips the numbers in between on purpose; lowering gives some back."""
+        before = self.next_check_number
+        if number > before:
+            self.skips.append({"first": before, "last": number - 1, "by": actor, "at": at})
+        else:
+            self.skips = [
+                {**skip, "last": min(skip["last"], number - 1)}
+                for skip in self.skips
+                if skip["first"] < number
+            ]
+        self.next_check_number = number
 
 
 @dataclass(frozen=True)
@@ -62,6 +80,18 @@ class AccountRow:
     status: str  # active | deactivated
     opened_at: str
     updated_at: str
+
+
+@dataclass(frozen=True)
+class SkipRow:
+    """Numbers a person skipped by raising Next Check Number (who, and when)."""
+
+    company_id: str
+    funding_account_id: str
+    first: int
+    last: int
+    skipped_by: str
+    skipped_at: str
 
 
 @dataclass(frozen=True)
@@ -100,11 +130,42 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    first: int
+    last: int
+    skipped_by: str
+    skipped_at: str
+
+
+@dataclass(frozen=True)
 class CheckRegisterPage:
     account: AccountRow
     entries: Page[CheckEntry]
-    gaps: tuple[Gap, ...]
+    gaps: tuple[Gap, ...]  # unused, and never skipped on purpose
+    skipped: tuple[Skipped, ...]  # unused because Next Check Number was raised past them
     duplicates: tuple[int, ...]
+
+
+def split_unused(
+    unused: Sequence[Gap], skips: Sequence[SkipRow]
+) -> tuple[list[Gap], list[Skipped]]:
+    """Runs of unused numbers, cut into the parts a person skipped and the rest."""
+    gaps: list[Gap] = []
+    skipped: list[Skipped] = []
+    ordered = sorted(skips, key=lambda skip: skip.first)
+    for run in unused:
+        start = run.first
+        for skip in ordered:
+            first, last = max(start, skip.first), min(run.last, skip.last)
+            if first > last:
+                continue
+            if first > start:
+                gaps.append(Gap(start, first - 1))
+            skipped.append(Skipped(first, last, skip.skipped_by, skip.skipped_at))
+            start = last + 1
+        if start <= run.last:
+            gaps.append(Gap(start, run.last))
+    return gaps, skipped
 
 
 class CheckRegisterView(ReadModel):
@@ -119,10 +180,14 @@ class CheckRegisterView(ReadModel):
         rows = self.checks(company_id, account_id, after, limit + 1)
         duplicates = self.duplicates(company_id, account_id, MAX_LISTED)
         entries = [CheckEntry(row, row.check_number in duplicates) for row in rows]
+        gaps, skipped = split_unused(
+            self.gaps(company_id, account_id, MAX_LISTED), self.skips(company_id, account_id)
+        )
         return CheckRegisterPage(
             account=account,
             entries=page_of(entries, limit, lambda e: (e.row.check_number, e.row.seq)),
-            gaps=tuple(self.gaps(company_id, account_id, MAX_LISTED)),
+            gaps=tuple(gaps[:MAX_LISTED]),
+            skipped=tuple(skipped[:MAX_LISTED]),
             duplicates=tuple(duplicates),
         )
 
@@ -140,6 +205,10 @@ class CheckRegisterView(ReadModel):
         """Runs of unused numbers between the lowest and the highest used, lowest first."""
 
     @abstractmethod
+    def skips(self, company_id: str, account_id: str) -> list[SkipRow]:
+        """The ranges a person skipped by raising Next Check Number."""
+
+    @abstractmethod
     def duplicates(self, company_id: str, account_id: str, limit: int) -> list[int]:
         """Numbers on more than one entry, lowest first."""
 
@@ -151,7 +220,7 @@ def account_key(account_id: object) -> str:
 class CheckRegister(FoldingProjection):
     name = "check_register"
     topics = TOPICS + tuple(get_topic(cls) for cls in ACCOUNT_EVENTS)
-    tables = ("accounts", "checks")
+    tables = ("accounts", "skips", "checks")
 
     def keys_of(self, event: DomainEvent) -> Iterable[str]:
         if isinstance(event, ACCOUNT_EVENTS):
@@ -187,18 +256,48 @@ class CheckRegister(FoldingProjection):
         elif isinstance(event, FundingAccount.BankIdChanged):
             account.bank_id = event.bank_id
         elif isinstance(event, FundingAccount.NextCheckNumberChanged):
-            account.next_check_number = event.next_check_number
+            account.change_next(event.next_check_number, event.actor, at)
         elif isinstance(event, FundingAccount.CheckNumbersIssued):
             account.next_check_number = event.check_numbers[-1] + 1
+        elif isinstance(event, FundingAccount.CheckNumberClaimed):
+            account.claimed_ahead.append(event.check_number)
         else:
             account.deactivated = True
+        account.claimed_ahead = sorted(
+            {n for n in account.claimed_ahead if n >= account.next_check_number}
+        )
         return (key,)
 
     def rows_of(self, state: Any) -> dict[str, Sequence[object]]:
         if isinstance(state, AccountState):
-            doc = state.to_doc()
-            status = "deactivated" if doc.pop("deactivated") else "active"
-            return {"accounts": [AccountRow(**doc, status=status)]}
+            return {
+                "accounts": [
+                    AccountRow(
+                        company_id=state.company_id,
+                        funding_account_id=state.funding_account_id,
+                        nickname=state.nickname,
+                        bank_id=state.bank_id,
+                        # the number it will issue next: typed ones are skipped
+                        next_check_number=next_unused(
+                            state.next_check_number, set(state.claimed_ahead)
+                        ),
+                        status="deactivated" if state.deactivated else "active",
+                        opened_at=state.opened_at,
+                        updated_at=state.updated_at,
+                    )
+                ],
+                "skips": [
+                    SkipRow(
+                        state.company_id,
+                        state.funding_account_id,
+                        skip["first"],
+                        skip["last"],
+                        skip["by"],
+                        skip["at"],
+                    )
+                    for skip in state.skips
+                ],
+            }
         assert isinstance(state, DisbursementState)
         return {
             "checks": [

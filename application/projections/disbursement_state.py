@@ -17,7 +17,7 @@ from eventsourcing.domain import DomainEvent
 from eventsourcing.utils import get_topic
 
 from application.projections.moments import stamp
-from application.projections.payment_state import Failure, HeldCheck, PaymentState
+from application.projections.payment_state import Failure, HeldCheck, PaymentState, Retry
 from domain.disbursement import Disbursement
 
 SEQ_STRIDE = 1000  # a row's sequence: its event's position x 1000 + its place in that event
@@ -41,6 +41,7 @@ TOPICS = tuple(
         Disbursement.PaymentRelinked,
         Disbursement.ExportRequested,
         Disbursement.MarkedAsExported,
+        Disbursement.ExportRetryScheduled,
     )
 )
 
@@ -195,6 +196,11 @@ def _fold_export(
 ) -> PaymentState:
     """What happened to one payment's record in the ERP."""
     payment = state.payment(event.payment_id)  # type: ignore[attr-defined]
+    answered = isinstance(event, Disbursement.ExportSucceeded | Disbursement.ExportFailed)
+    if answered and payment.first_answer_at is None:
+        payment.first_answer_at, payment.first_answer_seq = at, seq(position)
+    if answered or isinstance(event, Disbursement.MarkedAsExported):
+        payment.retry = None
     if isinstance(event, Disbursement.ExportSucceeded):
         payment.export_status = "marked_for_check_run" if event.marked_for_check_run else "exported"
         payment.erp_payment_ref, payment.failure = event.erp_payment_ref, None
@@ -203,6 +209,7 @@ def _fold_export(
     elif isinstance(event, Disbursement.ExportFailed):
         payment.export_status = "failed_to_export"
         payment.failure = Failure(event.reason, event.message, event.erp_code)
+        payment.first_failed_at = payment.first_failed_at or at
     elif isinstance(event, Disbursement.CheckNumberEdited):
         if payment.check is not None:
             payment.check.replaced_by = event.check_number
@@ -214,9 +221,13 @@ def _fold_export(
         payment.bank_id = event.bank_id
     elif isinstance(event, Disbursement.ExportRequested):
         payment.export_status, payment.attempt = "pending", event.attempt
+        payment.failure = None  # a pending record carries no stale failure
+    elif isinstance(event, Disbursement.ExportRetryScheduled):
+        payment.retry = Retry(event.tries, event.message, event.erp_code, stamp(event.next_try_at))
     elif isinstance(event, Disbursement.MarkedAsExported):
         payment.export_status, payment.erp_payment_ref = "exported", event.erp_payment_ref
         payment.failure, payment.exported_at = None, at
+        payment.marked_by_hand = True
     elif not isinstance(event, Disbursement.PaymentRelinked):
         raise TypeError(f"a disbursement state cannot fold {type(event).__name__}")
     return payment

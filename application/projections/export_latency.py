@@ -1,9 +1,12 @@
 """Export latency per company and connector, against the 10 minutes the incumbent promises.
 
-Latency is the time from FundingCompleted to ExportSucceeded, both as the events recorded
-them; a record that failed first and was exported after a fix counts the whole wait. Records
-marked as exported by hand are not exports and do not count. The connector is the company's
-at the moment the record was exported (from its ErpSettingsChanged events).
+Two measures, never mixed, both from the events as recorded:
+- `automatic`: from FundingCompleted to the ERP's first answer (ExportSucceeded or
+  ExportFailed), what paysync itself takes; every record the ERP answered counts.
+- `time_to_fix`: from a record's first ExportFailed to its ExportSucceeded, the time a
+  record waited for a person (or its invoice's sync) and the export after; only records that
+  failed and were then exported count. Records marked as exported by hand are not exports.
+The connector is the company's at the moment of the measure's end (its ErpSettingsChanged).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from abc import abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from eventsourcing.domain import DomainEvent
@@ -23,6 +27,7 @@ from application.projections.disbursement_state import TOPICS, DisbursementState
 from application.projections.folding import FoldingProjection
 from application.projections.moments import milliseconds_between
 from application.projections.paging import Page, decode_cursor, page_of
+from application.projections.payment_state import PaymentState
 from application.projections.read_model import ReadModel
 from domain.company import Company
 from domain.disbursement import Disbursement
@@ -38,10 +43,16 @@ class CompanyState:
         return asdict(self)
 
 
+class Measure(StrEnum):
+    AUTOMATIC = "automatic"
+    TIME_TO_FIX = "time_to_fix"
+
+
 @dataclass(frozen=True)
 class ExportTiming:
     seq: int
     company_id: str
+    measure: str  # a Measure
     connector: str
     disbursement_id: str
     payment_id: str
@@ -49,7 +60,9 @@ class ExportTiming:
     vendor_name: str
     check_number: int | None
     funding_completed_at: str
-    exported_at: str
+    started_at: str  # funding completed (automatic), or the first failure (time to fix)
+    ended_at: str  # the first answer (automatic), or the export (time to fix)
+    exported_at: str | None
     latency_ms: int
 
 
@@ -76,8 +89,9 @@ class ConnectorLatency:
 @dataclass(frozen=True)
 class LatencyReport:
     sla_ms: int
-    connectors: tuple[ConnectorLatency, ...]
-    over_sla: Page[ExportTiming]  # the records that took longer than the SLA
+    connectors: tuple[ConnectorLatency, ...]  # the automatic export
+    time_to_fix: tuple[ConnectorLatency, ...]
+    over_sla: Page[ExportTiming]  # the measures longer than the SLA, either kind
 
 
 def summarize(connector: str, latencies: Sequence[int]) -> ConnectorLatency:
@@ -104,18 +118,25 @@ class ExportLatencyView(ReadModel):
         """Per connector the distribution, and a page of the records over the SLA."""
         after = decode_cursor(cursor, 1)
         slow = self.slow(company_id, query, SLA_MS, after, limit + 1)
+        latencies = self.latencies(company_id, query)
+
+        def summaries(measure: Measure) -> tuple[ConnectorLatency, ...]:
+            return tuple(
+                summarize(connector, found)
+                for (kind, connector), found in sorted(latencies.items())
+                if kind == measure
+            )
+
         return LatencyReport(
             sla_ms=SLA_MS,
-            connectors=tuple(
-                summarize(connector, latencies)
-                for connector, latencies in sorted(self.latencies(company_id, query).items())
-            ),
+            connectors=summaries(Measure.AUTOMATIC),
+            time_to_fix=summaries(Measure.TIME_TO_FIX),
             over_sla=page_of(slow, limit, lambda timing: (timing.seq,)),
         )
 
     @abstractmethod
-    def latencies(self, company_id: str, query: LatencyQuery) -> dict[str, list[int]]:
-        """Per connector, every latency in milliseconds, sorted."""
+    def latencies(self, company_id: str, query: LatencyQuery) -> dict[tuple[str, str], list[int]]:
+        """Per measure and connector, every latency in milliseconds, sorted."""
 
     @abstractmethod
     def slow(
@@ -126,7 +147,7 @@ class ExportLatencyView(ReadModel):
         after: tuple[int, ...] | None,
         limit: int,
     ) -> list[ExportTiming]:
-        """Records slower than `over_ms`, in the order they were exported."""
+        """Measures slower than `over_ms`, in the order they ended."""
 
 
 def company_key(company_id: str) -> str:
@@ -163,7 +184,7 @@ class ExportLatency(FoldingProjection):
             states[key] = CompanyState(event.connector)
             return (key,)
         changed = super().fold(states, event, position)
-        if isinstance(event, Disbursement.ExportSucceeded):
+        if isinstance(event, Disbursement.ExportSucceeded | Disbursement.ExportFailed):
             disbursement: DisbursementState = states[next(iter(changed))]
             company = states.get(company_key(disbursement.company_id))
             payment = disbursement.payment(event.payment_id)
@@ -173,24 +194,47 @@ class ExportLatency(FoldingProjection):
     def rows_of(self, state: Any) -> dict[str, Sequence[object]]:
         if not isinstance(state, DisbursementState) or state.funding_completed_at is None:
             return {}
-        return {
-            "exports": [
-                ExportTiming(
-                    seq=payment.exported_seq,
-                    company_id=state.company_id,
-                    connector=payment.connector or "unknown",
-                    disbursement_id=state.disbursement_id,
-                    payment_id=payment.payment_id,
-                    invoice_number=payment.invoice_number,
-                    vendor_name=payment.vendor_name,
-                    check_number=None if payment.check is None else payment.check.number,
-                    funding_completed_at=state.funding_completed_at,
-                    exported_at=payment.export_succeeded_at,
-                    latency_ms=milliseconds_between(
-                        state.funding_completed_at, payment.export_succeeded_at
-                    ),
+        rows = []
+        for payment in state.payments:
+            if payment.first_answer_at is not None and payment.first_answer_seq is not None:
+                start = state.funding_completed_at
+                rows.append(
+                    timing(state, payment, Measure.AUTOMATIC, payment.first_answer_seq, start)
                 )
-                for payment in state.payments
-                if payment.export_succeeded_at is not None and payment.exported_seq is not None
-            ]
-        }
+            fixed = payment.export_succeeded_at is not None and payment.exported_seq is not None
+            if fixed and payment.first_failed_at is not None:
+                assert payment.exported_seq is not None
+                rows.append(
+                    timing(
+                        state,
+                        payment,
+                        Measure.TIME_TO_FIX,
+                        payment.exported_seq,
+                        payment.first_failed_at,
+                    )
+                )
+        return {"exports": rows}
+
+
+def timing(
+    state: DisbursementState, payment: PaymentState, measure: Measure, at_seq: int, start: str
+) -> ExportTiming:
+    assert state.funding_completed_at is not None
+    end = payment.first_answer_at if measure is Measure.AUTOMATIC else payment.export_succeeded_at
+    assert end is not None
+    return ExportTiming(
+        seq=at_seq,
+        company_id=state.company_id,
+        measure=measure.value,
+        connector=payment.connector or "unknown",
+        disbursement_id=state.disbursement_id,
+        payment_id=payment.payment_id,
+        invoice_number=payment.invoice_number,
+        vendor_name=payment.vendor_name,
+        check_number=None if payment.check is None else payment.check.number,
+        funding_completed_at=state.funding_completed_at,
+        started_at=start,
+        ended_at=end,
+        exported_at=payment.export_succeeded_at,
+        latency_ms=milliseconds_between(start, end),
+    )

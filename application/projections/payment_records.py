@@ -49,6 +49,10 @@ class PaymentRecord:
     failure_erp_code: str | None
     erp_payment_ref: str | None
     attempts: int
+    retry_tries: int | None
+    retry_message: str | None
+    retry_next_try_at: str | None
+    marked_by_hand: int  # 0/1
     funded_at: str | None
     exported_at: str | None
     updated_at: str
@@ -97,6 +101,10 @@ def record_of(state: DisbursementState, payment: PaymentState, listed_seq: int) 
         failure_erp_code=erp_code,
         erp_payment_ref=payment.erp_payment_ref,
         attempts=payment.attempt,
+        retry_tries=None if payment.retry is None else payment.retry.tries,
+        retry_message=None if payment.retry is None else payment.retry.message,
+        retry_next_try_at=None if payment.retry is None else payment.retry.next_try_at,
+        marked_by_hand=int(payment.marked_by_hand),
         funded_at=state.funded_at,
         exported_at=payment.exported_at,
         updated_at=payment.updated_at,

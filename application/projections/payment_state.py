@@ -14,6 +14,14 @@ class Failure:
 
 
 @dataclass
+class Retry:
+    tries: int
+    message: str
+    erp_code: str | None
+    next_try_at: str
+
+
+@dataclass
 class HeldCheck:
     """A check number as one payment held it: issued by the account, or typed by a person."""
 
@@ -51,6 +59,11 @@ class PaymentState:
     export_succeeded_at: str | None = None  # set by ExportSucceeded only (not by hand)
     exported_seq: int | None = None
     connector: str | None = None  # the connector that exported it (set by export_latency)
+    first_answer_at: str | None = None  # the ERP's first answer, success or failure
+    first_answer_seq: int | None = None
+    first_failed_at: str | None = None  # when it first failed: a person's fix starts here
+    retry: Retry | None = None  # the last recorded retry, while pending
+    marked_by_hand: bool = False
 
     def to_doc(self) -> dict[str, Any]:
         # By hand: dataclasses.asdict deep-copies, which took a third of a rebuild's time.
@@ -59,6 +72,7 @@ class PaymentState:
             "check": None if self.check is None else self.check.to_doc(),
             "earlier_checks": [check.to_doc() for check in self.earlier_checks],
             "failure": _failure_doc(self.failure),
+            "retry": None if self.retry is None else dict(self.retry.__dict__),
         }
 
     @classmethod
@@ -72,6 +86,7 @@ class PaymentState:
                 "check": None if doc["check"] is None else held(doc["check"]),
                 "earlier_checks": [held(c) for c in doc["earlier_checks"]],
                 "failure": _failure(doc["failure"]),
+                "retry": None if doc.get("retry") is None else Retry(**doc["retry"]),
             }
         )
 

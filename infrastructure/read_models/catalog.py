@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 from application.following import BatchProjection
 from application.projections.check_register import CheckRegister
+from application.projections.directory import Directory
 from application.projections.export_latency import ExportLatency
 from application.projections.payment_records import PaymentRecords
 from application.projections.payments_overview import PaymentsOverview
 from application.projections.read_model import ReadModel
 from infrastructure.read_models.check_register import PostgresCheckRegister, SQLiteCheckRegister
+from infrastructure.read_models.directory import PostgresDirectory, SQLiteDirectory
 from infrastructure.read_models.export_latency import PostgresExportLatency, SQLiteExportLatency
 from infrastructure.read_models.payment_records import (
     PostgresPaymentRecords,
@@ -52,5 +54,6 @@ READ_MODELS = {
         ),
         ReadModelKind("check_register", CheckRegister, SQLiteCheckRegister, PostgresCheckRegister),
         ReadModelKind("export_latency", ExportLatency, SQLiteExportLatency, PostgresExportLatency),
+        ReadModelKind("directory", Directory, SQLiteDirectory, PostgresDirectory),
     )
 }

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from application.projections.check_register import AccountRow, CheckRegisterView, CheckRow, Gap
+from application.projections.check_register import (
+    AccountRow,
+    CheckRegisterView,
+    CheckRow,
+    Gap,
+    SkipRow,
+)
 from infrastructure.read_models.postgres_read_model import PostgresReadModel
 from infrastructure.read_models.sql_read_model import SqlReadModel
 from infrastructure.read_models.sqlite_read_model import SQLiteReadModel
@@ -15,6 +21,7 @@ class CheckRegisterSql(SqlReadModel, CheckRegisterView):
     kind = "check_register"
     tables = (
         Table("accounts", AccountRow, key=("funding_account_id",)),
+        Table("skips", SkipRow, key=("funding_account_id", "first")),
         Table("checks", CheckRow, key=("funding_account_id", "check_number", "seq")),
     )
 
@@ -50,6 +57,11 @@ class CheckRegisterSql(SqlReadModel, CheckRegisterView):
                 (company_id, account_id, limit),
             )
         return [Gap(int(record["first"]), int(record["last"])) for record in found]
+
+    def skips(self, company_id: str, account_id: str) -> list[SkipRow]:
+        return self.rows(
+            "skips", f"SELECT * FROM {{t}} WHERE {ACCOUNT} ORDER BY first", [company_id, account_id]
+        )
 
     def duplicates(self, company_id: str, account_id: str, limit: int) -> list[int]:
         with self.reading() as c:

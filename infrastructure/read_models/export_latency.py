@@ -16,23 +16,24 @@ class ExportLatencySql(SqlReadModel, ExportLatencyView):
         Table(
             "exports",
             ExportTiming,
-            key=("payment_id",),
-            indexes=(("company_id", "connector", "latency_ms"), ("company_id", "seq")),
+            key=("payment_id", "measure"),
+            indexes=(("company_id", "measure", "connector", "latency_ms"), ("company_id", "seq")),
         ),
     )
 
-    def latencies(self, company_id: str, query: LatencyQuery) -> dict[str, list[int]]:
+    def latencies(self, company_id: str, query: LatencyQuery) -> dict[tuple[str, str], list[int]]:
         where, params = conditions(company_id, query)
         with self.reading() as c:
             found = self.select(
                 c,
-                f"SELECT connector, latency_ms FROM {self.table_name('exports')} "
-                f"WHERE {' AND '.join(where)} ORDER BY connector, latency_ms",
+                f"SELECT measure, connector, latency_ms FROM {self.table_name('exports')} "
+                f"WHERE {' AND '.join(where)} ORDER BY measure, connector, latency_ms",
                 params,
             )
-        latencies: dict[str, list[int]] = {}
+        latencies: dict[tuple[str, str], list[int]] = {}
         for record in found:
-            latencies.setdefault(record["connector"], []).append(int(record["latency_ms"]))
+            key = (record["measure"], record["connector"])
+            latencies.setdefault(key, []).append(int(record["latency_ms"]))
         return latencies
 
     def slow(

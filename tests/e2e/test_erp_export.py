@@ -53,7 +53,7 @@ def test_a_wrong_bank_id_fails_and_is_fixed_by_editing_the_bank_id(
     assert [r["bank_id"] for r in erp_sandbox.payments()] == ["1001"]
 
 
-def test_a_payment_toward_an_unsynced_invoice_fails_until_the_invoice_is_synced_and_relinked(
+def test_a_payment_toward_an_unsynced_invoice_exports_by_itself_once_the_invoice_is_synced(
     api: Api, erp_sandbox: ErpSandbox
 ) -> None:
     api.configure_erp(erp_sandbox.base_url)
@@ -66,12 +66,42 @@ def test_a_payment_toward_an_unsynced_invoice_fails_until_the_invoice_is_synced_
 
     path = f"/disbursements/{funded['id']}/payments/{payment['id']}"
     api.call("POST", f"{path}/relink", "accounting_approver", expect=409)  # still not synced
+    refused = api.call("POST", f"{path}/export", "accounting_approver", expect=409)
+    assert "sync the invoice" in refused["detail"]  # Export alone would fail the same way
     api.call("POST", f"/invoices/{invoice}/erp-sync", "accounting_approver")
-    api.call("POST", f"{path}/relink", "accounting_approver")
-    api.call("POST", f"{path}/export", "accounting_approver", expect=202)
 
-    assert api.settled(funded["id"])["payments"][0]["export_status"] == "exported"
+    exported = api.settled(funded["id"])["payments"][0]
+    assert (exported["export_status"], exported["export_failure"]) == ("exported", None)
     assert len(erp_sandbox.payments()) == 1
+    events = api.call("GET", f"/audit/events?aggregate_id={funded['id']}", "auditor")["events"]
+    healing = [(e["type"], e["actor"]) for e in events if e["version"] > 4]
+    assert healing[-3:] == [
+        ("PaymentRelinked", "paysync-export"),
+        ("ExportRequested", "paysync-export"),
+        ("ExportSucceeded", "paysync-export"),
+    ]
+
+
+def test_syncing_an_invoice_again_heals_what_a_crash_left_waiting(
+    api: Api, erp_sandbox: ErpSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api.configure_erp(erp_sandbox.base_url)
+    account = api.open_account(next_check_number=10000)
+    invoice = api.approved_invoice("INV-1", sync=False)
+    funded = api.funded_disbursement(account, (invoice, "1000.00"))
+    assert api.settled(funded["id"])["payments"][0]["export_status"] == "failed_to_export"
+
+    # The process dies between saving InvoiceSynced and healing the records.
+    payments = api.paysync.payments
+    with monkeypatch.context() as crash:
+        crash.setattr(payments, "heal_records_waiting_for", lambda company, invoice: 0)
+        api.call("POST", f"/invoices/{invoice}/erp-sync", "accounting_approver")
+    assert api.disbursement(funded["id"])["payments"][0]["export_status"] == "failed_to_export"
+
+    # Sync invoice clicked again: nothing is sent for the invoice, the record heals.
+    api.call("POST", f"/invoices/{invoice}/erp-sync", "accounting_approver")
+    assert api.settled(funded["id"])["payments"][0]["export_status"] == "exported"
+    assert len(erp_sandbox.bills()) == 1
 
 
 def test_an_erp_unavailable_for_three_calls_is_retried_until_it_answers(
@@ -84,10 +114,19 @@ def test_an_erp_unavailable_for_three_calls_is_retried_until_it_answers(
 
     funded = api.funded_disbursement(account, (invoice, "1000.00"))
 
-    assert api.settled(funded["id"])["payments"][0]["export_status"] == "exported"
+    exported = api.settled(funded["id"])["payments"][0]
+    assert (exported["export_status"], exported["export_retry"]) == ("exported", None)
     assert len(erp_sandbox.payments()) == 1
-    history = api.call("GET", f"/disbursements/{funded['id']}?version=3", "auditor")
-    assert history["payments"][0]["export_status"] == "pending"  # retries left no events
+    # The retries show in the history, after the 1st and 2nd call (not the 3rd: ADR 0070).
+    events = api.call("GET", f"/audit/events?aggregate_id={funded['id']}", "auditor")["events"]
+    retries = [e["data"] for e in events if e["type"] == "ExportRetryScheduled"]
+    assert [(r["attempt"], r["tries"]) for r in retries] == [(1, 1), (1, 2)]
+    assert all(r["message"] and r["next_try_at"] for r in retries)
+    while_retrying = api.call(
+        "GET", f"/disbursements/{funded['id']}?version={events[-2]['version']}", "auditor"
+    )["payments"][0]
+    assert while_retrying["export_status"] == "pending"
+    assert while_retrying["export_retry"]["tries"] == 2
 
 
 def test_an_erp_down_past_the_window_fails_as_unavailable_and_export_then_succeeds(
@@ -103,7 +142,8 @@ def test_an_erp_down_past_the_window_fails_as_unavailable_and_export_then_succee
 
     erp_sandbox.client.delete("/sandbox/faults").raise_for_status()
     path = f"/disbursements/{funded['id']}/payments/{payment['id']}"
-    api.call("POST", f"{path}/export", "accounting_approver", expect=202)
+    pending = api.call("POST", f"{path}/export", "accounting_approver", expect=202)
+    assert pending["payments"][0]["export_failure"] is None  # no stale failure while pending
 
     again = api.settled(funded["id"])["payments"][0]
     assert again["export_status"] == "exported"

@@ -103,9 +103,15 @@ def test_the_approver_types_a_new_check_number_and_the_failed_record_exports(
     exported = record_row(page, "INV-7")
     expect(exported).to_contain_text("10001")
     expect(exported).to_contain_text("Exported")
+    [in_erp] = erp_sandbox.payments()
+    expect(page.get_by_role("columnheader", name="ERP reference")).to_be_visible()
+    expect(exported).to_contain_text(
+        str(api.disbursement(disbursement["id"])["payments"][0]["erp_payment_ref"])
+    )
+    expect(exported).not_to_contain_text("marked by hand")
 
     # The ERP holds exactly one record with check number 10001.
-    assert [p["check_number"] for p in erp_sandbox.payments()] == ["10001"]
+    assert in_erp["check_number"] == "10001"
 
 
 def test_an_auditor_sees_why_a_record_failed_but_no_controls_to_change_it(
@@ -158,12 +164,25 @@ def test_a_record_leads_to_its_disbursement_and_the_disbursement_to_its_history(
 
     page.get_by_role("link", name=re.compile("^History")).click()
     expect(page).to_have_url(re.compile(f"#/disbursements/{disbursement['id']}/history$"))
+    # Sentences with names, not field dumps with ids.
     events = page.get_by_role("row")
-    expect(events.filter(has_text="Export failed")).to_have_count(1)
+    expect(events.filter(has_text="issued check 100 for invoice INV-7")).to_have_count(1)
+    expect(events.filter(has_text="Funding requested from Operating (Bank ID 1001)")).to_have_count(
+        1
+    )
+    refused = events.filter(has_text="QuickBooks Online refused check 100 of invoice INV-7")
+    expect(refused).to_contain_text("on bank account 1001")
+    expect(refused).to_contain_text("error 6140")
+    expect(refused).to_contain_text("paysync (the export, by itself)")
     expect(events.filter(has_text="Funding completed")).to_have_count(1)
+    table = page.get_by_role("table").inner_text()
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", table), table
+    # Exact times with the time zone on hover.
+    when = events.nth(1).locator("time")
+    expect(when).to_have_attribute("title", re.compile(r"\d:\d\d:\d\d .*\(\d{4}-\d\d-\d\dT"))
 
 
-def test_a_record_paid_before_its_invoice_was_synced_is_relinked_then_exported(
+def test_a_record_paid_before_its_invoice_was_synced_exports_once_the_page_syncs_the_invoice(
     page: Page, site: str, api: Api, erp_sandbox: ErpSandbox
 ) -> None:
     api.configure_erp(erp_sandbox.base_url)
@@ -171,20 +190,25 @@ def test_a_record_paid_before_its_invoice_was_synced_is_relinked_then_exported(
     invoice = api.approved_invoice("INV-9", sync=False)
     disbursement = api.settled(api.funded_disbursement(account, (invoice, "1000.00"))["id"])
     assert disbursement["payments"][0]["export_failure"]["reason"] == "invoice_not_synced"
-    api.call("POST", f"/invoices/{invoice}/erp-sync", "accounting_approver", subject="ann")
 
     open_as(page, site, api, "accounting_approver", "ann")
     row = record_row(page, "INV-9")
     expect(row).to_contain_text(
         "The invoice was not synced to the ERP before the payment was made."
     )
-    row.get_by_role("button", name="Relink invoice INV-9").click()
-    expect(page.get_by_text("Relinked.")).to_be_visible()
-    row.get_by_role("button", name="Export invoice INV-9").click()
+    expect(row).to_contain_text("Click Sync invoice")
+    expect(row).not_to_contain_text("QuickBooks Online")  # paysync's words, not the ERP's
+    # No Relink, no second Export: syncing the invoice is all it takes.
+    row.get_by_role("button", name="Sync invoice INV-9 to the ERP").click()
 
     expect(page.get_by_role("status").first).to_contain_text("Invoice INV-9 was exported")
     expect(record_row(page, "INV-9")).to_have_count(0)
     assert [p["check_number"] for p in erp_sandbox.payments()] == ["10000"]
+    assert len(erp_sandbox.bills()) == 1
+    events = api.call("GET", f"/audit/events?aggregate_id={disbursement['id']}", "auditor")
+    assert [e["actor"] for e in events["events"] if e["type"] == "PaymentRelinked"] == [
+        "paysync-export"
+    ]
 
 
 def test_a_record_keyed_into_the_erp_by_hand_is_marked_as_exported_with_its_reference(
@@ -198,8 +222,38 @@ def test_a_record_keyed_into_the_erp_by_hand_is_marked_as_exported_with_its_refe
     row.get_by_label("ERP reference (optional)").fill("QB-1234")
     row.get_by_role("button", name="Mark as exported", exact=True).click()
 
-    expect(page.get_by_role("status")).to_contain_text("Invoice INV-7 was marked as exported.")
+    # It asks first: marking stops paysync for good.
+    expect(page.get_by_text("Mark invoice INV-7 as exported?")).to_be_visible()
+    payment = api.disbursement(disbursement["id"])["payments"][0]
+    assert payment["export_status"] == "failed_to_export"  # nothing happened yet
+    page.get_by_role("button", name="Yes, mark as exported").click()
+
+    expect(page.get_by_role("status")).to_contain_text(
+        "Invoice INV-7 was marked as exported by hand."
+    )
     expect(record_row(page, "INV-7")).to_have_count(0)
     payment = api.disbursement(disbursement["id"])["payments"][0]
     assert (payment["export_status"], payment["erp_payment_ref"]) == ("exported", "QB-1234")
+    assert payment["marked_by_hand"] is True
     assert erp_sandbox.payments() == []
+    # In the Exported list it shows as marked by hand, with its reference.
+    page.get_by_role("link", name="Exported", exact=True).click()
+    expect(record_row(page, "INV-7")).to_contain_text("QB-1234 (marked by hand)")
+
+
+def test_a_record_the_erp_refuses_again_is_announced_as_a_failure(
+    page: Page, site: str, api: Api, erp_sandbox: ErpSandbox
+) -> None:
+    failed_records(api, erp_sandbox, "INV-7")
+    erp_sandbox.add_check("1001", "555")  # the number typed is taken in the ERP too
+
+    open_as(page, site, api, "accounting_approver", "ann")
+    row = record_row(page, "INV-7")
+    row.get_by_label("Check Number").fill("555")
+    row.get_by_role("button", name="Export invoice INV-7").click()
+
+    banner = page.locator(".notice p")
+    expect(banner).to_have_text("Invoice INV-7 failed to export again.")
+    expect(banner).to_have_class(re.compile(r"\bfailure\b"))
+    expect(banner).to_have_attribute("role", "alert")
+    expect(record_row(page, "INV-7")).to_contain_text("QuickBooks Online error 6140")

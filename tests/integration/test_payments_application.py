@@ -30,11 +30,13 @@ from domain.errors import (
     InvoiceStillNotSynced,
     NicknameTaken,
     PaymentNotFailedToExport,
+    RelinkBeforeExporting,
     SeparationOfDutiesViolated,
     UnknownConnector,
 )
 from domain.export_failure import ExportFailureReason
 from domain.funding_account import FundingAccount
+from domain.invoice_payment import ExportStatus
 from infrastructure.event_store import event_store_env
 from infrastructure.settings import Settings
 
@@ -627,3 +629,62 @@ def test_a_next_check_number_lowered_while_authorizations_race_never_repeats_a_n
 
     every_number = [n for numbers in issued_numbers(payments, drafts) for n in numbers]
     assert len(set(every_number)) == len(every_number) == 9
+
+
+def unsynced_failure(payments: Payments, scene: Scene) -> None:
+    """The scene's failed record, as the export would have seen it: its invoice unsynced."""
+    payment = payments.disbursement(COMPANY, scene.funded).payments[0]
+    assert payment.export_failure is not None
+    assert payment.export_failure.reason is ExportFailureReason.INVOICE_NOT_SYNCED
+
+
+def test_syncing_the_invoice_relinks_and_exports_the_records_that_waited_for_it(
+    payments: Payments, scene: Scene
+) -> None:
+    unsynced_failure(payments, scene)
+    with pytest.raises(RelinkBeforeExporting):
+        payments.request_export(COMPANY, scene.funded, scene.failed_payment, ACCOUNTANT)
+
+    payments.record_invoice_synced(
+        COMPANY, scene.paid_invoice, erp_ref="bill-2", erp_invoice_number="INV-2", actor=APPROVER
+    )
+    assert payments.heal_records_waiting_for(COMPANY, scene.paid_invoice) == 1
+
+    payment = payments.disbursement(COMPANY, scene.funded).payments[0]
+    assert (payment.export_status, payment.export_attempt) == (ExportStatus.PENDING, 2)
+    events = list(payments.events.get(scene.funded))[-2:]
+    assert [(type(e).__name__, e.actor) for e in events] == [  # type: ignore[attr-defined]
+        ("PaymentRelinked", "paysync-export"),
+        ("ExportRequested", "paysync-export"),
+    ]
+    assert payments.heal_records_waiting_for(COMPANY, scene.paid_invoice) == 0  # once only
+
+
+def test_a_failure_recorded_after_the_invoice_was_synced_heals_at_once(
+    payments: Payments,
+) -> None:
+    # The sync lands while the ERP is being asked: the sync finds the record still pending,
+    # so recording the failure must look at the invoice again.
+    configure(payments, sync=True)
+    account = open_account(payments, nickname="Operating", bank_id="35", next_check_number=7)
+    invoice = approved_invoice(payments, number="INV-3")
+    funded = draft(payments, account, [(invoice, "10.00")])
+    payments.authorize(COMPANY, funded, DISBURSER)
+    (payment,) = payments.complete_funding(COMPANY, funded, datetime.now(UTC), BANK).payments
+    payments.record_invoice_synced(
+        COMPANY, invoice, erp_ref="bill-3", erp_invoice_number="INV-3", actor=APPROVER
+    )
+    assert payments.heal_records_waiting_for(COMPANY, invoice) == 0  # still pending
+
+    payments.record_export_failed(
+        COMPANY,
+        funded,
+        payment.id,
+        attempt=1,
+        reason=ExportFailureReason.INVOICE_NOT_SYNCED,
+        message="no bill",
+        erp_code=None,
+        actor=EXPORTER,
+    )
+    healed = payments.disbursement(COMPANY, funded).payments[0]
+    assert (healed.export_status, healed.export_attempt) == (ExportStatus.PENDING, 2)

@@ -31,6 +31,7 @@ from application.following import Follower
 from application.invoice_sync import InvoiceSync
 from application.payments import Payments
 from domain.errors import DomainError
+from domain.invoice_payment import ExportStatus
 from infrastructure.event_store import event_store_env
 from infrastructure.export_queue_postgres import PostgresExportQueue
 from infrastructure.export_queue_sqlite import SQLiteExportQueue
@@ -219,7 +220,10 @@ class PaymentFlow(RuleBasedStateMachine):
             self.refused_changes_nothing(
                 self.payments.relink_payment, COMPANY, disbursement, payment, ACCOUNTANT
             )
-            self.payments.request_export(COMPANY, disbursement, payment, ACCOUNTANT)
+            # Refused while the record still links no bill (its invoice was never synced).
+            self.refused_changes_nothing(
+                self.payments.request_export, COMPANY, disbursement, payment, ACCOUNTANT
+            )
 
     @rule(account=st.integers(0, 1), number=st.integers(1, 600))
     def the_next_check_number_is_changed(self, account: int, number: int) -> None:
@@ -258,6 +262,9 @@ class PaymentFlow(RuleBasedStateMachine):
             payment = next(p for p in view.payments if p.id == record.payment_id)
             if payment.export_status == "exported":
                 assert payment.erp_payment_ref == erp_ref
+            elif payment.export_status == ExportStatus.PENDING:  # Export clicked: sent again, and
+                # under the same attempt, so the key the ERP holds answers it
+                assert record.idempotency_key.endswith(f"-{payment.export_attempt}")
             else:  # the answer was lost: paysync must retry under the same key
                 assert payment.export_failure is not None
                 assert payment.export_failure.reason.is_transient

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from application.projections.check_register import Gap, SkipRow, split_unused
 from domain.check_numbers import MAX_CHECK_NUMBER, CheckNumberSet, check_number
 from domain.errors import InvalidCheckNumber
 
@@ -111,3 +112,22 @@ def test_only_whole_numbers_are_members(value: object) -> None:
     used = CheckNumberSet()
     used.add(5)
     assert value not in used
+
+
+@given(
+    st.lists(st.tuples(st.integers(1, 60), st.integers(0, 8)), max_size=6),
+    st.lists(st.tuples(st.integers(1, 60), st.integers(0, 8)), max_size=4),
+)
+def test_unused_numbers_are_told_apart_as_skipped_or_gaps_and_none_is_lost(
+    runs: list[tuple[int, int]], skips: list[tuple[int, int]]
+) -> None:
+    unused = sorted({n for first, length in runs for n in range(first, first + length + 1)})
+    as_runs = [Gap(n, n) for n in unused]  # any split into runs will do
+    skip_rows = [SkipRow("acme", "a", f, f + n, "ann", "t") for f, n in skips]
+    skipped_numbers = {n for f, n in skips for n in range(f, f + n + 1)}
+    gaps, skipped = split_unused(as_runs, skip_rows)
+    in_gaps = [n for gap in gaps for n in range(gap.first, gap.last + 1)]
+    in_skipped = [n for skip in skipped for n in range(skip.first, skip.last + 1)]
+    assert sorted(in_gaps + in_skipped) == unused
+    assert set(in_skipped) <= skipped_numbers
+    assert not set(in_gaps) & skipped_numbers

@@ -96,6 +96,9 @@ def whole_history() -> list[Aggregate]:
     disbursement.edit_check_number(second.id, number, ACCOUNTANT)
     disbursement.edit_bank_id(second.id, "37", ACCOUNTANT)
     disbursement.request_export(second.id, ACCOUNTANT)
+    disbursement.record_retry_scheduled(
+        second.id, 2, 1, "unreachable", None, datetime(2024, 5, 1, 0, 1, tzinfo=UTC), "erp-export"
+    )
     disbursement.record_export_failed(
         second.id, 2, ExportFailureReason.ERP_REJECTED, "no", "500", "erp-export"
     )

@@ -223,5 +223,7 @@ def test_issued_numbers_never_repeat_under_any_interleaving_of_issue_claim_and_n
             account.change_next_check_number(value, ADMIN)
             next_number = value
         assert account.next_check_number == next_number
+        # What the account shows as next is what it issues next: the set one, or past claims.
+        assert account.next_to_issue == next(n for n in range(next_number, 10**6) if n not in used)
         assert all(account.is_used(n) == (n in used) for n in range(1, 120))
     assert state_of(rebuilt(account)) == state_of(account)

@@ -13,10 +13,12 @@ from domain.errors import (
     ExportNotPending,
     InvalidText,
     PaymentNotFailedToExport,
+    RelinkBeforeExporting,
     RetryBeforeEditing,
 )
 from domain.export_failure import ExportFailureReason
 from domain.invoice_payment import ExportStatus, InvoicePayment
+from domain.payment_export import waits_for_its_invoice
 from tests.unit.builders import (
     ACCOUNTANT,
     approved_invoices,
@@ -201,8 +203,27 @@ def test_a_record_the_erp_may_hold_cannot_be_edited_before_it_is_exported_again(
 def test_a_retry_after_a_permanent_failure_is_a_new_attempt(reason: ExportFailureReason) -> None:
     disbursement, payment = failed(reason)
     key = payment.idempotency_key()
-    assert disbursement.request_export(payment.id, ACCOUNTANT) == 2
+    assert export_again(disbursement, payment) == 2
     assert payment.idempotency_key() != key
+
+
+def export_again(disbursement: Disbursement, payment: InvoicePayment) -> int:
+    """Export clicked, after relinking a record that still waits for its invoice's bill."""
+    if waits_for_its_invoice(payment):
+        disbursement.relink(payment.id, "bill-synced-later", ACCOUNTANT)
+    return disbursement.request_export(payment.id, ACCOUNTANT)
+
+
+def test_exporting_a_record_that_still_links_no_bill_is_refused_until_it_is_relinked() -> None:
+    disbursement, payment = failed(ExportFailureReason.INVOICE_NOT_SYNCED)
+    assert payment.erp_bill_ref is None
+    disbursement.collect_events()
+    with pytest.raises(RelinkBeforeExporting, match="sync the invoice"):
+        disbursement.request_export(payment.id, ACCOUNTANT)
+    assert disbursement.collect_events() == []
+    assert disbursement.relink_and_export(payment.id, "bill-7", EXPORTER)
+    assert (payment.export_status, payment.erp_bill_ref) == (ExportStatus.PENDING, "bill-7")
+    assert not disbursement.relink_and_export(payment.id, "bill-7", EXPORTER)  # waits no more
 
 
 def test_a_record_marked_as_exported_is_exported_with_the_reference_typed() -> None:
@@ -229,7 +250,7 @@ def test_the_idempotency_key_is_reused_only_after_an_unavailable_erp(
         key = payment.idempotency_key()
         if edit is not None and not reason.is_transient:  # edits wait for a refusal
             CHANGING_EDITS[edit](disbursement, payment, n)
-        disbursement.request_export(payment.id, ACCOUNTANT)
+        export_again(disbursement, payment)
         reused = payment.idempotency_key() == key
         assert reused == reason.is_transient
     assert state_of(rebuilt(disbursement)) == state_of(disbursement)

@@ -68,11 +68,23 @@ class GapOut(BaseModel):
     last: int
 
 
+class SkippedOut(BaseModel):
+    first: int
+    last: int
+    skipped_by: str = Field(description="who raised Next Check Number past these numbers")
+    skipped_at: datetime
+
+
 class CheckRegisterOut(BaseModel):
     funding_account: RegisterAccountOut
     items: list[CheckOut]
     next_cursor: str | None
-    gaps: list[GapOut] = Field(description="runs of numbers never used, lowest to highest")
+    gaps: list[GapOut] = Field(
+        description="runs of numbers never used and never skipped on purpose, lowest first"
+    )
+    skipped: list[SkippedOut] = Field(
+        description="runs of numbers unused because Next Check Number was raised past them"
+    )
     duplicates: list[int] = Field(description="numbers on more than one entry")
 
 
@@ -94,5 +106,6 @@ def check_register(
         items=[CheckOut.of(entry) for entry in register.entries.items],
         next_cursor=register.entries.next_cursor,
         gaps=[GapOut(first=gap.first, last=gap.last) for gap in register.gaps],
+        skipped=[SkippedOut.model_validate(skip.__dict__) for skip in register.skipped],
         duplicates=list(register.duplicates),
     )

@@ -11,8 +11,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from application.queries import DisbursementView, PaymentView
 from domain.disbursement import MAX_PAYMENTS
-from interfaces.api.deps import Admin, FundingNotifier, PaymentsDep, Reader
+from interfaces.api.deps import Admin, FundingNotifier, PaymentsDep, Reader, ReadModelsDep
 from interfaces.api.fields import Money, MoneyOut
+from interfaces.api.paging import LIMIT, Cursor, Limit
+from interfaces.api.routes.reports import DisbursementRowOut, DisbursementRowsOut, Filters
 
 router = APIRouter(prefix="/v1/companies/{company_id}/disbursements", tags=["disbursements"])
 
@@ -52,6 +54,13 @@ class ExportFailureOut(BaseModel):
     erp_code: str | None
 
 
+class ExportRetryOut(BaseModel):
+    tries: int = Field(description="calls to the ERP so far for this attempt")
+    message: str = Field(description="the last error")
+    erp_code: str | None
+    next_try_at: datetime
+
+
 class PaymentOut(BaseModel):
     id: UUID
     invoice_id: UUID
@@ -65,6 +74,10 @@ class PaymentOut(BaseModel):
     export_attempt: int
     erp_payment_ref: str | None
     export_failure: ExportFailureOut | None
+    export_retry: ExportRetryOut | None = Field(
+        description="while pending after an unreachable ERP: the export is trying again"
+    )
+    marked_by_hand: bool = Field(description="exported by a person in the ERP, not by paysync")
     exported_at: datetime | None
 
     @classmethod
@@ -80,6 +93,7 @@ class PaymentOut(BaseModel):
                     "message": failure.message,
                     "erp_code": failure.erp_code,
                 },
+                "export_retry": None if view.export_retry is None else view.export_retry.__dict__,
             }
         )
 
@@ -121,6 +135,24 @@ def draft(
         actor=caller.subject,
     )
     return DisbursementOut.of(payments.disbursement(company_id, disbursement_id))
+
+
+@router.get("", response_model=DisbursementRowsOut)
+def list_disbursements(
+    company_id: str,
+    caller: Reader,
+    read_models: ReadModelsDep,
+    filters: Filters,
+    cursor: Cursor = None,
+    limit: Limit = LIMIT,
+) -> DisbursementRowsOut:
+    """The company's disbursements in the order they were drafted, by `status`,
+    `funding_account_id`, and `from`/`to` (the UTC days their funding completed); each item
+    sums one disbursement, whose payments `GET .../disbursements/{id}` shows."""
+    page = read_models.payments_overview.disbursements(company_id, filters, cursor, limit)
+    return DisbursementRowsOut(
+        items=[DisbursementRowOut.of(row) for row in page.items], next_cursor=page.next_cursor
+    )
 
 
 @router.get("/{disbursement_id}", response_model=DisbursementOut)

@@ -7,8 +7,15 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from application.payment_records import MAX_FIXES, RecordFix
+from application.projections.directory import FundingAccountRow
+from application.projections.paging import MAX_LIMIT
+from application.projections.payment_records import RecordFilter
 from application.queries import FundingAccountView
-from interfaces.api.deps import Admin, AdminOrApprover, PaymentsDep, Reader
+from domain.export_failure import ExportFailureReason
+from interfaces.api.deps import Admin, AdminOrApprover, PaymentsDep, Reader, ReadModelsDep
+from interfaces.api.paging import LIMIT, Cursor, Limit
+from interfaces.read_models import ReadModels
 
 router = APIRouter(prefix="/v1/companies/{company_id}/funding-accounts", tags=["funding accounts"])
 
@@ -27,6 +34,11 @@ class FundingAccountChange(BaseModel):
     nickname: str | None = None
     bank_id: str | None = None
     next_check_number: int | None = Field(default=None, strict=True)
+    apply_to_failed_records: bool = Field(
+        default=False,
+        description="with a new `bank_id`: also give it to the account's failed records that "
+        "still hold the old one, and export them again",
+    )
 
 
 class FundingAccountOut(BaseModel):
@@ -42,6 +54,38 @@ class FundingAccountOut(BaseModel):
     @classmethod
     def of(cls, view: FundingAccountView) -> FundingAccountOut:
         return cls.model_validate(view, from_attributes=True)
+
+
+class FundingAccountsOut(BaseModel):
+    items: list[FundingAccountOut]
+    next_cursor: str | None
+
+
+def listed(row: FundingAccountRow) -> FundingAccountOut:
+    return FundingAccountOut.model_validate(
+        {
+            **row.__dict__,
+            "id": row.funding_account_id,
+            "verified": bool(row.verified),
+            "deactivated": bool(row.deactivated),
+        }
+    )
+
+
+@router.get("", response_model=FundingAccountsOut)
+def list_accounts(
+    company_id: str,
+    caller: Reader,
+    read_models: ReadModelsDep,
+    cursor: Cursor = None,
+    limit: Limit = LIMIT,
+) -> FundingAccountsOut:
+    """The company's funding accounts in the order they were opened (from a read model:
+    an account opened a moment ago may take some milliseconds to be listed)."""
+    page = read_models.directory.funding_accounts(company_id, cursor, limit)
+    return FundingAccountsOut(
+        items=[listed(row) for row in page.items], next_cursor=page.next_cursor
+    )
 
 
 @router.post("", status_code=201, response_model=FundingAccountOut)
@@ -61,19 +105,71 @@ def read(
     return FundingAccountOut.of(payments.funding_account(company_id, account_id))
 
 
-@router.patch("/{account_id}", response_model=FundingAccountOut)
+class FundingAccountChangedOut(FundingAccountOut):
+    failed_records_with_old_bank_id: list[UUID] = Field(
+        description="after a Bank ID change: failed records that still hold the old Bank ID "
+        "(fix them in one command: POST .../erp-integrations/payment-records/fix)"
+    )
+    records_given_new_bank_id: list[UUID]
+
+
+@router.patch("/{account_id}", response_model=FundingAccountChangedOut)
 def change(
     company_id: str,
     account_id: UUID,
     body: FundingAccountChange,
     caller: AdminOrApprover,
     payments: PaymentsDep,
-) -> FundingAccountOut:
-    """Rename, change the Bank ID, or raise the next check number (never to a used one)."""
-    view = payments.update_funding_account(
-        company_id, account_id, actor=caller.subject, **body.model_dump(exclude_unset=True)
+    read_models: ReadModelsDep,
+) -> FundingAccountChangedOut:
+    """Rename, change the Bank ID, or raise the next check number (never to a used one).
+
+    A Bank ID change names the account's failed records still holding the old Bank ID, and
+    with `apply_to_failed_records` gives them the new one and exports them again (each its
+    own event; the account's change is saved first)."""
+    changes = body.model_dump(exclude_unset=True, exclude={"apply_to_failed_records"})
+    old_bank_id = payments.funding_account(company_id, account_id).bank_id
+    view = payments.update_funding_account(company_id, account_id, actor=caller.subject, **changes)
+    waiting = (
+        records_on_bank_id(read_models, company_id, str(account_id), old_bank_id)
+        if view.bank_id != old_bank_id
+        else []
     )
-    return FundingAccountOut.of(view)
+    given: list[UUID] = []
+    if body.apply_to_failed_records and waiting:
+        fixes = [RecordFix(d, p, bank_id=view.bank_id) for d, p in waiting]
+        payments.fix_failed_records(company_id, fixes, export=True, actor=caller.subject)
+        given, waiting = [p for _, p in waiting], []
+    return FundingAccountChangedOut.model_validate(
+        {
+            **FundingAccountOut.of(view).model_dump(),
+            "failed_records_with_old_bank_id": [p for _, p in waiting],
+            "records_given_new_bank_id": given,
+        }
+    )
+
+
+def records_on_bank_id(
+    read_models: ReadModels, company_id: str, account_id: str, bank_id: str
+) -> list[tuple[UUID, UUID]]:
+    """(disbursement, payment) of the account's failed records holding `bank_id` that may
+    be edited (not those the ERP may hold already: they are exported again unchanged first)."""
+    found: list[tuple[UUID, UUID]] = []
+    cursor = None
+    while True:
+        page = read_models.payment_records.page(
+            company_id, RecordFilter.FAILED_TO_EXPORT, cursor, MAX_LIMIT
+        )
+        found += [
+            (UUID(record.disbursement_id), UUID(record.payment_id))
+            for record in page.items
+            if record.funding_account_id == account_id
+            and record.bank_id == bank_id
+            and record.failure_reason != ExportFailureReason.ERP_UNAVAILABLE
+        ]
+        cursor = page.next_cursor
+        if cursor is None or len(found) >= MAX_FIXES:
+            return found[:MAX_FIXES]
 
 
 @router.post("/{account_id}/deactivate", response_model=FundingAccountOut)

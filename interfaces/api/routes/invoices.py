@@ -7,9 +7,19 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
+from application.projections.directory import InvoiceRow, InvoicesQuery
 from application.queries import InvoiceView
-from interfaces.api.deps import AdminOrApprover, InvoiceIntake, InvoiceSyncDep, PaymentsDep, Reader
+from domain.invoice import ErpSyncStatus, PaymentStatus
+from interfaces.api.deps import (
+    AdminOrApprover,
+    InvoiceIntake,
+    InvoiceSyncDep,
+    PaymentsDep,
+    Reader,
+    ReadModelsDep,
+)
 from interfaces.api.fields import Money, MoneyOut
+from interfaces.api.paging import LIMIT, Cursor, Limit
 
 router = APIRouter(prefix="/v1/companies/{company_id}/invoices", tags=["invoices"])
 
@@ -50,6 +60,35 @@ class InvoiceOut(BaseModel):
     @classmethod
     def of(cls, view: InvoiceView) -> InvoiceOut:
         return cls.model_validate({**view.__dict__, "approved": view.approved_by is not None})
+
+
+class InvoicesOut(BaseModel):
+    items: list[InvoiceOut]
+    next_cursor: str | None
+
+
+def listed(row: InvoiceRow) -> InvoiceOut:
+    return InvoiceOut.model_validate(
+        {**row.__dict__, "id": row.invoice_id, "approved": row.approved_by is not None}
+    )
+
+
+@router.get("", response_model=InvoicesOut)
+def list_invoices(
+    company_id: str,
+    caller: Reader,
+    read_models: ReadModelsDep,
+    vendor_id: str | None = None,
+    payment_status: PaymentStatus | None = None,
+    erp_sync_status: ErpSyncStatus | None = None,
+    cursor: Cursor = None,
+    limit: Limit = LIMIT,
+) -> InvoicesOut:
+    """The company's invoices in the order they were received, filtered by vendor, payment
+    status and ERP sync status (from a read model, current within milliseconds)."""
+    query = InvoicesQuery(vendor_id, payment_status, erp_sync_status)
+    page = read_models.directory.invoices(company_id, query, cursor, limit)
+    return InvoicesOut(items=[listed(row) for row in page.items], next_cursor=page.next_cursor)
 
 
 @router.post("", status_code=201, response_model=InvoiceOut)

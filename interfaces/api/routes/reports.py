@@ -9,7 +9,12 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from application.projections.export_latency import ConnectorLatency, ExportTiming, LatencyQuery
+from application.projections.export_latency import (
+    ConnectorLatency,
+    ExportTiming,
+    LatencyQuery,
+    Measure,
+)
 from application.projections.payments_overview import DisbursementRow, PaymentRow, PaymentsQuery
 from domain.company import Connector
 from domain.disbursement import DisbursementStatus
@@ -133,7 +138,8 @@ def disbursements(
 
 class ConnectorLatencyOut(BaseModel):
     connector: str
-    exported: int
+    count: int = Field(description="records measured")
+    exported: int = Field(description="the same as `count` (the name older callers read)")
     median_seconds: float
     p95_seconds: float
     p99_seconds: float
@@ -144,6 +150,7 @@ class ConnectorLatencyOut(BaseModel):
     def of(cls, latency: ConnectorLatency) -> ConnectorLatencyOut:
         return cls(
             connector=latency.connector,
+            count=latency.exported,
             exported=latency.exported,
             median_seconds=latency.median_ms / 1000,
             p95_seconds=latency.p95_ms / 1000,
@@ -154,6 +161,7 @@ class ConnectorLatencyOut(BaseModel):
 
 
 class SlowExportOut(BaseModel):
+    measure: Measure
     disbursement_id: str
     payment_id: str
     connector: str
@@ -161,7 +169,9 @@ class SlowExportOut(BaseModel):
     vendor_name: str
     check_number: int | None
     funding_completed_at: datetime
-    exported_at: datetime
+    started_at: datetime
+    ended_at: datetime
+    exported_at: datetime | None
     latency_seconds: float
 
     @classmethod
@@ -171,8 +181,13 @@ class SlowExportOut(BaseModel):
 
 class ExportLatencyOut(BaseModel):
     sla_seconds: float
-    connectors: list[ConnectorLatencyOut]
-    items: list[SlowExportOut] = Field(description="the records that took longer than the SLA")
+    connectors: list[ConnectorLatencyOut] = Field(
+        description="the automatic export: funding completed to the ERP's first answer"
+    )
+    time_to_fix: list[ConnectorLatencyOut] = Field(
+        description="records that failed: the first failure to the export after a fix"
+    )
+    items: list[SlowExportOut] = Field(description="the measures that took longer than the SLA")
     next_cursor: str | None
 
 
@@ -187,8 +202,10 @@ def export_latency(
     cursor: Cursor = None,
     limit: Limit = LIMIT,
 ) -> ExportLatencyOut:
-    """From FundingCompleted to ExportSucceeded, per connector: median, p95, p99; and the
-    records over the 10-minute SLA, paged in the order they were exported."""
+    """Per connector, median, p95, p99 and the count over the 10-minute SLA of two measures
+    kept apart: the automatic export (FundingCompleted to the ERP's first answer) and the
+    time to fix (a record's first failure to its export); and the measures over the SLA,
+    paged in the order they ended."""
     query = LatencyQuery(
         connector=None if connector is None else connector.value,
         funded_from=funded_from,
@@ -198,6 +215,7 @@ def export_latency(
     return ExportLatencyOut(
         sla_seconds=report.sla_ms / 1000,
         connectors=[ConnectorLatencyOut.of(latency) for latency in report.connectors],
+        time_to_fix=[ConnectorLatencyOut.of(latency) for latency in report.time_to_fix],
         items=[SlowExportOut.of(timing) for timing in report.over_sla.items],
         next_cursor=report.over_sla.next_cursor,
     )

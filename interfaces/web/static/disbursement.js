@@ -1,9 +1,10 @@
 // One disbursement: its drawdown status and its invoice payments; and its audit history.
 
 import { ApiError, call, seg } from "./api.js";
-import { h, replaceChildren, timeOf } from "./dom.js";
+import { exactTime, h, replaceChildren, timeOf } from "./dom.js";
+import { HistoryReader, actorWords } from "./history_words.js";
 import { untilAbort } from "./timing.js";
-import { exportStatusWords, failureWords, humanize, money } from "./words.js";
+import { connectorName, exportStatusWords, failureWords, humanize, money } from "./words.js";
 
 export function showDisbursement(view, session, id) {
   document.title = "Disbursement · paysync";
@@ -123,11 +124,12 @@ function paymentsTable(payments, canEdit) {
             p.export_failure?.message
               ? h(
                   "p",
-                  { class: "erp-says" },
-                  p.export_failure.erp_code ? `Error ${p.export_failure.erp_code}: ` : "",
+                  { class: p.export_failure.erp_code ? "erp-says" : "paysync-says" },
+                  p.export_failure.erp_code ? `ERP error ${p.export_failure.erp_code}: ` : "",
                   p.export_failure.message,
                 )
               : null,
+            p.marked_by_hand ? h("p", { class: "by-hand" }, "Marked as exported by hand") : null,
             canEdit && p.export_status === "failed_to_export"
               ? h(
                   "p",
@@ -170,9 +172,27 @@ export function showHistory(view, session, id) {
     body,
   );
   load(view, body, async () => {
-    const history = await call(session, "GET", "/audit/events", {
-      query: { aggregate_id: id },
-      signal: view.signal,
+    const [history, disbursement, settings] = await Promise.all([
+      call(session, "GET", "/audit/events", { query: { aggregate_id: id }, signal: view.signal }),
+      call(session, "GET", `/disbursements/${seg(id)}`, { signal: view.signal }),
+      call(session, "GET", "/erp-settings", { signal: view.signal }).catch((error) => {
+        if (untilAbort(error)) throw error;
+        return null; // "the ERP" stands in for the connector's name
+      }),
+    ]);
+    const account = await call(
+      session,
+      "GET",
+      `/funding-accounts/${seg(disbursement.funding_account_id)}`,
+      { signal: view.signal },
+    ).catch((error) => {
+      if (untilAbort(error)) throw error;
+      return null;
+    });
+    const reader = new HistoryReader({
+      connector: settings ? connectorName(settings.connector) : "The ERP",
+      accountName: () => (account ? account.nickname : "its funding account"),
+      when: (iso) => exactTime(iso),
     });
     const events = history.events ?? [];
     replaceChildren(
@@ -188,7 +208,7 @@ export function showHistory(view, session, id) {
               h(
                 "tr",
                 {},
-                ["Version", "When", "What", "Who", "Details"].map((t) =>
+                ["When", "What happened", "Who", "Version"].map((t) =>
                   h("th", { scope: "col" }, t),
                 ),
               ),
@@ -200,11 +220,10 @@ export function showHistory(view, session, id) {
                 h(
                   "tr",
                   {},
+                  h("td", {}, timeOf(event.timestamp, { seconds: true })),
+                  h("th", { scope: "row", class: "sentence" }, reader.sentence(event)),
+                  h("td", {}, actorWords(event.actor)),
                   h("td", { class: "num" }, event.version),
-                  h("td", {}, timeOf(event.timestamp)),
-                  h("th", { scope: "row" }, eventName(event.type)),
-                  h("td", {}, event.actor ?? "—"),
-                  h("td", {}, details(event.data)),
                 ),
               ),
             ),
@@ -235,42 +254,4 @@ function backLink() {
 
 function fact(term, ...description) {
   return h("div", {}, h("dt", {}, term), h("dd", {}, description));
-}
-
-/** "Disbursement.CheckNumberEdited" -> "Check number edited". */
-function eventName(type) {
-  const name = String(type).split(/[.:]/).pop();
-  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-const SAID_ELSEWHERE = new Set(["originator_id", "originator_version", "timestamp", "actor"]);
-
-/** An event's data as nested term/value lists: lists of records one under the other. */
-function details(data) {
-  const entries = Object.entries(data ?? {}).filter(([name]) => !SAID_ELSEWHERE.has(name));
-  if (!entries.length) return h("span", { class: "muted" }, "—");
-  return valueOf(Object.fromEntries(entries));
-}
-
-function valueOf(value) {
-  if (Array.isArray(value)) {
-    if (!value.length) return h("span", { class: "muted" }, "none");
-    if (value.every((item) => item === null || typeof item !== "object")) return value.join(", ");
-    return h(
-      "ul",
-      { class: "event-list" },
-      value.map((item) => h("li", {}, valueOf(item))),
-    );
-  }
-  if (value !== null && typeof value === "object") {
-    return h(
-      "dl",
-      { class: "event-data" },
-      Object.entries(value).map(([name, inner]) =>
-        h("div", {}, h("dt", {}, humanize(name)), h("dd", {}, valueOf(inner))),
-      ),
-    );
-  }
-  return value === null ? h("span", { class: "muted" }, "—") : String(value);
 }

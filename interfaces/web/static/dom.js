@@ -31,13 +31,28 @@ function append(parent, children) {
 }
 
 /** A time element in the reader's locale, or a dash. */
-export function timeOf(iso) {
+export function timeOf(iso, { seconds = false } = {}) {
   if (!iso) return h("span", { class: "muted" }, "—");
   const when = new Date(iso);
   const text = Number.isNaN(when.getTime())
     ? iso
-    : new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(when);
-  return h("time", { dateTime: iso, title: iso }, text);
+    : new Intl.DateTimeFormat(undefined, {
+        dateStyle: "medium",
+        timeStyle: seconds ? "medium" : "short",
+      }).format(when);
+  return h("time", { dateTime: iso, title: exactTime(iso) }, text);
+}
+
+/** The moment to the second with its time zone, for hovering: "Tuesday, December 1, 2026 at
+ * 9:03:12 PM GMT+1 (2026-12-01T20:03:12Z)". */
+export function exactTime(iso) {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return iso;
+  const local = new Intl.DateTimeFormat(undefined, {
+    dateStyle: "full",
+    timeStyle: "long",
+  }).format(when);
+  return `${local} (${when.toISOString().replace(".000Z", "Z")})`;
 }
 
 /** Replace the contents of `element` with `children`. */

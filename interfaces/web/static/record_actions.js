@@ -97,6 +97,25 @@ export class RecordActions {
     }
   }
 
+  /** Sync the record's invoice to the ERP: paysync then relinks and exports the record. */
+  async syncInvoice(id) {
+    const item = this.list.itemOf(id);
+    if (!item) return;
+    const synced = await this.act(id, "Invoice not synced.", async () => {
+      await call(this.list.session, "POST", `/invoices/${seg(item.invoice_id)}/erp-sync`, {
+        signal: this.list.view.signal,
+      });
+    });
+    if (!synced) return;
+    item.export_status = "pending";
+    item.export_failure = null;
+    this.list.redraw(id);
+    this.list.announce(
+      `Invoice ${item.invoice_number} was synced to the ERP. Its payment record is being exported…`,
+    );
+    this.follow(item);
+  }
+
   async relink(id) {
     const item = this.list.itemOf(id);
     if (!item) return;
@@ -118,6 +137,35 @@ export class RecordActions {
     }
   }
 
+  /** Marking stops paysync for good: ask first, on the row, what it means. */
+  confirmMarkExported(id, reference) {
+    const item = this.list.itemOf(id);
+    if (!item) return;
+    this.say(id, {
+      kind: "note",
+      title: `Mark invoice ${item.invoice_number} as exported?`,
+      text: [
+        `paysync stops trying to export it and lists it as marked by hand${reference ? ` with ERP reference ${reference}` : ""}. Do this only if the payment is in the ERP. `,
+        h(
+          "button",
+          {
+            type: "button",
+            class: "primary",
+            onclick: () => this.markExported(id, reference),
+          },
+          "Yes, mark as exported",
+        ),
+        " ",
+        h(
+          "button",
+          { type: "button", class: "secondary", onclick: () => this.say(id, null) },
+          "Cancel",
+        ),
+      ],
+    });
+    document.getElementById(`message-${id}`)?.querySelector("button")?.focus();
+  }
+
   async markExported(id, reference) {
     const item = this.list.itemOf(id);
     if (!item) return;
@@ -131,7 +179,7 @@ export class RecordActions {
         }),
       );
     });
-    if (marked) this.settled(this.list.itemOf(id), "marked as exported");
+    if (marked) this.settled(this.list.itemOf(id), "marked as exported by hand");
   }
 
   /** Run one action on a row, busy meanwhile; a refusal is shown on the row. True if done. */
@@ -185,6 +233,8 @@ export class RecordActions {
       "amount",
       "vendor_name",
       "invoice_number",
+      "erp_payment_ref",
+      "marked_by_hand",
     ]) {
       if (name in payment) item[name] = payment[name];
     }
@@ -248,7 +298,7 @@ export class RecordActions {
         title: "The ERP refused the record again.",
         text: failure ? `${failureWords(failure.reason)} ${failure.message ?? ""}` : "",
       });
-      this.list.announce(`Invoice ${item.invoice_number} failed to export again.`);
+      this.list.warn(`Invoice ${item.invoice_number} failed to export again.`);
     } else {
       const check = item.check_number === null ? "" : ` with check number ${item.check_number}`;
       const where = this.list.tabOf(item.export_status);

@@ -68,6 +68,7 @@ export function recordRows(list, item) {
     h("td", { class: "status-cell" }, statusOf(list, item)),
     h("td", {}, timeOf(item.funded_at)),
   ];
+  if (list.withReference) cells.push(h("td", { class: "mono" }, referenceOf(item)));
   if (list.withActions) {
     cells.push(
       h(
@@ -109,24 +110,32 @@ export function recordRows(list, item) {
   return rows;
 }
 
+/** The ERP's reference of an exported record; one marked by hand says so. */
+function referenceOf(item) {
+  const reference = item.erp_payment_ref ?? "—";
+  return item.marked_by_hand
+    ? [reference, h("span", { class: "by-hand" }, " (marked by hand)")]
+    : reference;
+}
+
 function statusOf(list, item) {
   const status = item.export_status;
   const parts = [h("span", { class: `badge badge-${status}` }, exportStatusWords(status))];
   const failure = item.export_failure;
   if (status === "failed_to_export" && failure) {
     parts.push(h("p", { class: "reason" }, failureWords(failure.reason)));
-    if (failure.message || failure.erp_code) {
-      const code = failure.erp_code
-        ? `${list.connector} error ${failure.erp_code}`
-        : `${list.connector} says`;
+    // Only an answer with the ERP's own code is the ERP's words; the rest is paysync's.
+    if (failure.erp_code) {
       parts.push(
         h(
           "p",
           { class: "erp-says" },
-          h("span", { class: "erp-code" }, `${code}: `),
+          h("span", { class: "erp-code" }, `${list.connector} error ${failure.erp_code}: `),
           failure.message || "(no message)",
         ),
       );
+    } else if (failure.message) {
+      parts.push(h("p", { class: "paysync-says" }, failure.message));
     }
     if (list.session.canEdit)
       parts.push(h("p", { class: "remedy" }, failureRemedy(failure.reason)));
@@ -139,8 +148,29 @@ function statusOf(list, item) {
         "Waiting for the ERP…",
       ),
     );
+    const retry = item.retry;
+    if (retry) {
+      const tries = retry.tries === 1 ? "1 try" : `${retry.tries} tries`;
+      parts.push(
+        h(
+          "p",
+          { class: "retrying" },
+          `The ERP could not be reached (${tries} so far; last error: ${retry.message}). `,
+          "paysync tries again by itself; next try ",
+          timeOf(retry.next_try_at),
+          ".",
+        ),
+      );
+    }
   } else if (item.exported_at) {
-    parts.push(h("p", { class: "when" }, "on ", timeOf(item.exported_at)));
+    parts.push(
+      h(
+        "p",
+        { class: "when" },
+        item.marked_by_hand ? "Marked by hand on " : "on ",
+        timeOf(item.exported_at),
+      ),
+    );
   }
   return parts;
 }
@@ -157,6 +187,7 @@ function actionsOf(list, item, ids, busy, describedBy) {
     maxlength: 100,
     disabled: busy,
   });
+  const waitsForInvoice = item.export_failure?.reason === "invoice_not_synced";
   return [
     h(
       "form",
@@ -179,7 +210,20 @@ function actionsOf(list, item, ids, busy, describedBy) {
         },
         busy ? "Working…" : "Export",
       ),
-      item.export_failure?.reason === "invoice_not_synced"
+      waitsForInvoice
+        ? h(
+            "button",
+            {
+              type: "button",
+              class: "primary",
+              disabled: busy,
+              "aria-label": `Sync invoice ${invoice} to the ERP`,
+              onclick: () => list.actions.syncInvoice(id),
+            },
+            "Sync invoice",
+          )
+        : null,
+      waitsForInvoice
         ? h(
             "button",
             {
@@ -203,7 +247,7 @@ function actionsOf(list, item, ids, busy, describedBy) {
           class: "mark-form",
           onsubmit: (event) => {
             event.preventDefault();
-            list.actions.markExported(id, reference.value.trim());
+            list.actions.confirmMarkExported(id, reference.value.trim());
           },
         },
         h(

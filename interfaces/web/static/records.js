@@ -265,6 +265,11 @@ class RecordList {
     replaceChildren(this.notice, h("p", { class: "success" }, ...text));
   }
 
+  /** Something went wrong: said as a failure, never in a success's colours. */
+  warn(...text) {
+    replaceChildren(this.notice, h("p", { class: "failure", role: "alert" }, ...text));
+  }
+
   // --- drawing ----------------------------------------------------------------------------
   renderTable() {
     const focused = rememberFocus(this.view.main);
@@ -284,6 +289,11 @@ class RecordList {
       this.withActions =
         this.session.canEdit && this.items.some((i) => i.export_status === "failed_to_export");
       if (this.withActions) headers.push("Actions");
+      // Every list that can show an exported record shows its ERP reference.
+      this.withReference = this.items.some((i) =>
+        ["exported", "marked_for_check_run"].includes(i.export_status),
+      );
+      if (this.withReference) headers.splice(7, 0, "ERP reference");
       replaceChildren(
         this.body,
         h(

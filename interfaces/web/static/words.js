@@ -21,7 +21,7 @@ const FAILURES = {
   ],
   invoice_not_synced: [
     "The invoice was not synced to the ERP before the payment was made.",
-    "Sync the invoice to the ERP, then click Relink and Export.",
+    "Click Sync invoice: paysync sends the invoice to the ERP as a bill, then links and exports this record by itself.",
   ],
   vendor_not_synced: [
     "The vendor is not set up in the ERP.",

@@ -1,0 +1,87 @@
+"""The directory of funding accounts and invoices, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from application.projections.directory import (
+    DirectoryView,
+    FundingAccountRow,
+    InvoiceRow,
+    InvoicesQuery,
+)
+from application.projections.paging import Page, decode_cursor, page_of
+from infrastructure.read_models.postgres_read_model import PostgresReadModel
+from infrastructure.read_models.sql_read_model import SqlReadModel
+from infrastructure.read_models.sqlite_read_model import SQLiteReadModel
+from infrastructure.read_models.tables import Table
+
+
+class DirectorySql(SqlReadModel, DirectoryView):
+    kind = "directory"
+    tables = (
+        Table(
+            "funding_accounts",
+            FundingAccountRow,
+            key=("funding_account_id",),
+            indexes=(("company_id", "seq"),),
+        ),
+        Table(
+            "invoices",
+            InvoiceRow,
+            key=("invoice_id",),
+            indexes=(
+                ("company_id", "seq"),
+                ("company_id", "vendor_id", "seq"),
+                ("company_id", "payment_status", "seq"),
+            ),
+        ),
+    )
+
+    def funding_accounts(
+        self, company_id: str, cursor: str | None, limit: int
+    ) -> Page[FundingAccountRow]:
+        return self._page("funding_accounts", company_id, {}, cursor, limit)
+
+    def invoices(
+        self, company_id: str, query: InvoicesQuery, cursor: str | None, limit: int
+    ) -> Page[InvoiceRow]:
+        filters: dict[str, object | None] = {
+            "vendor_id": query.vendor_id,
+            "payment_status": query.payment_status,
+            "erp_sync_status": query.erp_sync_status,
+        }
+        return self._page("invoices", company_id, filters, cursor, limit)
+
+    def _page(
+        self,
+        table: str,
+        company_id: str,
+        filters: dict[str, object | None],
+        cursor: str | None,
+        limit: int,
+    ) -> Page[Any]:
+        after = decode_cursor(cursor, 1)
+        where: list[str] = ["company_id = ?"]
+        params: list[object] = [company_id]
+        for column, value in filters.items():
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(str(value))
+        if after is not None:
+            where.append("seq > ?")
+            params.append(after[0])
+        rows = self.rows(
+            table,
+            f"SELECT * FROM {{t}} WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?",
+            [*params, limit + 1],
+        )
+        return page_of(rows, limit, lambda row: (row.seq,))
+
+
+class SQLiteDirectory(SQLiteReadModel, DirectorySql):
+    pass
+
+
+class PostgresDirectory(PostgresReadModel, DirectorySql):
+    pass
