@@ -2,7 +2,7 @@
 VENV := .venv
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test
+.PHONY: run test bench
 
 $(INSTALLED): pyproject.toml
 	python3 -m venv $(VENV)
@@ -15,3 +15,7 @@ run: $(INSTALLED)
 
 test: $(INSTALLED)
 	scripts/test
+
+# Every figure of docs/benchmarks.md beside its same-run baseline (about ten minutes).
+bench: $(INSTALLED)
+	$(VENV)/bin/python bench/run.py --write

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -56,7 +57,7 @@ class Audit:
         if as_of is not None:
             version = self.payments.version_at(aggregate_id, as_of)
         try:
-            aggregate: Aggregate = self.payments.repository.get(aggregate_id, version=version)
+            aggregate: Aggregate = self.payments.replayed(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise NotFound(f"no record {aggregate_id} in company {company_id}") from None
         return AuditRecord.of(aggregate)
@@ -76,7 +77,9 @@ class Audit:
     def verify(self, anchor: Anchor | None = None) -> Verification:
         """Chain whatever is not chained yet, then check every stored event against the chain."""
         self.chain.catch_up()
-        return self.verifier.verify(anchor)
+        verification = self.verifier.verify(anchor)
+        checked, bad = self.payments.bad_snapshots()
+        return replace(verification, snapshots_checked=checked, bad_snapshots=len(bad))
 
     def _owner(self, aggregate_id: UUID, company_id: str) -> None:
         created = list(self.payments.events.get(aggregate_id, lte=1))

@@ -167,12 +167,15 @@ class ExportExecutor:
             if answer is not None:
                 by_disbursement[(job.company_id, job.disbursement_id)].append(job)
                 outcomes[job.payment_id] = ExportOutcome(job.payment_id, job.attempt, answer)
-        for (company_id, disbursement_id), done in by_disbursement.items():
-            self.payments.record_export_outcomes(
-                company_id, disbursement_id, [outcomes[job.payment_id] for job in done], EXPORTER
-            )
-            for job in done:
-                self.queue.complete(job.payment_id, job.attempt)
+        recorded: list[tuple[UUID, int]] = []
+        try:
+            for (company_id, disbursement_id), done in by_disbursement.items():
+                self.payments.record_export_outcomes(
+                    company_id, disbursement_id, [outcomes[j.payment_id] for j in done], EXPORTER
+                )
+                recorded += [(job.payment_id, job.attempt) for job in done]
+        finally:  # the jobs whose outcomes are recorded, in one statement
+            self.queue.complete_all(recorded)
         return len(jobs)
 
     def ask_erp(self, job: ExportJob) -> ErpAnswer | None:

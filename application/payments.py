@@ -8,13 +8,19 @@ saved first (see conflicts.py); queries return frozen read models (see queries.p
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
 from application.conflicts import retry_on_conflict
 from application.errors import NotFound
+from application.group_commit import GroupCommit, Queued
 from application.payment_record_commands import PaymentRecordCommands
+from application.ports import BetweenProcesses
 from application.queries import (
     DisbursementSnapshot,
     ErpSettingsSnapshot,
@@ -24,10 +30,27 @@ from application.queries import (
 from domain import drawdown
 from domain.check_numbers import CheckNumber
 from domain.disbursement import Disbursement
+from domain.errors import DomainError
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
 from domain.money import ZERO
 from domain.text import BankId
+
+
+@dataclass(eq=False)
+class Authorization(Queued):
+    """One authorization waiting for its account's next batch."""
+
+    company_id: str
+    disbursement: Disbursement
+    invoices: dict[UUID, Invoice]
+    actor: str
+
+    def aggregate_ids(self) -> set[UUID]:
+        return {self.disbursement.id, *self.invoices}
+
+    def aggregates(self) -> list[Aggregate]:
+        return [self.disbursement, *self.invoices.values()]
 
 
 class Payments(PaymentRecordCommands):
@@ -35,6 +58,13 @@ class Payments(PaymentRecordCommands):
     (from PaymentRecordCommands) the export's records. One event store, named "Payments"."""
 
     name = "Payments"
+
+    def __init__(
+        self, env: dict[str, str] | None = None, *, between: BetweenProcesses | None = None
+    ) -> None:
+        """`between`: the hot-account lock other processes on the store take too, if any."""
+        super().__init__(env)
+        self.authorizations: GroupCommit[Authorization] = GroupCommit(self.hot, between)
 
     # --- company ERP settings -----------------------------------------------------------------
     @retry_on_conflict
@@ -245,13 +275,53 @@ class Payments(PaymentRecordCommands):
 
     @retry_on_conflict
     def authorize(self, company_id: str, disbursement_id: UUID, actor: str) -> DisbursementSnapshot:
+        """Request funding; authorizations queued on one account are saved together.
+
+        The disbursement and its invoices are loaded here, outside the account's lock; the
+        account's next batch (see group_commit.py) decides this one in queue order and saves
+        it with the others. A lost race fails the whole batch, and this command runs again.
+        """
         disbursement = self._get(Disbursement, company_id, disbursement_id)
-        with self.hot.holding(disbursement.funding_account_id):
-            account = self._get(FundingAccount, company_id, disbursement.funding_account_id)
-            invoices = self._invoices_of(disbursement)
-            drawdown.authorize(disbursement, account, invoices, actor)
-            self.save(disbursement, account, *invoices.values())
+        disbursement.check_is_draft()
+        request = Authorization(company_id, disbursement, self._invoices_of(disbursement), actor)
+        self.authorizations.submit(
+            disbursement.funding_account_id, request, self._authorize_together
+        )
         return DisbursementSnapshot.of(disbursement)
+
+    def _authorize_together(self, batch: list[Authorization]) -> None:
+        """Decide each queued authorization on one account load, and save them in one go."""
+        first = batch[0]
+        account = self._get(FundingAccount, first.company_id, first.disbursement.funding_account_id)
+        taken: set[UUID] = set()  # aggregates a decided request of this batch changes
+        decided: list[Authorization] = []
+        for request in batch:
+            if request.company_id != account.company_id:
+                request.fail(NotFound(f"no funding account {account.id} in {request.company_id}"))
+                continue
+            if not taken.isdisjoint(request.aggregate_ids()):
+                # Two requests for one invoice or disbursement: the later one reads again.
+                request.fail(IntegrityError("another authorization in its batch changed it"))
+                continue
+            version = account.version
+            try:
+                drawdown.authorize(request.disbursement, account, request.invoices, request.actor)
+            except DomainError as error:
+                if account.version != version:  # never: issuing is the last step that can fail
+                    raise
+                request.fail(error)
+                continue
+            taken.update(request.aggregate_ids())
+            decided.append(request)
+        if decided:
+            try:
+                self.save(account, *(a for request in decided for a in request.aggregates()))
+            except IntegrityError as error:
+                for request in decided:
+                    request.fail(IntegrityError(str(error)))
+                return
+        for request in decided:
+            request.succeed()
 
     @retry_on_conflict
     def cancel(

@@ -5,6 +5,7 @@ Infrastructure fills them (one ErpConnector per ERP); tests may subclass them wi
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -99,3 +100,13 @@ class ErpConnectors(Protocol):
     """Finds the connector for a company's ERP settings (one per connector and ERP address)."""
 
     def connector_for(self, connector: str, erp_base_url: str | None) -> ErpConnector: ...
+
+
+class BetweenProcesses(Protocol):
+    """A lock per hot aggregate shared by every process on one store (see group_commit.py).
+
+    Only ever a speed-up: the library's version check still decides every race, so a lock
+    lost with its connection costs a retry, never a wrong number.
+    """
+
+    def holding(self, aggregate_id: UUID) -> AbstractContextManager[None]: ...

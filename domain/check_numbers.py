@@ -78,3 +78,23 @@ class CheckNumberSet:
 
     def runs(self) -> list[tuple[int, int]]:
         return list(zip(self._starts, self._ends, strict=True))
+
+    @classmethod
+    def of_runs(cls, runs: Iterable[Iterable[int]]) -> CheckNumberSet:
+        """The set whose runs() these were (a snapshot keeps a set as its runs)."""
+        numbers = cls()
+        for start, end in runs:
+            if numbers._ends and start <= numbers._ends[-1] + 1:
+                raise ValueError("runs must be sorted, disjoint and apart")
+            if end < start:
+                raise ValueError(f"run {start}-{end} ends before it starts")
+            numbers._starts.append(start)
+            numbers._ends.append(end)
+        return numbers
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CheckNumberSet):
+            return NotImplemented
+        return self._starts == other._starts and self._ends == other._ends
+
+    __hash__ = None  # type: ignore[assignment]  # mutable

@@ -23,6 +23,7 @@ from infrastructure.erp.directory import ConnectorDirectory
 from infrastructure.event_store import event_store_env
 from infrastructure.export_queue_postgres import PostgresExportQueue
 from infrastructure.export_queue_sqlite import SQLiteExportQueue
+from infrastructure.hot_locks import hot_locks
 from infrastructure.postgres_wakeup import PostgresWakeup
 from infrastructure.settings import Settings
 from infrastructure.tokens import Tokens
@@ -82,9 +83,10 @@ class Paysync:
 
 
 def bootstrap(settings: Settings) -> Paysync:
-    payments = Payments(event_store_env(settings))
+    between = hot_locks(settings)
+    payments = Payments(event_store_env(settings), between=between)
     connectors = ConnectorDirectory(settings.erp_timeout_seconds)
-    closing: list[object] = []
+    closing: list[object] = [between]
     queue: ExportQueue = open_view(settings, "erp_export", SQLiteExportQueue, PostgresExportQueue)
     executor = ExportExecutor(
         payments,

@@ -69,6 +69,7 @@ def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from interfaces.api.app import create_app
+    from interfaces.serving import FAST
 
     settings = Settings()
     app = create_app(
@@ -77,7 +78,7 @@ def run_serve(args: argparse.Namespace) -> int:
         audit_chain=not args.no_projections,
         projections=not args.no_projections,
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", **FAST)
     return 0
 
 
