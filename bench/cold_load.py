@@ -11,7 +11,9 @@ from uuid import UUID, uuid4
 
 from application.payments import Payments
 from bench.harness import Figure, interleaved, stopwatch
+from domain.check_numbers import CheckNumber
 from domain.funding_account import FundingAccount
+from domain.text import BankId
 from infrastructure.event_store import event_store_env
 from infrastructure.settings import Settings
 
@@ -23,7 +25,11 @@ SAVE_EVERY = 5_000
 def fill(payments: Payments, checks: int) -> UUID:
     """An account that issued `checks` check numbers, one authorization each."""
     account_id = payments.open_funding_account(
-        COMPANY, nickname="Operating", bank_id="35", next_check_number=1001, actor=ACTOR
+        COMPANY,
+        nickname="Operating",
+        bank_id=BankId("35"),
+        next_check_number=CheckNumber(1001),
+        actor=ACTOR,
     )
     account = payments.repository.get(account_id)
     assert isinstance(account, FundingAccount)

@@ -21,8 +21,10 @@ from eventsourcing.persistence import IntegrityError
 from application.payments import Payments
 from bench.harness import Figure
 from domain import drawdown
+from domain.check_numbers import CheckNumber
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
+from domain.text import BankId
 from infrastructure.event_store import event_store_env
 from infrastructure.hot_locks import hot_locks
 from infrastructure.settings import Settings
@@ -142,7 +144,11 @@ def run(backend: str, settings: Settings, size: int, repeats: int) -> list[Figur
     bare = Bare(env)
     try:
         account_id = payments.open_funding_account(
-            COMPANY, nickname="Operating", bank_id="35", next_check_number=1001, actor=DISBURSER
+            COMPANY,
+            nickname="Operating",
+            bank_id=BankId("35"),
+            next_check_number=CheckNumber(1001),
+            actor=DISBURSER,
         )
         counter = Counter()
         bare.save(counter)
