@@ -2,7 +2,7 @@
 VENV := .venv
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test bench-pages reliability
+.PHONY: run test bench-pages reliability bench
 
 $(INSTALLED): pyproject.toml
 	python3 -m venv $(VENV)
@@ -27,3 +27,7 @@ reliability: $(INSTALLED)
 	PAYSYNC_RELIABILITY=long PAYSYNC_RELIABILITY_REPORT=var/reliability \
 		$(VENV)/bin/pytest tests/reliability -q -p no:cacheprovider
 	$(VENV)/bin/python -m tests.reliability.figures var/reliability
+
+# Every figure of docs/benchmarks.md beside its same-run baseline (about ten minutes).
+bench: $(INSTALLED)
+	$(VENV)/bin/python bench/run.py --write

@@ -18,7 +18,7 @@ from application.errors import NotFound
 from application.export_records import ExportOutcome
 from application.payments import Payments
 from application.ports import ErpAccepted, ErpConnectors, ErpRefused, PaymentRecordToExport
-from application.projections.payment_records import PaymentRecordsView, RecordFilter
+from application.projections.payment_records import PaymentRecordsView
 from domain.invoice_payment import ExportStatus
 
 AGENT = "paysync-agent"  # the actor of the outcomes an agent reports
@@ -59,7 +59,7 @@ class AgentExchange:
         work: list[AgentWork] = []
         cursor: str | None = None
         while True:
-            page = self.records().page(company_id, RecordFilter.SENT_TO_AGENT, cursor, PAGE)
+            page = self.records().page(company_id, ExportStatus.SENT_TO_AGENT, cursor, PAGE)
             for row in page.items:
                 payment_id = UUID(row.payment_id)
                 if payment_id in skip:

@@ -1,5 +1,7 @@
 """The auditor's questions: who did what and when, how a record looked, is the history intact.
 
+The same concept is served over HTTP by interfaces/api/routes/audit.py.
+
 Nothing here changes the history (verify only extends the hash chain over it), and every
 question is asked within one company: an aggregate belongs to the company named by its first
 (created) event, since later events do not repeat it.
@@ -9,12 +11,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, DomainEventProtocol
 
 from application.audit_chain import originator_of
 from application.audit_records import AuditEvent, AuditRecord, ExportLine, type_name
@@ -55,7 +58,7 @@ class Audit:
         if as_of is not None:
             version = self.payments.version_at(aggregate_id, as_of)
         try:
-            aggregate: Aggregate = self.payments.repository.get(aggregate_id, version=version)
+            aggregate: Aggregate = self.payments.replayed(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise NotFound(f"no record {aggregate_id} in company {company_id}") from None
         if version is not None and aggregate.version < version:
@@ -82,7 +85,9 @@ class Audit:
     def verify(self, anchor: Anchor | None = None) -> Verification:
         """Chain whatever is not chained yet, then check every stored event against the chain."""
         self.chain.catch_up()
-        return self.verifier.verify(anchor)
+        verification = self.verifier.verify(anchor)
+        checked, bad = self.payments.bad_snapshots()
+        return replace(verification, snapshots_checked=checked, bad_snapshots=len(bad))
 
     def verify_company(self, company_id: str, anchor: Anchor | None = None) -> Verification:
         """The company's own events checked against the chain; nothing about any other."""
@@ -130,6 +135,6 @@ class Audit:
         return owner
 
 
-def _company_of(created: object) -> str | None:
+def _company_of(created: DomainEventProtocol[UUID] | None) -> str | None:
     company_id = getattr(created, "company_id", None)
     return company_id if isinstance(company_id, str) else None

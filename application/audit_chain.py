@@ -15,6 +15,7 @@ import hmac
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Notification, Tracking, TrackingRecorder
@@ -88,6 +89,18 @@ class ChainLink:
     payload_digest: bytes
     link: bytes
     key_id: str
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> ChainLink:
+        """A link as either store's row holds it (columns named as the fields)."""
+        return cls(
+            notification_id=int(row["notification_id"]),
+            originator_id=str(row["originator_id"]),
+            originator_version=int(row["originator_version"]),
+            payload_digest=bytes(row["payload_digest"]),
+            link=bytes(row["link"]),
+            key_id=str(row["key_id"]),
+        )
 
 
 class AuditChainStore(TrackingRecorder, ABC):

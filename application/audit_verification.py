@@ -84,14 +84,20 @@ class Verification:
     head: Anchor | None
     # A company's view counts positions in its own history: never the shared log's ids.
     positions: str = "notification_id"
+    # Snapshots are derived state outside the chain: each is checked against the events.
+    snapshots_checked: int = 0
+    bad_snapshots: int = 0
 
     @property
     def ok(self) -> bool:
-        return self.first_bad_event is None
+        return self.first_bad_event is None and self.bad_snapshots == 0
 
     def as_json(self) -> dict[str, object]:
         """Names a bad event by position and kind only: never what another company recorded."""
         answer: dict[str, object] = {"ok": self.ok, "events_checked": self.events_checked}
+        if self.snapshots_checked:
+            answer["snapshots_checked"] = self.snapshots_checked
+            answer["bad_snapshots"] = self.bad_snapshots
         if self.first_bad_event is not None:
             answer["first_bad_event"] = {
                 self.positions: self.first_bad_event.notification_id,

@@ -29,10 +29,10 @@ from application.export_queue import Dequeue, Enqueue, ExportJob, ExportQueue, Q
 from application.export_records import ExportOutcome
 from application.following import Batch, BatchProjection
 from application.observing import ExportObserver, Unobserved
-from application.payment_records import EXPORTER
+from application.payment_record_commands import EXPORTER
 from application.payments import Payments
 from application.ports import ErpAnswer, ErpConnectors, ErpRefused
-from application.queries import ErpSettingsView
+from application.queries import ErpSettingsSnapshot
 from application.request_context import current_request_id
 from domain.company import Company
 from domain.disbursement import Disbursement
@@ -199,7 +199,7 @@ class ExportExecutor:
         self._thread: threading.Thread | None = None
         self._pool: ThreadPoolExecutor | None = None
         # Each company's ERP settings, kept until the policy sees them change.
-        self._settings: dict[UUID, ErpSettingsView] = {}
+        self._settings: dict[UUID, ErpSettingsSnapshot] = {}
         self._settings_lock = threading.Lock()
 
     def forget_settings(self, company: UUID) -> None:
@@ -207,7 +207,7 @@ class ExportExecutor:
         with self._settings_lock:
             self._settings.pop(company, None)
 
-    def erp_settings(self, company_id: str) -> ErpSettingsView:
+    def erp_settings(self, company_id: str) -> ErpSettingsSnapshot:
         key = Company.id_for(company_id)
         with self._settings_lock:
             cached = self._settings.get(key)
@@ -247,22 +247,25 @@ class ExportExecutor:
                 outcomes[job.payment_id] = ExportOutcome(
                     job.payment_id, job.attempt, answer, connector
                 )
-        for (company_id, disbursement_id), done in by_disbursement.items():
-            # The outcomes carry the request id of the command that made them due, when one
-            # command made them all due (a funding completion does).
-            ids = {job.request_id for job in done}
-            token = current_request_id.set(ids.pop() if len(ids) == 1 else None)
-            try:
-                self.payments.record_export_outcomes(
-                    company_id,
-                    disbursement_id,
-                    [outcomes[job.payment_id] for job in done],
-                    EXPORTER,
-                )
-            finally:
-                current_request_id.reset(token)
-            for job in done:
-                self.queue.complete(job.payment_id, job.attempt)
+        recorded: list[tuple[UUID, int]] = []
+        try:
+            for (company_id, disbursement_id), done in by_disbursement.items():
+                # The outcomes carry the request id of the command that made them due, when
+                # one command made them all due (a funding completion does).
+                ids = {job.request_id for job in done}
+                token = current_request_id.set(ids.pop() if len(ids) == 1 else None)
+                try:
+                    self.payments.record_export_outcomes(
+                        company_id,
+                        disbursement_id,
+                        [outcomes[job.payment_id] for job in done],
+                        EXPORTER,
+                    )
+                finally:
+                    current_request_id.reset(token)
+                recorded += [(job.payment_id, job.attempt) for job in done]
+        finally:  # the jobs whose outcomes are recorded, in one statement
+            self.queue.complete_all(recorded)
         return len(jobs)
 
     def ask_erp(self, job: ExportJob) -> tuple[ErpAnswer, str | None] | None:
@@ -302,12 +305,12 @@ class ExportExecutor:
                 f"invoice {candidate.invoice_number} was not synced to the ERP before the "
                 "payment was made; sync it, then relink and export the payment",
             )
-            return not_synced, settings.connector
+            return not_synced, str(settings.connector)
         connector = self.connectors.connector_for(settings.connector, settings.connection)
         started = time.perf_counter()
         answer = connector.export_payment(candidate.record)
         self.observer.erp_answered(
-            str(getattr(settings.connector, "value", settings.connector)),
+            str(settings.connector),
             time.perf_counter() - started,
             answer.reason.value if isinstance(answer, ErpRefused) else "exported",
         )

@@ -1,4 +1,7 @@
-"""Errors the application adds to the domain's: what is not there, and what kept changing."""
+"""Errors the application adds to the domain's: what is not there, and what kept changing.
+
+The same concept as domain/errors.py, one layer up (both are refusals a caller is told of).
+"""
 
 from __future__ import annotations
 

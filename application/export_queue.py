@@ -65,6 +65,10 @@ class ExportQueue(TrackingRecorder, ABC):
         """Drop the job: its outcome is recorded (or it no longer applies)."""
 
     @abstractmethod
+    def complete_all(self, done: Sequence[tuple[UUID, int]]) -> None:
+        """Drop the jobs (payment id, attempt), in one statement: a run completes together."""
+
+    @abstractmethod
     def next_due_at(self) -> float | None:
         """When the earliest job falls due (leased or not), or None when the queue is empty."""
 

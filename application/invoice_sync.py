@@ -7,7 +7,7 @@ from uuid import UUID
 from application.errors import ErpSyncFailed, ErpUnreachable, NotFound
 from application.payments import Payments
 from application.ports import BillToExport, ErpConnectors, ErpRefused
-from application.queries import InvoiceView
+from application.queries import InvoiceSnapshot
 from domain.errors import ErpSyncNotConfigured
 
 
@@ -16,7 +16,7 @@ class InvoiceSync:
         self.payments = payments
         self.connectors = connectors
 
-    def sync(self, company_id: str, invoice_id: UUID, actor: str) -> InvoiceView:
+    def sync(self, company_id: str, invoice_id: UUID, actor: str) -> InvoiceSnapshot:
         """Export the invoice as a bill, then relink and export again every payment record
         that failed for want of it; a second sync sends nothing, and only heals.
 

@@ -7,22 +7,58 @@ saved first (see conflicts.py); queries return frozen read models (see queries.p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from application.conflicts import retry_on_conflict
 from application.errors import InvoiceNumberTaken, NotFound
+from application.group_commit import GroupCommit, Queued
+from application.idempotency import ClaimedElsewhere, IdempotentRequest, PendingClaim, pending_claim
 from application.invoice_numbers import InvoiceNumber
-from application.payment_records import PaymentRecordCommands
-from application.queries import DisbursementView, ErpSettingsView, FundingAccountView, InvoiceView
+from application.payment_record_commands import PaymentRecordCommands
+from application.ports import BetweenProcesses
+from application.preconditions import spend_expected
+from application.queries import (
+    DisbursementSnapshot,
+    ErpSettingsSnapshot,
+    FundingAccountSnapshot,
+    InvoiceSnapshot,
+)
 from domain import drawdown
+from domain.check_numbers import CheckNumber
 from domain.disbursement import Disbursement
+from domain.errors import DomainError
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
+from domain.money import ZERO
+from domain.text import BankId
+
+
+@dataclass(eq=False)
+class Authorization(Queued):
+    """One authorization waiting for its account's next batch."""
+
+    company_id: str
+    disbursement: Disbursement
+    invoices: dict[UUID, Invoice]
+    actor: str
+    # The requester's Idempotency-Key claim, if its request has one: it goes in with the
+    # batch's save, whichever request's thread makes that save.
+    claim: PendingClaim | None = None
+    claimed: IdempotentRequest | None = None
+
+    def aggregate_ids(self) -> set[UUID]:
+        return {self.disbursement.id, *self.invoices}
+
+    def aggregates(self) -> list[Aggregate]:
+        claimed = [] if self.claimed is None else [self.claimed]
+        return [self.disbursement, *self.invoices.values(), *claimed]
 
 
 class Payments(PaymentRecordCommands):
@@ -31,19 +67,26 @@ class Payments(PaymentRecordCommands):
 
     name = "Payments"
 
+    def __init__(
+        self, env: dict[str, str] | None = None, *, between: BetweenProcesses | None = None
+    ) -> None:
+        """`between`: the hot-account lock other processes on the store take too, if any."""
+        super().__init__(env)
+        self.authorizations: GroupCommit[Authorization] = GroupCommit(self.hot, between)
+
     # --- company ERP settings -----------------------------------------------------------------
     @retry_on_conflict
     def configure_erp(
         self,
         company_id: str,
         *,
-        connector: object,
+        connector: str,
         payment_record_sync_enabled: bool,
         override_subcontractor_invoice_number: bool,
-        erp_base_url: object,
+        erp_base_url: str | None,
         actor: str,
-        connection: object = None,
-    ) -> ErpSettingsView:
+        connection: Mapping[str, str] | None = None,
+    ) -> ErpSettingsSnapshot:
         """`connection` is checked by the connector registry first (ErpConnectors)."""
         company = self._company(company_id, actor)
         company.configure_erp(
@@ -55,15 +98,15 @@ class Payments(PaymentRecordCommands):
             actor=actor,
         )
         self.save(company)
-        view = ErpSettingsView.of(company)
-        assert view is not None
-        return view
+        snapshot = ErpSettingsSnapshot.of(company)
+        assert snapshot is not None
+        return snapshot
 
-    def erp_settings(self, company_id: str) -> ErpSettingsView:
-        view = ErpSettingsView.of(self._existing_company(company_id))
-        if view is None:
+    def erp_settings(self, company_id: str) -> ErpSettingsSnapshot:
+        snapshot = ErpSettingsSnapshot.of(self._existing_company(company_id))
+        if snapshot is None:
             raise NotFound(f"company {company_id} has not configured its ERP integration")
-        return view
+        return snapshot
 
     # --- funding accounts ---------------------------------------------------------------------
     @retry_on_conflict
@@ -71,9 +114,9 @@ class Payments(PaymentRecordCommands):
         self,
         company_id: str,
         *,
-        nickname: object,
-        bank_id: object,
-        next_check_number: object,
+        nickname: str,
+        bank_id: BankId,
+        next_check_number: CheckNumber,
         actor: str,
     ) -> UUID:
         company = self._company(company_id, actor)
@@ -95,10 +138,10 @@ class Payments(PaymentRecordCommands):
         account_id: UUID,
         *,
         actor: str,
-        nickname: object = None,
-        bank_id: object = None,
-        next_check_number: object = None,
-    ) -> FundingAccountView:
+        nickname: str | None = None,
+        bank_id: BankId | None = None,
+        next_check_number: CheckNumber | None = None,
+    ) -> FundingAccountSnapshot:
         """Change nickname, Bank ID or next check number; all or nothing."""
         with self.hot.holding(account_id):
             account = self._get(FundingAccount, company_id, account_id)
@@ -111,7 +154,7 @@ class Payments(PaymentRecordCommands):
                 account.change_next_check_number(next_check_number, actor)
             company.list_funding_account(account.id, account.nickname, account.bank_id, actor)
             self.save(company, account)
-            return FundingAccountView.of(account)
+            return FundingAccountSnapshot.of(account)
 
     @retry_on_conflict
     def deactivate_funding_account(self, company_id: str, account_id: UUID, actor: str) -> None:
@@ -119,12 +162,36 @@ class Payments(PaymentRecordCommands):
         account.deactivate(actor)
         self.save(account)
 
-    def funding_account(self, company_id: str, account_id: UUID) -> FundingAccountView:
-        return FundingAccountView.of(self._get(FundingAccount, company_id, account_id))
+    def funding_account(self, company_id: str, account_id: UUID) -> FundingAccountSnapshot:
+        return FundingAccountSnapshot.of(self._get(FundingAccount, company_id, account_id))
 
     # --- invoices -----------------------------------------------------------------------------
-    def receive_invoice(self, company_id: str, *, actor: str, **fields: Any) -> UUID:
-        invoice = Invoice.receive(company_id=company_id, actor=actor, **fields)
+    def receive_invoice(
+        self,
+        company_id: str,
+        *,
+        actor: str,
+        invoice_number: str,
+        vendor_id: str,
+        vendor_name: str,
+        erp_vendor_id: str,
+        project: str,
+        amount_due: Decimal | str,
+        commitment: str | None = None,
+        retainage: Decimal | str = ZERO,
+    ) -> UUID:
+        invoice = Invoice.receive(
+            company_id=company_id,
+            actor=actor,
+            invoice_number=invoice_number,
+            vendor_id=vendor_id,
+            vendor_name=vendor_name,
+            erp_vendor_id=erp_vendor_id,
+            project=project,
+            amount_due=amount_due,
+            commitment=commitment,
+            retainage=retainage,
+        )
         number = InvoiceNumber.take(
             company_id, invoice.vendor_id, invoice.invoice_number, invoice.id, actor
         )
@@ -144,11 +211,11 @@ class Payments(PaymentRecordCommands):
         return bool(self.recorder.select_events(aggregate_id, limit=1))
 
     @retry_on_conflict
-    def approve_invoice(self, company_id: str, invoice_id: UUID, actor: str) -> InvoiceView:
+    def approve_invoice(self, company_id: str, invoice_id: UUID, actor: str) -> InvoiceSnapshot:
         invoice = self._get(Invoice, company_id, invoice_id)
         invoice.approve(actor)
         self.save(invoice)
-        return InvoiceView.of(invoice)
+        return InvoiceSnapshot.of(invoice)
 
     @retry_on_conflict
     def record_invoice_synced(
@@ -159,17 +226,17 @@ class Payments(PaymentRecordCommands):
         erp_ref: str,
         erp_invoice_number: str,
         actor: str,
-    ) -> InvoiceView:
+    ) -> InvoiceSnapshot:
         invoice = self._get(Invoice, company_id, invoice_id)
         invoice.record_synced(erp_ref, erp_invoice_number, actor)
         self.save(invoice)
-        return InvoiceView.of(invoice)
+        return InvoiceSnapshot.of(invoice)
 
     def check_can_sync(self, company_id: str, invoice_id: UUID) -> None:
         self._get(Invoice, company_id, invoice_id).check_is_approved()
 
-    def invoice(self, company_id: str, invoice_id: UUID) -> InvoiceView:
-        return InvoiceView.of(self._get(Invoice, company_id, invoice_id))
+    def invoice(self, company_id: str, invoice_id: UUID) -> InvoiceSnapshot:
+        return InvoiceSnapshot.of(self._get(Invoice, company_id, invoice_id))
 
     # --- disbursements ------------------------------------------------------------------------
     @retry_on_conflict
@@ -177,9 +244,9 @@ class Payments(PaymentRecordCommands):
         self,
         company_id: str,
         *,
-        name: object,
+        name: str,
         funding_account_id: UUID,
-        payments: Sequence[tuple[UUID, object]],
+        payments: Sequence[tuple[UUID, Decimal | str]],
         actor: str,
     ) -> UUID:
         account = self._referenced(FundingAccount, company_id, funding_account_id)
@@ -197,23 +264,24 @@ class Payments(PaymentRecordCommands):
         disbursement_id: UUID,
         *,
         invoice_id: UUID,
-        amount: object,
+        amount: Decimal | str,
         actor: str,
-    ) -> DisbursementView:
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
-        invoice = self._referenced(Invoice, company_id, invoice_id)
-        drawdown.add_payment(disbursement, invoice, amount, actor)
-        self.save(disbursement)
-        return DisbursementView.of(disbursement)
+    ) -> DisbursementSnapshot:
+        return self._changing(
+            company_id,
+            disbursement_id,
+            lambda d: drawdown.add_payment(
+                d, self._referenced(Invoice, company_id, invoice_id), amount, actor
+            ),
+        )
 
     @retry_on_conflict
     def remove_payment(
         self, company_id: str, disbursement_id: UUID, payment_id: UUID, actor: str
-    ) -> DisbursementView:
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
-        disbursement.remove_payment(payment_id, actor)
-        self.save(disbursement)
-        return DisbursementView.of(disbursement)
+    ) -> DisbursementSnapshot:
+        return self._changing(
+            company_id, disbursement_id, lambda d: d.remove_payment(payment_id, actor)
+        )
 
     @retry_on_conflict
     def change_payment_amount(
@@ -221,39 +289,92 @@ class Payments(PaymentRecordCommands):
         company_id: str,
         disbursement_id: UUID,
         payment_id: UUID,
-        amount: object,
+        amount: Decimal | str,
         actor: str,
-    ) -> DisbursementView:
+    ) -> DisbursementSnapshot:
         disbursement = self._get(Disbursement, company_id, disbursement_id)
         disbursement.check_is_draft()
         invoice = self._get(Invoice, company_id, disbursement.payment(payment_id).invoice_id)
         drawdown.change_amount(disbursement, invoice, payment_id, amount, actor)
         self.save(disbursement)
-        return DisbursementView.of(disbursement)
+        return DisbursementSnapshot.of(disbursement)
 
     @retry_on_conflict
-    def authorize(self, company_id: str, disbursement_id: UUID, actor: str) -> DisbursementView:
+    def authorize(self, company_id: str, disbursement_id: UUID, actor: str) -> DisbursementSnapshot:
+        """Request funding; authorizations queued on one account are saved together.
+
+        The disbursement and its invoices are loaded here, outside the account's lock; the
+        account's next batch (see group_commit.py) decides this one in queue order and saves
+        it with the others. A lost race fails the whole batch, and this command runs again.
+        """
         disbursement = self._get(Disbursement, company_id, disbursement_id)
-        with self.hot.holding(disbursement.funding_account_id):
-            account = self._get(FundingAccount, company_id, disbursement.funding_account_id)
-            invoices = self._invoices_of(disbursement)
-            drawdown.authorize(disbursement, account, invoices, actor)
-            self.save(disbursement, account, *invoices.values())
-        return DisbursementView.of(disbursement)
+        disbursement.check_is_draft()
+        claim = pending_claim()
+        request = Authorization(
+            company_id,
+            disbursement,
+            self._invoices_of(disbursement),
+            actor,
+            claim=claim if claim is not None and claim.saved is None else None,
+        )
+        self.authorizations.submit(
+            disbursement.funding_account_id, request, self._authorize_together
+        )
+        if request.claim is not None:
+            request.claim.saved = request.claimed
+        spend_expected()  # this request's If-Match was checked where it loaded the disbursement
+        return DisbursementSnapshot.of(disbursement)
+
+    def _authorize_together(self, batch: list[Authorization]) -> None:
+        """Decide each queued authorization on one account load, and save them in one go."""
+        first = batch[0]
+        account = self._get(FundingAccount, first.company_id, first.disbursement.funding_account_id)
+        taken: set[UUID] = set()  # aggregates a decided request of this batch changes
+        decided: list[Authorization] = []
+        for request in batch:
+            if request.company_id != account.company_id:
+                request.fail(NotFound(f"no funding account {account.id} in {request.company_id}"))
+                continue
+            if not taken.isdisjoint(request.aggregate_ids()):
+                # Two requests for one invoice or disbursement: the later one reads again.
+                request.fail(IntegrityError("another authorization in its batch changed it"))
+                continue
+            try:
+                # Claimed before deciding: a key taken elsewhere fails this request alone.
+                request.claimed = None if request.claim is None else request.claim.fresh()
+            except ClaimedElsewhere as error:
+                request.fail(error)
+                continue
+            version = account.version
+            try:
+                drawdown.authorize(request.disbursement, account, request.invoices, request.actor)
+            except DomainError as error:
+                if account.version != version:  # never: issuing is the last step that can fail
+                    raise
+                request.fail(error)
+                continue
+            taken.update(request.aggregate_ids())
+            decided.append(request)
+        if decided:
+            try:
+                self.save_batch(account, *(a for request in decided for a in request.aggregates()))
+            except IntegrityError as error:
+                for request in decided:
+                    request.fail(IntegrityError(str(error)))
+                return
+        for request in decided:
+            request.succeed()
 
     @retry_on_conflict
     def cancel(
-        self, company_id: str, disbursement_id: UUID, reason: object, actor: str
-    ) -> DisbursementView:
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
-        disbursement.cancel(reason, actor)
-        self.save(disbursement)
-        return DisbursementView.of(disbursement)
+        self, company_id: str, disbursement_id: UUID, reason: str, actor: str
+    ) -> DisbursementSnapshot:
+        return self._changing(company_id, disbursement_id, lambda d: d.cancel(reason, actor))
 
     @retry_on_conflict
     def complete_funding(
         self, company_id: str, disbursement_id: UUID, funded_at: datetime, actor: str
-    ) -> DisbursementView:
+    ) -> DisbursementSnapshot:
         """Record the drawdown as landed; the export starts from this event."""
         disbursement = self._get(Disbursement, company_id, disbursement_id)
         invoices = self._invoices_of(disbursement)
@@ -266,27 +387,27 @@ class Payments(PaymentRecordCommands):
             actor=actor,
         )
         self.save(disbursement, *invoices.values())
-        return DisbursementView.of(disbursement)
+        return DisbursementSnapshot.of(disbursement)
 
     @retry_on_conflict
     def fail_funding(
-        self, company_id: str, disbursement_id: UUID, reason: object, actor: str
-    ) -> DisbursementView:
+        self, company_id: str, disbursement_id: UUID, reason: str, actor: str
+    ) -> DisbursementSnapshot:
         disbursement = self._get(Disbursement, company_id, disbursement_id)
         invoices = self._invoices_of(disbursement)
         drawdown.fail_funding(disbursement, invoices, reason, actor)
         self.save(disbursement, *invoices.values())
-        return DisbursementView.of(disbursement)
+        return DisbursementSnapshot.of(disbursement)
 
     @retry_on_conflict
     def return_payout(
-        self, company_id: str, disbursement_id: UUID, payment_id: UUID, reason: object, actor: str
-    ) -> DisbursementView:
+        self, company_id: str, disbursement_id: UUID, payment_id: UUID, reason: str, actor: str
+    ) -> DisbursementSnapshot:
         disbursement = self._get(Disbursement, company_id, disbursement_id)
         invoice = self._get(Invoice, company_id, disbursement.payment(payment_id).invoice_id)
         drawdown.return_payout(disbursement, invoice, payment_id, reason, actor)
         self.save(disbursement, invoice)
-        return DisbursementView.of(disbursement)
+        return DisbursementSnapshot.of(disbursement)
 
     def disbursement(
         self,
@@ -295,10 +416,10 @@ class Payments(PaymentRecordCommands):
         *,
         version: int | None = None,
         as_of: datetime | None = None,
-    ) -> DisbursementView:
+    ) -> DisbursementSnapshot:
         """The disbursement now, or as it was at a version or a moment in the past."""
         if as_of is not None:
             version = self.version_at(disbursement_id, as_of)
-        return DisbursementView.of(
+        return DisbursementSnapshot.of(
             self._get(Disbursement, company_id, disbursement_id, version=version)
         )

@@ -6,6 +6,7 @@ Infrastructure fills them (one ErpConnector per ERP); tests may subclass them wi
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -181,3 +182,13 @@ class ErpRecordReader(Protocol):
 
 class ErpUnreadable(Exception):
     """The ERP's payment records could not be read (unreachable, refused, unreadable answer)."""
+
+
+class BetweenProcesses(Protocol):
+    """A lock per hot aggregate shared by every process on one store (see group_commit.py).
+
+    Only ever a speed-up: the library's version check still decides every race, so a lock
+    lost with its connection costs a retry, never a wrong number.
+    """
+
+    def holding(self, aggregate_id: UUID) -> AbstractContextManager[None]: ...

@@ -1,4 +1,9 @@
-"""Read models: frozen snapshots of the aggregates, for the HTTP layer and the auditor."""
+"""Snapshots: frozen copies of the aggregates as they stand, which commands and queries return.
+
+A snapshot is what the API sends for an aggregate (its response model), so each field is
+declared once, here. Not to be confused with the read models (application/projections), which
+are folded from the log, nor with their storage, the "views" (the library's word).
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,24 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from domain.company import Company
-from domain.disbursement import Disbursement
+from application.copying import copied
+from domain.company import Company, Connector
+from domain.disbursement import Disbursement, DisbursementStatus
 from domain.funding_account import FundingAccount
-from domain.invoice import Invoice
-from domain.invoice_payment import ExportFailure, ExportRetry, InvoicePayment
+from domain.invoice import ErpSyncStatus, Invoice, PaymentStatus
+from domain.invoice_payment import (
+    ExportFailure,
+    ExportRetry,
+    ExportStatus,
+    InvoicePayment,
+    PayoutStatus,
+)
 
 
 @dataclass(frozen=True)
-class ErpSettingsView:
+class ErpSettingsSnapshot:
     company_id: str
-    connector: str
+    connector: Connector
     payment_record_sync_enabled: bool
     override_subcontractor_invoice_number: bool
     erp_base_url: str | None
@@ -25,23 +37,15 @@ class ErpSettingsView:
     version: int
 
     @classmethod
-    def of(cls, company: Company) -> ErpSettingsView | None:
+    def of(cls, company: Company) -> ErpSettingsSnapshot | None:
         settings = company.erp_settings
         if settings is None:
             return None
-        return cls(
-            company_id=company.company_id,
-            connector=settings.connector.value,
-            payment_record_sync_enabled=settings.payment_record_sync_enabled,
-            override_subcontractor_invoice_number=settings.override_subcontractor_invoice_number,
-            erp_base_url=settings.erp_base_url,
-            connection=dict(settings.connection),
-            version=company.version,
-        )
+        return copied(cls, settings, company, connection=dict(settings.connection))
 
 
 @dataclass(frozen=True)
-class FundingAccountView:
+class FundingAccountSnapshot:
     id: UUID
     company_id: str
     nickname: str
@@ -53,22 +57,17 @@ class FundingAccountView:
     version: int
 
     @classmethod
-    def of(cls, account: FundingAccount) -> FundingAccountView:
-        return cls(
-            id=account.id,
-            company_id=account.company_id,
-            nickname=account.nickname,
-            bank_id=account.bank_id,
+    def of(cls, account: FundingAccount) -> FundingAccountSnapshot:
+        return copied(
+            cls,
+            account,
             next_check_number=account.next_to_issue,
             highest_issued_check_number=account.issued.highest,
-            verified=account.verified,
-            deactivated=account.deactivated,
-            version=account.version,
         )
 
 
 @dataclass(frozen=True)
-class InvoiceView:
+class InvoiceSnapshot:
     id: UUID
     company_id: str
     invoice_number: str
@@ -79,43 +78,24 @@ class InvoiceView:
     commitment: str | None
     amount_due: Decimal
     retainage: Decimal
+    approved: bool
     approved_by: str | None
-    erp_sync_status: str
+    erp_sync_status: ErpSyncStatus
     erp_ref: str | None
     erp_invoice_number: str | None
-    payment_status: str
+    payment_status: PaymentStatus
     amount_paid: Decimal
     open_amount: Decimal
     received_on: datetime
     version: int
 
     @classmethod
-    def of(cls, invoice: Invoice) -> InvoiceView:
-        return cls(
-            id=invoice.id,
-            company_id=invoice.company_id,
-            invoice_number=invoice.invoice_number,
-            vendor_id=invoice.vendor_id,
-            vendor_name=invoice.vendor_name,
-            erp_vendor_id=invoice.erp_vendor_id,
-            project=invoice.project,
-            commitment=invoice.commitment,
-            amount_due=invoice.amount_due,
-            retainage=invoice.retainage,
-            approved_by=invoice.approved_by,
-            erp_sync_status=invoice.erp_sync_status.value,
-            erp_ref=invoice.erp_ref,
-            erp_invoice_number=invoice.erp_invoice_number,
-            payment_status=invoice.payment_status.value,
-            amount_paid=invoice.amount_paid,
-            open_amount=invoice.open_amount,
-            received_on=invoice.created_on,
-            version=invoice.version,
-        )
+    def of(cls, invoice: Invoice) -> InvoiceSnapshot:
+        return copied(cls, invoice, approved=invoice.is_approved, received_on=invoice.created_on)
 
 
 @dataclass(frozen=True)
-class PaymentView:
+class PaymentSnapshot:
     id: UUID
     invoice_id: UUID
     invoice_number: str
@@ -123,8 +103,8 @@ class PaymentView:
     amount: Decimal
     check_number: int | None
     bank_id: str | None
-    payout_status: str
-    export_status: str
+    payout_status: PayoutStatus
+    export_status: ExportStatus
     export_attempt: int
     erp_payment_ref: str | None
     erp_connector: str | None
@@ -135,58 +115,31 @@ class PaymentView:
     marked_by_hand: bool
 
     @classmethod
-    def of(cls, payment: InvoicePayment) -> PaymentView:
-        return cls(
-            id=payment.id,
-            invoice_id=payment.invoice_id,
-            invoice_number=payment.line.invoice_number,
-            vendor_name=payment.line.vendor_name,
-            amount=payment.amount,
-            check_number=payment.check_number,
-            bank_id=payment.bank_id,
-            payout_status=payment.payout_status.value,
-            export_status=payment.export_status.value,
-            export_attempt=payment.export_attempt,
-            erp_payment_ref=payment.erp_payment_ref,
-            erp_connector=payment.erp_connector,
-            export_failure=payment.export_failure,
-            export_warning=payment.export_warning,
-            exported_at=payment.exported_at,
-            export_retry=payment.export_retry,
-            marked_by_hand=payment.marked_by_hand,
-        )
+    def of(cls, payment: InvoicePayment) -> PaymentSnapshot:
+        return copied(cls, payment, payment.line)
 
 
 @dataclass(frozen=True)
-class DisbursementView:
+class DisbursementSnapshot:
     id: UUID
     company_id: str
     name: str
     funding_account_id: UUID
-    status: str
+    status: DisbursementStatus
     drafted_by: str
     authorized_by: str | None
     cancel_reason: str | None
     funded_at: datetime | None
     funding_failure_reason: str | None
-    payments: tuple[PaymentView, ...]
+    payments: tuple[PaymentSnapshot, ...]
     version: int
-    modified_on: datetime
+    modified_at: datetime
 
     @classmethod
-    def of(cls, disbursement: Disbursement) -> DisbursementView:
-        return cls(
-            id=disbursement.id,
-            company_id=disbursement.company_id,
-            name=disbursement.name,
-            funding_account_id=disbursement.funding_account_id,
-            status=disbursement.status.value,
-            drafted_by=disbursement.drafted_by,
-            authorized_by=disbursement.authorized_by,
-            cancel_reason=disbursement.cancel_reason,
-            funded_at=disbursement.funded_at,
-            funding_failure_reason=disbursement.funding_failure_reason,
-            payments=tuple(PaymentView.of(p) for p in disbursement.payments.values()),
-            version=disbursement.version,
-            modified_on=disbursement.modified_on,
+    def of(cls, disbursement: Disbursement) -> DisbursementSnapshot:
+        return copied(
+            cls,
+            disbursement,
+            payments=tuple(PaymentSnapshot.of(p) for p in disbursement.payments.values()),
+            modified_at=disbursement.modified_on,
         )

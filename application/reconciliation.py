@@ -27,7 +27,8 @@ from uuid import UUID
 
 from application.payments import Payments
 from application.ports import ErpConnectors, ErpPaymentRecord, ErpRecordReader, ErpUnreadable
-from application.projections.payment_records import PaymentRecord, PaymentRecordsView, RecordFilter
+from application.projections.payment_records import PaymentRecord, PaymentRecordsView
+from domain.invoice_payment import ExportStatus
 
 EXPORTED = "exported"
 PAGE_SIZE = 500
@@ -232,7 +233,7 @@ class Reconciliation:
     def _exported_records(self, company_id: str) -> Iterator[PaymentRecord]:
         cursor: str | None = None
         while True:
-            page = self.records.page(company_id, RecordFilter.EXPORTED, cursor, PAGE_SIZE)
+            page = self.records.page(company_id, ExportStatus.EXPORTED, cursor, PAGE_SIZE)
             yield from page.items
             if page.next_cursor is None:
                 return

@@ -1,9 +1,11 @@
-"""Check numbers: positive whole numbers, and the set of those an account has used."""
+"""Check numbers: the CheckNumber value (a whole number from 1 to 99,999,999,999), and the set
+of those an account has used."""
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Container, Iterable
+from typing import NewType
 
 from domain.errors import InvalidCheckNumber
 
@@ -11,7 +13,11 @@ from domain.errors import InvalidCheckNumber
 MAX_CHECK_NUMBER = 99_999_999_999
 
 
-def check_number(value: object, what: str) -> int:
+CheckNumber = NewType("CheckNumber", int)
+"""A check number that passed `check_number`: only that function makes one."""
+
+
+def check_number(value: int | str, what: str) -> CheckNumber:
     """`value` as a check number: a whole number from 1 to 99,999,999,999."""
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise InvalidCheckNumber(f"{what} must be a whole number")
@@ -21,7 +27,7 @@ def check_number(value: object, what: str) -> int:
     number = int(text)
     if not 1 <= number <= MAX_CHECK_NUMBER:
         raise InvalidCheckNumber(f"{what} must be from 1 to {MAX_CHECK_NUMBER}, not {number}")
-    return number
+    return CheckNumber(number)
 
 
 def next_unused(start: int, *used: Container[int]) -> int:
@@ -39,7 +45,7 @@ class CheckNumberSet:
         self._starts: list[int] = []
         self._ends: list[int] = []  # inclusive
 
-    def __contains__(self, number: object) -> bool:
+    def __contains__(self, number: object) -> bool:  # the Container protocol
         if not isinstance(number, int):
             return False
         i = bisect_right(self._starts, number) - 1
@@ -72,3 +78,23 @@ class CheckNumberSet:
 
     def runs(self) -> list[tuple[int, int]]:
         return list(zip(self._starts, self._ends, strict=True))
+
+    @classmethod
+    def of_runs(cls, runs: Iterable[Iterable[int]]) -> CheckNumberSet:
+        """The set whose runs() these were (a snapshot keeps a set as its runs)."""
+        numbers = cls()
+        for start, end in runs:
+            if numbers._ends and start <= numbers._ends[-1] + 1:
+                raise ValueError("runs must be sorted, disjoint and apart")
+            if end < start:
+                raise ValueError(f"run {start}-{end} ends before it starts")
+            numbers._starts.append(start)
+            numbers._ends.append(end)
+        return numbers
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CheckNumberSet):
+            return NotImplemented
+        return self._starts == other._starts and self._ends == other._ends
+
+    __hash__ = None  # type: ignore[assignment]  # mutable

@@ -25,7 +25,7 @@ class Connector(StrEnum):
     CMIC = "cmic"
 
     @classmethod
-    def named(cls, value: object) -> Connector:
+    def named(cls, value: str) -> Connector:
         try:
             return cls(str(value))
         except ValueError:
@@ -148,10 +148,10 @@ class Company(Aggregate):
     def configure_erp(
         self,
         *,
-        connector: object,
+        connector: str,
         payment_record_sync_enabled: bool,
         override_subcontractor_invoice_number: bool,
-        erp_base_url: object,
+        erp_base_url: str | None,
         actor: str,
         connection: object = None,
     ) -> None:

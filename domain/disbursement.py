@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
+from domain.check_numbers import CheckNumber
 from domain.errors import (
     CancelReasonMissing,
     DisbursementNotInDraft,
@@ -18,9 +19,15 @@ from domain.errors import (
     PaymentCountOutOfRange,
     PayoutNotCompleted,
 )
-from domain.invoice_payment import ExportStatus, InvoicePayment, PaymentLine, PayoutStatus
+from domain.invoice_payment import (
+    ExportStatus,
+    InvoicePayment,
+    IssuedCheck,
+    PaymentLine,
+    PayoutStatus,
+)
 from domain.payment_export import PaymentExports
-from domain.text import required_text
+from domain.text import BankId, required_text
 
 MAX_PAYMENTS = 100
 
@@ -46,15 +53,28 @@ class Disbursement(PaymentExports, Aggregate):
         company_id: str
         name: str
         funding_account_id: UUID
-        payments: list[dict[str, Any]]
+        payments: list[PaymentLine]
         actor: str
+
+        # v1 stored each line as a plain dict; v2 as a PaymentLine (see its transcoding).
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["payments"] = [PaymentLine.from_stored(line) for line in state["payments"]]
 
     class PaymentAdded(Aggregate.Event):
-        payment: dict[str, Any]
+        payment: PaymentLine
         actor: str
 
+        class_version = 2  # as DisbursementDrafted
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["payment"] = PaymentLine.from_stored(state["payment"])
+
         def apply(self, disbursement: Disbursement) -> None:
-            line = PaymentLine.from_event_data(self.payment)
+            line = self.payment
             disbursement.payments[line.payment_id] = InvoicePayment(line)
 
     class PaymentRemoved(Aggregate.Event):
@@ -76,16 +96,26 @@ class Disbursement(PaymentExports, Aggregate):
     class DisbursementAuthorized(Aggregate.Event):
         """Funding is requested; each payment now has its check number and Bank ID."""
 
-        bank_id: str
-        check_numbers: list[list[Any]]  # [payment_id, check number] in payment order
+        bank_id: BankId
+        check_numbers: list[IssuedCheck]  # in payment order
         actor: str
+
+        # v1 stored each as a [payment_id, check number] pair; v2 as an IssuedCheck.
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["check_numbers"] = [
+                IssuedCheck(payment_id, CheckNumber(number))
+                for payment_id, number in state["check_numbers"]
+            ]
 
         def apply(self, disbursement: Disbursement) -> None:
             disbursement.status = DisbursementStatus.FUNDING_REQUESTED
             disbursement.authorized_by = self.actor
-            for payment_id, number in self.check_numbers:
-                payment = disbursement.payments[payment_id]
-                payment.check_number = number
+            for issued in self.check_numbers:
+                payment = disbursement.payments[issued.payment_id]
+                payment.check_number = issued.check_number
                 payment.bank_id = self.bank_id
                 payment.payout_status = PayoutStatus.REQUESTED
 
@@ -154,7 +184,7 @@ class Disbursement(PaymentExports, Aggregate):
         company_id: str,
         name: str,
         funding_account_id: UUID,
-        payments: list[dict[str, Any]],
+        payments: list[PaymentLine],
         actor: str,
     ) -> None:
         self.company_id = company_id
@@ -167,8 +197,7 @@ class Disbursement(PaymentExports, Aggregate):
         self.funded_at: datetime | None = None
         self.funding_failure_reason: str | None = None
         self.payments: dict[UUID, InvoicePayment] = {}
-        for data in payments:
-            line = PaymentLine.from_event_data(data)
+        for line in payments:
             self.payments[line.payment_id] = InvoicePayment(line)
 
     @classmethod
@@ -176,7 +205,7 @@ class Disbursement(PaymentExports, Aggregate):
         cls,
         *,
         company_id: str,
-        name: object,
+        name: str,
         funding_account_id: UUID,
         lines: list[PaymentLine],
         actor: str,
@@ -190,7 +219,7 @@ class Disbursement(PaymentExports, Aggregate):
             company_id=company_id,
             name=required_text(name, "the disbursement name"),
             funding_account_id=funding_account_id,
-            payments=[line.as_event_data() for line in lines],
+            payments=list(lines),
             actor=actor,
         )
 
@@ -214,7 +243,7 @@ class Disbursement(PaymentExports, Aggregate):
         self.check_is_draft()
         check_payment_count(len(self.payments) + 1)
         check_each_invoice_once([p.invoice_id for p in self.payments.values()] + [line.invoice_id])
-        self.trigger_event(self.PaymentAdded, payment=line.as_event_data(), actor=actor)
+        self.trigger_event(self.PaymentAdded, payment=line, actor=actor)
 
     def remove_payment(self, payment_id: UUID, actor: str) -> None:
         self.check_is_draft()
@@ -230,7 +259,7 @@ class Disbursement(PaymentExports, Aggregate):
                 self.PaymentAmountChanged, payment_id=payment_id, amount=amount, actor=actor
             )
 
-    def cancel(self, reason: object, actor: str) -> None:
+    def cancel(self, reason: str, actor: str) -> None:
         """Only a draft can be canceled, and only with a reason."""
         if not isinstance(reason, str) or not reason.strip():
             raise CancelReasonMissing("canceling a disbursement needs a reason")
@@ -240,12 +269,12 @@ class Disbursement(PaymentExports, Aggregate):
         )
 
     # --- the drawdown -------------------------------------------------------------------------
-    def authorize(self, check_numbers: list[int], bank_id: str, actor: str) -> None:
+    def authorize(self, check_numbers: list[CheckNumber], bank_id: BankId, actor: str) -> None:
         """Request funding; the check numbers come from the funding account, in payment order."""
         self.check_is_draft()
-        pairs = [[pid, n] for pid, n in zip(self.payments, check_numbers, strict=True)]
+        issued = [IssuedCheck(p, n) for p, n in zip(self.payments, check_numbers, strict=True)]
         self.trigger_event(
-            self.DisbursementAuthorized, bank_id=bank_id, check_numbers=pairs, actor=actor
+            self.DisbursementAuthorized, bank_id=bank_id, check_numbers=issued, actor=actor
         )
 
     def complete_funding(
@@ -261,13 +290,13 @@ class Disbursement(PaymentExports, Aggregate):
             actor=actor,
         )
 
-    def fail_funding(self, reason: object, actor: str) -> None:
+    def fail_funding(self, reason: str, actor: str) -> None:
         self.check_funding_requested()
         self.trigger_event(
             self.FundingFailed, reason=required_text(reason, "the reason", 500), actor=actor
         )
 
-    def return_payout(self, payment_id: UUID, reason: object, actor: str) -> None:
+    def return_payout(self, payment_id: UUID, reason: str, actor: str) -> None:
         """Only a completed payout can come back."""
         payment = self.payment(payment_id)
         if payment.payout_status is not PayoutStatus.COMPLETED:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from uuid import UUID, uuid4
 
 from domain.disbursement import Disbursement
@@ -17,7 +18,7 @@ from domain.invoice_payment import PaymentLine
 from domain.money import positive_money
 
 
-def payment_line(invoice: Invoice, amount: object) -> PaymentLine:
+def payment_line(invoice: Invoice, amount: Decimal | str) -> PaymentLine:
     """A new payment of `amount` toward an approved invoice, within what is still open."""
     checked = positive_money(amount)
     invoice.check_can_pay(checked)
@@ -35,9 +36,9 @@ def payment_line(invoice: Invoice, amount: object) -> PaymentLine:
 
 def draft_disbursement(
     *,
-    name: object,
+    name: str,
     account: FundingAccount,
-    payments: Sequence[tuple[Invoice, object]],
+    payments: Sequence[tuple[Invoice, Decimal | str]],
     actor: str,
 ) -> Disbursement:
     """A draft paying each invoice the amount given, from an active funding account."""
@@ -51,7 +52,9 @@ def draft_disbursement(
     )
 
 
-def add_payment(disbursement: Disbursement, invoice: Invoice, amount: object, actor: str) -> UUID:
+def add_payment(
+    disbursement: Disbursement, invoice: Invoice, amount: Decimal | str, actor: str
+) -> UUID:
     """Pay one more invoice from a draft; returns the new payment's id."""
     line = payment_line(invoice, amount)
     disbursement.add_payment(line, actor)
@@ -59,7 +62,11 @@ def add_payment(disbursement: Disbursement, invoice: Invoice, amount: object, ac
 
 
 def change_amount(
-    disbursement: Disbursement, invoice: Invoice, payment_id: UUID, amount: object, actor: str
+    disbursement: Disbursement,
+    invoice: Invoice,
+    payment_id: UUID,
+    amount: Decimal | str,
+    actor: str,
 ) -> None:
     """A draft's payment may be changed to any amount still open on its invoice."""
     checked = positive_money(amount)
@@ -104,7 +111,7 @@ def complete_funding(
 
 
 def fail_funding(
-    disbursement: Disbursement, invoices: Mapping[UUID, Invoice], reason: object, actor: str
+    disbursement: Disbursement, invoices: Mapping[UUID, Invoice], reason: str, actor: str
 ) -> None:
     """The drawdown failed: the amounts set aside are open on the invoices again."""
     disbursement.fail_funding(reason, actor)
@@ -113,7 +120,7 @@ def fail_funding(
 
 
 def return_payout(
-    disbursement: Disbursement, invoice: Invoice, payment_id: UUID, reason: object, actor: str
+    disbursement: Disbursement, invoice: Invoice, payment_id: UUID, reason: str, actor: str
 ) -> None:
     """A returned payout: the invoice owes the amount again; the ERP record stays."""
     disbursement.return_payout(payment_id, reason, actor)

@@ -1,5 +1,8 @@
 """Every rule the domain enforces has a named error here, worded for the person who broke it.
 
+The same concept as application/errors.py, one layer up: errors of the rules, there errors of
+looking things up.
+
 `BadInput` is a value that can never be right (a negative amount); `RuleRefused` is a command
 the domain refuses in the state it is in (editing an authorized disbursement). The HTTP layer
 maps the two to 422 and 409 once, so each error only has to say which rule it is.

@@ -6,9 +6,9 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from domain.check_numbers import MAX_CHECK_NUMBER, CheckNumberSet, check_number, next_unused
+from domain.check_numbers import MAX_CHECK_NUMBER, CheckNumber, CheckNumberSet, next_unused
 from domain.errors import CheckNumbersExhausted, CheckNumberWouldRepeat, FundingAccountDeactivated
-from domain.text import required_text
+from domain.text import BankId, required_text
 
 
 class FundingAccount(Aggregate):
@@ -23,8 +23,8 @@ class FundingAccount(Aggregate):
     class FundingAccountOpened(Aggregate.Created):
         company_id: str
         nickname: str
-        bank_id: str
-        next_check_number: int
+        bank_id: BankId
+        next_check_number: CheckNumber
         actor: str
 
     class FundingAccountRenamed(Aggregate.Event):
@@ -35,14 +35,14 @@ class FundingAccount(Aggregate):
             account.nickname = self.nickname
 
     class BankIdChanged(Aggregate.Event):
-        bank_id: str
+        bank_id: BankId
         actor: str
 
         def apply(self, account: FundingAccount) -> None:
             account.bank_id = self.bank_id
 
     class NextCheckNumberChanged(Aggregate.Event):
-        next_check_number: int
+        next_check_number: CheckNumber
         actor: str
 
         def apply(self, account: FundingAccount) -> None:
@@ -63,7 +63,7 @@ class FundingAccount(Aggregate):
         """A person typed this number on a failed payment: it is used, so it is never issued."""
 
         payment_id: UUID
-        check_number: int
+        check_number: CheckNumber
         actor: str
 
         def apply(self, account: FundingAccount) -> None:
@@ -82,12 +82,18 @@ class FundingAccount(Aggregate):
             account.deactivated = True
 
     def __init__(
-        self, company_id: str, nickname: str, bank_id: str, next_check_number: int, actor: str
+        self,
+        company_id: str,
+        nickname: str,
+        bank_id: BankId,
+        next_check_number: CheckNumber,
+        actor: str,
     ) -> None:
         self.company_id = company_id
         self.nickname = nickname
         self.bank_id = bank_id
-        self.next_check_number = next_check_number
+        # Past the last number once all are issued, so an int, not always a CheckNumber.
+        self.next_check_number: int = next_check_number
         self.issued = CheckNumberSet()  # given out by this account
         self.claimed = CheckNumberSet()  # typed by hand on failed payments
         self.verified = False
@@ -98,9 +104,9 @@ class FundingAccount(Aggregate):
         cls,
         *,
         company_id: str,
-        nickname: object,
-        bank_id: object,
-        next_check_number: object,
+        nickname: str,
+        bank_id: BankId,
+        next_check_number: CheckNumber,
         actor: str,
     ) -> FundingAccount:
         """Open an account; the company makes sure nickname and Bank ID are its only ones."""
@@ -109,8 +115,8 @@ class FundingAccount(Aggregate):
             id=uuid4(),
             company_id=company_id,
             nickname=valid_nickname(nickname),
-            bank_id=valid_bank_id(bank_id),
-            next_check_number=check_number(next_check_number, "the next check number"),
+            bank_id=bank_id,
+            next_check_number=next_check_number,
             actor=actor,
         )
 
@@ -131,24 +137,22 @@ class FundingAccount(Aggregate):
             )
 
     # --- commands -----------------------------------------------------------------------------
-    def rename(self, nickname: object, actor: str) -> None:
+    def rename(self, nickname: str, actor: str) -> None:
         nickname = valid_nickname(nickname)
         if nickname != self.nickname:
             self.trigger_event(self.FundingAccountRenamed, nickname=nickname, actor=actor)
 
-    def change_bank_id(self, bank_id: object, actor: str) -> None:
+    def change_bank_id(self, bank_id: BankId, actor: str) -> None:
         """A new Bank ID applies to payments authorized from now on."""
-        bank_id = valid_bank_id(bank_id)
         if bank_id != self.bank_id:
             self.trigger_event(self.BankIdChanged, bank_id=bank_id, actor=actor)
 
-    def change_next_check_number(self, value: object, actor: str) -> None:
+    def change_next_check_number(self, number: CheckNumber, actor: str) -> None:
         """Raise (or lower) the next check number; it only affects payments authorized later.
 
         It may never go to or below a number this account has issued: that would issue the
         same check number twice.
         """
-        number = check_number(value, "the next check number")
         highest = self.issued.highest
         if highest is not None and number <= highest:
             raise CheckNumberWouldRepeat(
@@ -158,10 +162,12 @@ class FundingAccount(Aggregate):
         if number != self.next_check_number:
             self.trigger_event(self.NextCheckNumberChanged, next_check_number=number, actor=actor)
 
-    def issue_check_numbers(self, disbursement_id: UUID, count: int, actor: str) -> list[int]:
+    def issue_check_numbers(
+        self, disbursement_id: UUID, count: int, actor: str
+    ) -> list[CheckNumber]:
         """The next `count` check numbers, in order, skipping any a person already used."""
         self.check_is_active()
-        numbers: list[int] = []
+        numbers: list[CheckNumber] = []
         candidate = self.next_check_number
         while len(numbers) < count:
             if candidate > MAX_CHECK_NUMBER:
@@ -170,7 +176,7 @@ class FundingAccount(Aggregate):
                     f"{MAX_CHECK_NUMBER}; ERPs keep at most 11 digits"
                 )
             if not self.is_used(candidate):
-                numbers.append(candidate)
+                numbers.append(CheckNumber(candidate))  # within 1..MAX, as checked above
             candidate += 1
         self.trigger_event(
             self.CheckNumbersIssued,
@@ -180,9 +186,8 @@ class FundingAccount(Aggregate):
         )
         return numbers
 
-    def claim_check_number(self, payment_id: UUID, value: object, actor: str) -> int:
+    def claim_check_number(self, payment_id: UUID, number: CheckNumber, actor: str) -> CheckNumber:
         """Record a number typed by hand on a failed payment, refusing one already used here."""
-        number = check_number(value, "the check number")
         if self.is_used(number):
             raise CheckNumberWouldRepeat(
                 f"check number {number} is already used by funding account {self.nickname}"
@@ -201,9 +206,5 @@ class FundingAccount(Aggregate):
             self.trigger_event(self.FundingAccountDeactivated, actor=actor)
 
 
-def valid_nickname(value: object) -> str:
+def valid_nickname(value: str) -> str:
     return required_text(value, "the nickname", 100)
-
-
-def valid_bank_id(value: object) -> str:
-    return required_text(value, "the Bank ID", 60)

@@ -148,15 +148,15 @@ class Invoice(Aggregate):
         cls,
         *,
         company_id: str,
-        invoice_number: object,
-        vendor_id: object,
-        vendor_name: object,
-        erp_vendor_id: object,
-        project: object,
-        amount_due: object,
+        invoice_number: str,
+        vendor_id: str,
+        vendor_name: str,
+        erp_vendor_id: str,
+        project: str,
+        amount_due: Decimal | str,
         actor: str,
-        commitment: object = None,
-        retainage: object = "0.00",
+        commitment: str | None = None,
+        retainage: Decimal | str = "0.00",
     ) -> Invoice:
         """Record an invoice as received from Invoice Management; it awaits approval."""
         return cls._create(

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from domain.check_numbers import CheckNumber
 from domain.export_failure import ExportFailureReason
 
 
@@ -61,12 +62,18 @@ class PaymentLine:
     erp_bill_ref: str | None  # the bill in the ERP; None when the invoice was not synced yet
     bill_amount: Decimal
 
-    def as_event_data(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
     @classmethod
-    def from_event_data(cls, data: dict[str, Any]) -> PaymentLine:
+    def from_stored(cls, data: dict[str, Any]) -> PaymentLine:
+        """A line as events stored it before it had a transcoding of its own (a plain dict)."""
         return cls(**data)
+
+
+@dataclass(frozen=True)
+class IssuedCheck:
+    """The check number one payment was given when its disbursement was authorized."""
+
+    payment_id: UUID
+    check_number: CheckNumber
 
 
 class InvoicePayment:

@@ -1,8 +1,9 @@
-"""Money: Decimal with exactly two places, never a float."""
+"""Money: the Money value, a Decimal with exactly two places (never a float)."""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import NewType
 
 from domain.errors import InvalidAmount
 
@@ -13,7 +14,11 @@ ZERO = Decimal("0.00")
 MAX_AMOUNT = Decimal("999999999999.99")
 
 
-def money(value: object) -> Decimal:
+Money = NewType("Money", Decimal)
+"""An amount that passed `money`: two places, within MAX_AMOUNT."""
+
+
+def money(value: Decimal | int | str) -> Money:
     """The amount `value` names, with two places; any other kind of value is refused.
 
     Floats are refused because they cannot hold cents exactly ("0.1" is not 0.1).
@@ -31,10 +36,10 @@ def money(value: object) -> Decimal:
         raise InvalidAmount(f"{value!r} is larger than the largest amount we take")
     if amount != amount.quantize(CENT):
         raise InvalidAmount(f"{value!r} has more than two decimal places")
-    return amount.quantize(CENT)
+    return Money(amount.quantize(CENT))
 
 
-def positive_money(value: object) -> Decimal:
+def positive_money(value: Decimal | int | str) -> Money:
     """The amount `value` names, which must be more than zero."""
     amount = money(value)
     if amount <= ZERO:

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.check_numbers import CheckNumber
 from domain.errors import (
     ExportNotPending,
     PaymentNotFailedToExport,
@@ -27,7 +28,7 @@ from domain.invoice_payment import (
     InvoicePayment,
     PaymentLine,
 )
-from domain.text import optional_text, required_text
+from domain.text import BankId, optional_text
 
 
 class PaymentExports(Aggregate):
@@ -136,7 +137,7 @@ class PaymentExports(Aggregate):
 
     class CheckNumberEdited(Aggregate.Event):
         payment_id: UUID
-        check_number: int
+        check_number: CheckNumber
         previous_check_number: int | None
         actor: str
 
@@ -146,7 +147,7 @@ class PaymentExports(Aggregate):
 
     class BankIdEdited(Aggregate.Event):
         payment_id: UUID
-        bank_id: str
+        bank_id: BankId
         previous_bank_id: str | None
         actor: str
 
@@ -332,7 +333,7 @@ class PaymentExports(Aggregate):
         )
 
     # --- what the accounting approver does with a failed record -------------------------------
-    def edit_check_number(self, payment_id: UUID, check_number: int, actor: str) -> None:
+    def edit_check_number(self, payment_id: UUID, check_number: CheckNumber, actor: str) -> None:
         """The funding account must have claimed the number first (see FundingAccount)."""
         payment = self.editable_payment(payment_id)
         if check_number != payment.check_number:
@@ -344,14 +345,13 @@ class PaymentExports(Aggregate):
                 actor=actor,
             )
 
-    def edit_bank_id(self, payment_id: UUID, bank_id: object, actor: str) -> None:
+    def edit_bank_id(self, payment_id: UUID, bank_id: BankId, actor: str) -> None:
         payment = self.editable_payment(payment_id)
-        new_bank_id = required_text(bank_id, "the Bank ID", 60)
-        if new_bank_id != payment.bank_id:
+        if bank_id != payment.bank_id:
             self.trigger_event(
                 self.BankIdEdited,
                 payment_id=payment_id,
-                bank_id=new_bank_id,
+                bank_id=bank_id,
                 previous_bank_id=payment.bank_id,
                 actor=actor,
             )
@@ -398,7 +398,7 @@ class PaymentExports(Aggregate):
         return True
 
     def mark_as_exported(
-        self, payment_id: UUID, erp_payment_ref: object, note: object, actor: str
+        self, payment_id: UUID, erp_payment_ref: str | None, note: str | None, actor: str
     ) -> None:
         self.failed_payment(payment_id)
         self.trigger_event(

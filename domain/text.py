@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import NewType
 
 from domain.errors import InvalidText
 
@@ -10,7 +11,7 @@ from domain.errors import InvalidText
 _NEVER = frozenset({"Cc", "Cs"})
 
 
-def required_text(value: object, what: str, max_length: int = 200) -> str:
+def required_text(value: str, what: str, max_length: int = 200) -> str:
     """`value` trimmed; refused when it is not text, is blank, or is longer than `max_length`."""
     if not isinstance(value, str):
         raise InvalidText(f"{what} must be text")
@@ -24,8 +25,16 @@ def required_text(value: object, what: str, max_length: int = 200) -> str:
     return text
 
 
-def optional_text(value: object, what: str, max_length: int = 200) -> str | None:
+def optional_text(value: str | None, what: str, max_length: int = 200) -> str | None:
     """Like `required_text`, but None and blank mean 'not given'."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     return required_text(value, what, max_length)
+
+
+BankId = NewType("BankId", str)
+"""A Bank ID that passed `bank_id`: the name of one bank account in the ERP."""
+
+
+def bank_id(value: str) -> BankId:
+    return BankId(required_text(value, "the Bank ID", 60))

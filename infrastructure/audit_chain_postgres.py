@@ -73,7 +73,7 @@ class PostgresAuditChain(PostgresTrackingRecorder, AuditChainStore):
                 ).format(self.links_table, COLUMNS),
                 (after, limit),
             )
-            return [link_from_row(row) for row in curs.fetchall()]
+            return [ChainLink.from_row(row) for row in curs.fetchall()]
 
     def link_at(self, notification_id: int) -> ChainLink | None:
         return self._one(SQL("WHERE notification_id = %s"), (notification_id,))
@@ -96,15 +96,4 @@ class PostgresAuditChain(PostgresTrackingRecorder, AuditChainStore):
                 SQL("SELECT {1} FROM {0} ").format(self.links_table, COLUMNS) + clause, params
             )
             row = curs.fetchone()
-            return None if row is None else link_from_row(row)
-
-
-def link_from_row(row: Any) -> ChainLink:
-    return ChainLink(
-        notification_id=int(row["notification_id"]),
-        originator_id=str(row["originator_id"]),
-        originator_version=int(row["originator_version"]),
-        payload_digest=bytes(row["payload_digest"]),
-        link=bytes(row["link"]),
-        key_id=str(row["key_id"]),
-    )
+            return None if row is None else ChainLink.from_row(row)

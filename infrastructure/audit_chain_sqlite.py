@@ -57,7 +57,7 @@ class SQLiteAuditChain(SQLiteTrackingRecorder, AuditChainStore):
                 "ORDER BY notification_id LIMIT ?",
                 (after, limit),
             )
-            return [link_from_row(row) for row in c.fetchall()]
+            return [ChainLink.from_row(row) for row in c.fetchall()]
 
     def link_at(self, notification_id: int) -> ChainLink | None:
         return self._one("WHERE notification_id = ?", (notification_id,))
@@ -77,15 +77,4 @@ class SQLiteAuditChain(SQLiteTrackingRecorder, AuditChainStore):
         with self.datastore.transaction(commit=False) as c:
             c.execute(f"SELECT {COLUMNS} FROM audit_chain {clause}", params)
             row = c.fetchone()
-            return None if row is None else link_from_row(row)
-
-
-def link_from_row(row: Any) -> ChainLink:
-    return ChainLink(
-        notification_id=int(row["notification_id"]),
-        originator_id=str(row["originator_id"]),
-        originator_version=int(row["originator_version"]),
-        payload_digest=bytes(row["payload_digest"]),
-        link=bytes(row["link"]),
-        key_id=str(row["key_id"]),
-    )
+            return None if row is None else ChainLink.from_row(row)

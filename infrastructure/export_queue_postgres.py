@@ -108,6 +108,18 @@ class PostgresExportQueue(PostgresTrackingRecorder, ExportQueue):
                 (payment_id, attempt),
             )
 
+    def complete_all(self, done: Sequence[tuple[UUID, int]]) -> None:
+        if not done:
+            return
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                SQL(
+                    "DELETE FROM {0} WHERE (payment_id, attempt) IN "
+                    "(SELECT * FROM unnest(%s::uuid[], %s::int[]))"
+                ).format(self.jobs_table),
+                ([payment_id for payment_id, _ in done], [attempt for _, attempt in done]),
+            )
+
     def next_due_at(self) -> float | None:
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(SQL("SELECT MIN(due_at) AS due FROM {0}").format(self.jobs_table))

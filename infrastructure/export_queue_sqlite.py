@@ -103,6 +103,16 @@ class SQLiteExportQueue(SQLiteTrackingRecorder, ExportQueue):
                 (str(payment_id), attempt),
             )
 
+    def complete_all(self, done: Sequence[tuple[UUID, int]]) -> None:
+        if not done:
+            return
+        rows = ", ".join(["(?, ?)"] * len(done))
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                f"DELETE FROM export_jobs WHERE (payment_id, attempt) IN (VALUES {rows})",
+                [value for payment_id, attempt in done for value in (str(payment_id), attempt)],
+            )
+
     def next_due_at(self) -> float | None:
         with self.datastore.transaction(commit=False) as c:
             c.execute("SELECT MIN(due_at) FROM export_jobs")

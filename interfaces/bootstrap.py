@@ -28,6 +28,7 @@ from infrastructure.erp_addresses import ErpAddresses
 from infrastructure.event_store import event_store_env
 from infrastructure.export_queue_postgres import PostgresExportQueue
 from infrastructure.export_queue_sqlite import SQLiteExportQueue
+from infrastructure.hot_locks import hot_locks
 from infrastructure.keys import chain_keys, check_keys
 from infrastructure.metrics import Metrics, Readings
 from infrastructure.postgres_wakeup import NotifyRelay, PostgresWakeup
@@ -114,13 +115,15 @@ class Paysync:
 
 def bootstrap(settings: Settings) -> Paysync:
     check_keys(settings)
-    payments = Payments(event_store_env(settings))
+    # The hot funding account's lock, taken by every process on the store (ADR 0051).
+    between = hot_locks(settings)
+    payments = Payments(event_store_env(settings), between=between)
     connectors = ConnectorDirectory(
         settings.erp_timeout_seconds,
         settings.erp_secrets,
         address_check=ErpAddresses.of(settings).check,
     )
-    closing: list[object] = []
+    closing: list[object] = [between]
     metrics = Metrics()
     queue: ExportQueue = open_view(settings, "erp_export", SQLiteExportQueue, PostgresExportQueue)
     executor = ExportExecutor(

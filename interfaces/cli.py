@@ -74,7 +74,7 @@ def serve(
         audit_chain=not no_projections,
         projections=not no_projections,
     )
-    serve_app(app, sock)
+    serve_app(app, sock)  # on uvicorn's fast settings (serving.FAST, ADR 0052)
 
 
 @app.command()

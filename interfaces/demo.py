@@ -15,6 +15,8 @@ from pathlib import Path
 import httpx
 
 from application.errors import NotFound
+from domain.check_numbers import check_number
+from domain.text import bank_id
 from infrastructure.settings import Settings
 from infrastructure.tokens import Role
 from interfaces.bootstrap import Paysync, bootstrap
@@ -134,8 +136,8 @@ def seed_demo_company(paysync: Paysync, sandbox_url: str) -> None:
     account = payments.open_funding_account(
         DEMO_COMPANY,
         nickname="Operating",
-        bank_id="1001",
-        next_check_number=100,
+        bank_id=bank_id("1001"),
+        next_check_number=check_number(100, "the next check number"),
         actor="demo-setup",
     )
     invoices = []

@@ -1,5 +1,8 @@
 """The check register of a funding account: every check number it gave out, and what became of it.
 
+The read model; stored by infrastructure/read_models/check_register.py, served by
+interfaces/api/routes/check_register.py (the same concept at each layer).
+
 One entry per number a payment held: issued by the account at authorization, or typed by a
 person on a failed record. A number given up for a typed one stays in the register
 (`replaced_by`), since the account never issues it again. Numbers between the lowest and
@@ -13,19 +16,30 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import DomainEvent
 from eventsourcing.utils import get_topic
 
+from application.copying import copied
 from application.projections.disbursement_state import TOPICS, DisbursementState
 from application.projections.folding import FoldingProjection
 from application.projections.moments import stamp
 from application.projections.paging import Page, decode_cursor, page_of
-from application.projections.payment_state import HeldCheck, PaymentState, failure_columns
+from application.projections.payment_state import (
+    CheckSource,
+    HeldCheck,
+    PaymentState,
+    failure_columns,
+)
 from application.projections.read_model import ReadModel
 from domain.check_numbers import next_unused
+from domain.disbursement import DisbursementStatus
+from domain.export_failure import ExportFailureReason
 from domain.funding_account import FundingAccount
+from domain.invoice_payment import ExportStatus, PayoutStatus
 
 MAX_LISTED = 1000  # gaps and duplicates listed with a page, at most
 
@@ -38,6 +52,11 @@ ACCOUNT_EVENTS = (
     FundingAccount.CheckNumberClaimed,
     FundingAccount.FundingAccountDeactivated,
 )
+
+
+class AccountStatus(StrEnum):
+    ACTIVE = "active"
+    DEACTIVATED = "deactivated"
 
 
 @dataclass
@@ -77,7 +96,7 @@ class AccountRow:
     nickname: str
     bank_id: str
     next_check_number: int
-    status: str  # active | deactivated
+    status: AccountStatus
     opened_at: str
     updated_at: str
 
@@ -100,18 +119,20 @@ class CheckRow:
     funding_account_id: str
     check_number: int
     seq: int
-    source: str  # issued | typed
-    replaced_by: int | None
+    source: CheckSource = field(metadata={"description": "issued by the account, or typed"})
+    replaced_by: int | None = field(
+        metadata={"description": "the number typed instead of this one"}
+    )
     payment_id: str
     disbursement_id: str
-    disbursement_status: str
+    disbursement_status: DisbursementStatus
     invoice_number: str
     vendor_name: str
     amount: str
     bank_id: str | None
-    payout_status: str
-    export_status: str  # the record's state while it held this number
-    failure_reason: str | None
+    payout_status: PayoutStatus
+    export_status: ExportStatus  # the record's state while it held this number
+    failure_reason: ExportFailureReason | None
     failure_message: str | None
     failure_erp_code: str | None
     issued_at: str
@@ -213,7 +234,7 @@ class CheckRegisterView(ReadModel):
         """Numbers on more than one entry, lowest first."""
 
 
-def account_key(account_id: object) -> str:
+def account_key(account_id: UUID | str) -> str:
     return f"account:{account_id}"
 
 
@@ -281,7 +302,9 @@ class CheckRegister(FoldingProjection):
                         next_check_number=next_unused(
                             state.next_check_number, set(state.claimed_ahead)
                         ),
-                        status="deactivated" if state.deactivated else "active",
+                        status=AccountStatus.DEACTIVATED
+                        if state.deactivated
+                        else AccountStatus.ACTIVE,
                         opened_at=state.opened_at,
                         updated_at=state.updated_at,
                     )
@@ -312,24 +335,22 @@ class CheckRegister(FoldingProjection):
 def check_row(state: DisbursementState, payment: PaymentState, held: HeldCheck) -> CheckRow:
     current = held is payment.check
     reason, message, erp_code = failure_columns(payment.failure if current else held.failure)
-    return CheckRow(
-        company_id=state.company_id,
-        funding_account_id=state.funding_account_id,
+    return copied(
+        CheckRow,
+        held,
+        payment,
+        state,
         check_number=held.number,
         seq=held.seq,
-        source=held.source,
-        replaced_by=held.replaced_by,
-        payment_id=payment.payment_id,
-        disbursement_id=state.disbursement_id,
         disbursement_status=state.status,
-        invoice_number=payment.invoice_number,
-        vendor_name=payment.vendor_name,
-        amount=payment.amount,
-        bank_id=payment.bank_id,
-        payout_status=payment.payout_status,
-        export_status=payment.export_status if current else str(held.export_status),
+        export_status=payment.export_status if current else _given_up_in(held),
         failure_reason=reason,
         failure_message=message,
         failure_erp_code=erp_code,
         issued_at=held.at,
     )
+
+
+def _given_up_in(held: HeldCheck) -> ExportStatus:
+    assert held.export_status is not None  # an earlier check always says what it gave up
+    return held.export_status

@@ -1,5 +1,7 @@
 """The directory: every funding account and invoice of a company, to list and filter.
 
+The read model; stored by infrastructure/read_models/directory.py (the same concept).
+
 Folded from the funding accounts' and invoices' own events, so a list never loads an
 aggregate (a funding account with 100,000 checks takes seconds to replay). Rows are listed in
 the order the records were created; each shows what `GET` of the one record shows.

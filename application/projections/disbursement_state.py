@@ -12,13 +12,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import DomainEvent
 from eventsourcing.utils import get_topic
 
 from application.projections.moments import stamp
-from application.projections.payment_state import Failure, HeldCheck, PaymentState, Retry
-from domain.disbursement import Disbursement
+from application.projections.payment_state import (
+    CheckSource,
+    Failure,
+    HeldCheck,
+    PaymentState,
+    Retry,
+)
+from domain.disbursement import Disbursement, DisbursementStatus
+from domain.export_failure import ExportFailureReason
+from domain.invoice_payment import ExportStatus, PaymentLine, PayoutStatus
 
 SEQ_STRIDE = 1000  # a row's sequence: its event's position x 1000 + its place in that event
 
@@ -52,7 +61,7 @@ def seq(position: int, place: int = 0) -> int:
 
 
 @lru_cache(maxsize=4096)  # a batch asks for each disbursement's key once per event
-def state_key(disbursement_id: object) -> str:
+def state_key(disbursement_id: UUID | str) -> str:
     return f"disbursement:{disbursement_id}"
 
 
@@ -62,7 +71,7 @@ class DisbursementState:
     company_id: str
     name: str
     funding_account_id: str
-    status: str
+    status: DisbursementStatus
     seq: int
     drafted_by: str
     drafted_at: str
@@ -80,9 +89,15 @@ class DisbursementState:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> DisbursementState:
-        return cls(**{**doc, "payments": [PaymentState.from_doc(p) for p in doc["payments"]]})
+        return cls(
+            **{
+                **doc,
+                "status": DisbursementStatus(doc["status"]),
+                "payments": [PaymentState.from_doc(p) for p in doc["payments"]],
+            }
+        )
 
-    def payment(self, payment_id: object) -> PaymentState:
+    def payment(self, payment_id: UUID | str) -> PaymentState:
         wanted = str(payment_id)
         for payment in self.payments:
             if payment.payment_id == wanted:
@@ -94,17 +109,17 @@ class DisbursementState:
         return sum((Decimal(p.amount) for p in self.payments), Decimal("0.00"))
 
 
-def _amount(value: object) -> str:
-    return f"{Decimal(str(value)):.2f}"
+def _amount(value: Decimal) -> str:
+    return f"{value:.2f}"
 
 
-def _payment(line: dict[str, Any], position: int, place: int, at: str) -> PaymentState:
+def _payment(line: PaymentLine, position: int, place: int, at: str) -> PaymentState:
     return PaymentState(
-        payment_id=str(line["payment_id"]),
-        invoice_id=str(line["invoice_id"]),
-        invoice_number=str(line["invoice_number"]),
-        vendor_name=str(line["vendor_name"]),
-        amount=_amount(line["amount"]),
+        payment_id=str(line.payment_id),
+        invoice_id=str(line.invoice_id),
+        invoice_number=line.invoice_number,
+        vendor_name=line.vendor_name,
+        amount=_amount(line.amount),
         seq=seq(position, place),
         updated_at=at,
     )
@@ -117,7 +132,7 @@ def drafted(event: Disbursement.DisbursementDrafted, position: int) -> Disbursem
         company_id=event.company_id,
         name=event.name,
         funding_account_id=str(event.funding_account_id),
-        status="draft",
+        status=DisbursementStatus.DRAFT,
         seq=seq(position),
         drafted_by=event.actor,
         drafted_at=at,
@@ -153,41 +168,43 @@ def _fold_drawdown(
         return [payment]
     if isinstance(event, Disbursement.DisbursementAuthorized):
         state.status, state.authorized_by, state.authorized_at = (
-            "funding_requested",
+            DisbursementStatus.FUNDING_REQUESTED,
             event.actor,
             at,
         )
-        for place, (payment_id, number) in enumerate(event.check_numbers):
-            payment = state.payment(payment_id)
-            payment.check = HeldCheck(int(number), "issued", seq(position, place), at)
+        for place, issued in enumerate(event.check_numbers):
+            payment = state.payment(issued.payment_id)
+            check = HeldCheck(issued.check_number, CheckSource.ISSUED, seq(position, place), at)
+            payment.check = check
             payment.bank_id = event.bank_id
-            payment.payout_status = "requested"
+            payment.payout_status = PayoutStatus.REQUESTED
         return state.payments
     if isinstance(event, Disbursement.DisbursementCanceled):
-        state.status, state.cancel_reason = "canceled", event.reason
+        state.status, state.cancel_reason = DisbursementStatus.CANCELED, event.reason
         return state.payments
     if isinstance(event, Disbursement.FundingCompleted):
         state.status, state.funded_at, state.funding_completed_at = (
-            "funding_complete",
+            DisbursementStatus.FUNDING_COMPLETE,
             stamp(event.funded_at),
             at,
         )
         for place, payment in enumerate(state.payments):
-            payment.payout_status = "completed"
+            payment.payout_status = PayoutStatus.COMPLETED
             payment.listed_seq = seq(position, place)
             if event.payment_record_sync_enabled:
-                payment.export_status, payment.attempt = "pending", 1
+                payment.export_status, payment.attempt = ExportStatus.PENDING, 1
             else:
-                payment.export_status = "sync_disabled"
+                payment.export_status = ExportStatus.SYNC_DISABLED
         return state.payments
     if isinstance(event, Disbursement.FundingFailed):
-        state.status, state.funding_failure_reason = "funding_failed", event.reason
+        state.status = DisbursementStatus.FUNDING_FAILED
+        state.funding_failure_reason = event.reason
         for payment in state.payments:
-            payment.payout_status = "failed"
+            payment.payout_status = PayoutStatus.FAILED
         return state.payments
     if isinstance(event, Disbursement.PayoutReturned):
         payment = state.payment(event.payment_id)
-        payment.payout_status = "failed"
+        payment.payout_status = PayoutStatus.FAILED
         return [payment]
     return None
 
@@ -203,15 +220,19 @@ def _fold_export(
     if answered or isinstance(event, Disbursement.MarkedAsExported):
         payment.retry = None
     if isinstance(event, Disbursement.ExportSucceeded):
-        payment.export_status = "marked_for_check_run" if event.marked_for_check_run else "exported"
+        payment.export_status = (
+            ExportStatus.MARKED_FOR_CHECK_RUN
+            if event.marked_for_check_run
+            else ExportStatus.EXPORTED
+        )
         payment.erp_payment_ref, payment.failure = event.erp_payment_ref, None
         payment.exported_at = payment.export_succeeded_at = at
         payment.exported_seq = seq(position)
     elif isinstance(event, Disbursement.ExportSentToAgent):
-        payment.export_status = "sent_to_agent"
+        payment.export_status = ExportStatus.SENT_TO_AGENT
     elif isinstance(event, Disbursement.ExportFailed):
-        payment.export_status = "failed_to_export"
-        payment.failure = Failure(event.reason, event.message, event.erp_code)
+        payment.export_status = ExportStatus.FAILED_TO_EXPORT
+        payment.failure = Failure(ExportFailureReason(event.reason), event.message, event.erp_code)
         payment.first_failed_at = payment.first_failed_at or at
     elif isinstance(event, Disbursement.CheckNumberEdited):
         if payment.check is not None:
@@ -219,16 +240,19 @@ def _fold_export(
             payment.check.export_status = payment.export_status
             payment.check.failure = payment.failure
             payment.earlier_checks.append(payment.check)
-        payment.check = HeldCheck(event.check_number, "typed", seq(position), at)
+        payment.check = HeldCheck(event.check_number, CheckSource.TYPED, seq(position), at)
     elif isinstance(event, Disbursement.BankIdEdited):
         payment.bank_id = event.bank_id
     elif isinstance(event, Disbursement.ExportRequested):
-        payment.export_status, payment.attempt = "pending", event.attempt
+        payment.export_status, payment.attempt = ExportStatus.PENDING, event.attempt
         payment.failure = None  # a pending record carries no stale failure
     elif isinstance(event, Disbursement.ExportRetryScheduled):
         payment.retry = Retry(event.tries, event.message, event.erp_code, stamp(event.next_try_at))
     elif isinstance(event, Disbursement.MarkedAsExported):
-        payment.export_status, payment.erp_payment_ref = "exported", event.erp_payment_ref
+        payment.export_status, payment.erp_payment_ref = (
+            ExportStatus.EXPORTED,
+            event.erp_payment_ref,
+        )
         payment.failure, payment.exported_at = None, at
         payment.marked_by_hand = True
     elif not isinstance(event, Disbursement.PaymentRelinked):

@@ -1,5 +1,7 @@
 """Export latency per company and connector, against the 10 minutes the incumbent promises.
 
+The read model; stored by infrastructure/read_models/export_latency.py (the same concept).
+
 Two measures, never mixed, both from the events as recorded:
 - `automatic`: from FundingCompleted to the ERP's first answer (ExportSucceeded or
   ExportFailed), what paysync itself takes; every record the ERP answered counts.

@@ -1,5 +1,7 @@
 """Pages of a read model: keyset pagination on a sequence that never changes for a row.
 
+The same concept as interfaces/api/paging.py, which takes a page's cursor and size over HTTP.
+
 A cursor names the last row a page held, never an offset, so rows that arrive or leave
 between two requests neither repeat nor push others out of the next page.
 """

@@ -1,5 +1,8 @@
 """The ERP Integrations tool: every payment record of a company by export status.
 
+The read model; stored by infrastructure/read_models/payment_records.py (the same concept).
+The commands that change records are application/payment_record_commands.py.
+
 A payment record is listed from the moment its disbursement's funding completed (before that
 it is `not_ready` and not the ERP's business), in the order funding completed, and shows what
 the aggregate shows: status, the last failure's reason, message and ERP code, the attempt.
@@ -10,25 +13,22 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
+from application.copying import copied
 from application.projections.disbursement_state import TOPICS, DisbursementState
 from application.projections.folding import FoldingProjection
 from application.projections.paging import Page
 from application.projections.payment_state import PaymentState, failure_columns
 from application.projections.read_model import ReadModel
+from domain.export_failure import ExportFailureReason
+from domain.invoice_payment import ExportStatus
 
-
-class RecordFilter(StrEnum):
-    """The tool's filters: one export status each, or every listed record."""
-
-    FAILED_TO_EXPORT = "failed_to_export"
-    PENDING = "pending"
-    SENT_TO_AGENT = "sent_to_agent"
-    EXPORTED = "exported"
-    MARKED_FOR_CHECK_RUN = "marked_for_check_run"
-    SYNC_DISABLED = "sync_disabled"
-    ALL = "all"
+# The statuses a listed record can be in (it is listed from funding on); the Failed to Export
+# list first, since it is what the tool is for.
+LISTED_STATUSES = (
+    ExportStatus.FAILED_TO_EXPORT,
+    *(s for s in ExportStatus if s not in (ExportStatus.NOT_READY, ExportStatus.FAILED_TO_EXPORT)),
+)
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,8 @@ class PaymentRecord:
     amount: str
     check_number: int | None
     bank_id: str | None
-    export_status: str
-    failure_reason: str | None
+    export_status: ExportStatus
+    failure_reason: ExportFailureReason | None
     failure_message: str | None
     failure_erp_code: str | None
     erp_payment_ref: str | None
@@ -62,9 +62,10 @@ class PaymentRecord:
 class PaymentRecordsView(ReadModel):
     @abstractmethod
     def page(
-        self, company_id: str, record_filter: RecordFilter, cursor: str | None, limit: int
+        self, company_id: str, status: ExportStatus | None, cursor: str | None, limit: int
     ) -> Page[PaymentRecord]:
-        """The company's records passing the filter, in the order their funding completed."""
+        """The company's records in `status` (None: all of them), in the order their funding
+        completed."""
 
 
 class PaymentRecords(FoldingProjection):
@@ -84,29 +85,18 @@ class PaymentRecords(FoldingProjection):
 
 def record_of(state: DisbursementState, payment: PaymentState, listed_seq: int) -> PaymentRecord:
     reason, message, erp_code = failure_columns(payment.failure)
-    return PaymentRecord(
+    return copied(
+        PaymentRecord,
+        payment,
+        state,
         seq=listed_seq,
-        company_id=state.company_id,
-        disbursement_id=state.disbursement_id,
-        payment_id=payment.payment_id,
-        funding_account_id=state.funding_account_id,
-        invoice_id=payment.invoice_id,
-        vendor_name=payment.vendor_name,
-        invoice_number=payment.invoice_number,
-        amount=payment.amount,
         check_number=None if payment.check is None else payment.check.number,
-        bank_id=payment.bank_id,
-        export_status=payment.export_status,
         failure_reason=reason,
         failure_message=message,
         failure_erp_code=erp_code,
-        erp_payment_ref=payment.erp_payment_ref,
         attempts=payment.attempt,
         retry_tries=None if payment.retry is None else payment.retry.tries,
         retry_message=None if payment.retry is None else payment.retry.message,
         retry_next_try_at=None if payment.retry is None else payment.retry.next_try_at,
         marked_by_hand=int(payment.marked_by_hand),
-        funded_at=state.funded_at,
-        exported_at=payment.exported_at,
-        updated_at=payment.updated_at,
     )

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
+
+from domain.export_failure import ExportFailureReason
+from domain.invoice_payment import ExportStatus, PayoutStatus
+
+
+class CheckSource(StrEnum):
+    """Where a check number a payment held came from."""
+
+    ISSUED = "issued"  # by the funding account, at authorization
+    TYPED = "typed"  # by a person, on a record that failed to export
 
 
 @dataclass
 class Failure:
-    reason: str
+    reason: ExportFailureReason
     message: str
     erp_code: str | None
 
@@ -26,11 +37,11 @@ class HeldCheck:
     """A check number as one payment held it: issued by the account, or typed by a person."""
 
     number: int
-    source: str  # issued | typed
+    source: CheckSource
     seq: int
     at: str
     replaced_by: int | None = None  # set when a person typed another number instead
-    export_status: str | None = None  # the payment record's state when it gave this one up
+    export_status: ExportStatus | None = None  # the record's state when it gave this one up
     failure: Failure | None = None
 
     def to_doc(self) -> dict[str, Any]:
@@ -49,8 +60,8 @@ class PaymentState:
     check: HeldCheck | None = None
     earlier_checks: list[HeldCheck] = field(default_factory=list)
     bank_id: str | None = None
-    payout_status: str = "not_initiated"
-    export_status: str = "not_ready"
+    payout_status: PayoutStatus = PayoutStatus.NOT_INITIATED
+    export_status: ExportStatus = ExportStatus.NOT_READY
     attempt: int = 0
     failure: Failure | None = None
     erp_payment_ref: str | None = None
@@ -78,20 +89,32 @@ class PaymentState:
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> PaymentState:
         def held(data: dict[str, Any]) -> HeldCheck:
-            return HeldCheck(**{**data, "failure": _failure(data["failure"])})
+            status = data["export_status"]
+            return HeldCheck(
+                **{
+                    **data,
+                    "source": CheckSource(data["source"]),
+                    "export_status": None if status is None else ExportStatus(status),
+                    "failure": _failure(data["failure"]),
+                }
+            )
 
         return cls(
             **{
                 **doc,
                 "check": None if doc["check"] is None else held(doc["check"]),
                 "earlier_checks": [held(c) for c in doc["earlier_checks"]],
+                "payout_status": PayoutStatus(doc["payout_status"]),
+                "export_status": ExportStatus(doc["export_status"]),
                 "failure": _failure(doc["failure"]),
                 "retry": None if doc.get("retry") is None else Retry(**doc["retry"]),
             }
         )
 
 
-def failure_columns(failure: Failure | None) -> tuple[str | None, str | None, str | None]:
+def failure_columns(
+    failure: Failure | None,
+) -> tuple[ExportFailureReason | None, str | None, str | None]:
     """A failure as the reason, message and ERP code columns of a row."""
     if failure is None:
         return None, None, None
@@ -103,4 +126,6 @@ def _failure_doc(failure: Failure | None) -> dict[str, Any] | None:
 
 
 def _failure(data: dict[str, Any] | None) -> Failure | None:
-    return None if data is None else Failure(**data)
+    if data is None:
+        return None
+    return Failure(ExportFailureReason(data["reason"]), data["message"], data["erp_code"])

@@ -1,5 +1,7 @@
 """The payments report: disbursements and their invoice payments, by status, account, vendor, date.
 
+The read model; stored by infrastructure/read_models/payments_overview.py (the same concept).
+
 A payment's date is when its drawdown landed (`funded_at`); a date range therefore lists only
 payments whose funding completed in it. Rows are listed in the order they were drafted.
 """
@@ -8,20 +10,23 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+from application.copying import copied
 from application.projections.disbursement_state import TOPICS, DisbursementState
 from application.projections.folding import FoldingProjection
 from application.projections.paging import Page
 from application.projections.read_model import ReadModel
+from domain.disbursement import DisbursementStatus
+from domain.invoice_payment import ExportStatus, PayoutStatus
 
 
 @dataclass(frozen=True)
 class PaymentsQuery:
     """Filters; None means any. `funded_from` and `funded_to` are inclusive UTC days."""
 
-    status: str | None = None  # the disbursement's status
+    status: DisbursementStatus | None = None
     funding_account_id: str | None = None
     vendor_name: str | None = None
     funded_from: date | None = None
@@ -34,7 +39,7 @@ class DisbursementRow:
     company_id: str
     disbursement_id: str
     name: str
-    status: str
+    status: DisbursementStatus
     funding_account_id: str
     payment_count: int
     total_amount: str
@@ -54,7 +59,7 @@ class PaymentRow:
     company_id: str
     disbursement_id: str
     disbursement_name: str
-    status: str  # the disbursement's
+    status: DisbursementStatus = field(metadata={"description": "the disbursement's status"})
     funding_account_id: str
     payment_id: str
     invoice_id: str
@@ -63,8 +68,8 @@ class PaymentRow:
     amount: str
     check_number: int | None
     bank_id: str | None
-    payout_status: str
-    export_status: str
+    payout_status: PayoutStatus
+    export_status: ExportStatus
     drafted_at: str
     authorized_at: str | None
     funded_at: str | None
@@ -93,46 +98,20 @@ class PaymentsOverview(FoldingProjection):
     def rows_of(self, state: DisbursementState) -> dict[str, Sequence[object]]:
         return {
             "disbursements": [
-                DisbursementRow(
-                    seq=state.seq,
-                    company_id=state.company_id,
-                    disbursement_id=state.disbursement_id,
-                    name=state.name,
-                    status=state.status,
-                    funding_account_id=state.funding_account_id,
+                copied(
+                    DisbursementRow,
+                    state,
                     payment_count=len(state.payments),
                     total_amount=f"{state.total_amount:.2f}",
-                    drafted_by=state.drafted_by,
-                    authorized_by=state.authorized_by,
-                    cancel_reason=state.cancel_reason,
-                    funding_failure_reason=state.funding_failure_reason,
-                    drafted_at=state.drafted_at,
-                    authorized_at=state.authorized_at,
-                    funded_at=state.funded_at,
-                    updated_at=state.updated_at,
                 )
             ],
             "payments": [
-                PaymentRow(
-                    seq=payment.seq,
-                    company_id=state.company_id,
-                    disbursement_id=state.disbursement_id,
+                copied(
+                    PaymentRow,
+                    payment,
+                    state,
                     disbursement_name=state.name,
-                    status=state.status,
-                    funding_account_id=state.funding_account_id,
-                    payment_id=payment.payment_id,
-                    invoice_id=payment.invoice_id,
-                    invoice_number=payment.invoice_number,
-                    vendor_name=payment.vendor_name,
-                    amount=payment.amount,
                     check_number=None if payment.check is None else payment.check.number,
-                    bank_id=payment.bank_id,
-                    payout_status=payment.payout_status,
-                    export_status=payment.export_status,
-                    drafted_at=state.drafted_at,
-                    authorized_at=state.authorized_at,
-                    funded_at=state.funded_at,
-                    updated_at=payment.updated_at,
                 )
                 for payment in state.payments
             ],

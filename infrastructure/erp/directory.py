@@ -3,6 +3,9 @@
 The registry says which connectors exist; this directory checks a company's connection
 settings against its connector (the one place an ERP address is accepted, so a check of the
 hosts a company may name belongs in `address_check`) and builds connectors from them.
+
+Not the read model of the same name (application/projections/directory.py): a different
+concept that a later rename should tell apart.
 """
 
 from __future__ import annotations

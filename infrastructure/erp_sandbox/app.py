@@ -1,4 +1,7 @@
-"""The sandbox ERP as an ASGI app: its admin paths, and one set of routes per ERP."""
+"""The sandbox ERP as an ASGI app: its admin paths, and one set of routes per ERP.
+
+The sandbox's own server, a stand-in for the ERPs; not paysync's API (interfaces/api/app.py).
+"""
 
 from __future__ import annotations
 

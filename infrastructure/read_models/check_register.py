@@ -1,4 +1,8 @@
-"""The funding accounts' check registers, on SQLite and PostgreSQL."""
+"""The funding accounts' check registers, on SQLite and PostgreSQL.
+
+The storage (view) of the read model application/projections/check_register.py; the same
+concept over HTTP is interfaces/api/routes/check_register.py.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The directory of funding accounts and invoices, on SQLite and PostgreSQL."""
+"""The directory of funding accounts and invoices, on SQLite and PostgreSQL.
+
+The storage (view) of the read model application/projections/directory.py (the same concept).
+"""
 
 from __future__ import annotations
 

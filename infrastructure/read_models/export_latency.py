@@ -1,4 +1,7 @@
-"""Export latencies per company and connector, on SQLite and PostgreSQL."""
+"""Export latencies per company and connector, on SQLite and PostgreSQL.
+
+The storage (view) of the read model application/projections/export_latency.py.
+"""
 
 from __future__ import annotations
 

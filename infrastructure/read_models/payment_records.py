@@ -1,4 +1,7 @@
-"""The ERP Integrations tool's payment records, on SQLite and PostgreSQL."""
+"""The ERP Integrations tool's payment records, on SQLite and PostgreSQL.
+
+The storage (view) of the read model application/projections/payment_records.py.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,8 @@ from application.projections.paging import Page, decode_cursor, page_of
 from application.projections.payment_records import (
     PaymentRecord,
     PaymentRecordsView,
-    RecordFilter,
 )
+from domain.invoice_payment import ExportStatus
 from infrastructure.read_models.postgres_read_model import PostgresReadModel
 from infrastructure.read_models.sql_read_model import SqlReadModel
 from infrastructure.read_models.sqlite_read_model import SQLiteReadModel
@@ -26,14 +29,14 @@ class PaymentRecordsSql(SqlReadModel, PaymentRecordsView):
     )
 
     def page(
-        self, company_id: str, record_filter: RecordFilter, cursor: str | None, limit: int
+        self, company_id: str, status: ExportStatus | None, cursor: str | None, limit: int
     ) -> Page[PaymentRecord]:
         after = decode_cursor(cursor, 1)
         where: list[str] = ["company_id = ?"]
         params: list[object] = [company_id]
-        if record_filter is not RecordFilter.ALL:
+        if status is not None:
             where.append("export_status = ?")
-            params.append(record_filter.value)
+            params.append(status.value)
         if after is not None:
             where.append("seq > ?")
             params.append(after[0])

@@ -1,4 +1,7 @@
-"""The payments report's disbursements and invoice payments, on SQLite and PostgreSQL."""
+"""The payments report's disbursements and invoice payments, on SQLite and PostgreSQL.
+
+The storage (view) of the read model application/projections/payments_overview.py.
+"""
 
 from __future__ import annotations
 

@@ -8,10 +8,11 @@ column naming the state the row was derived from. Both stores take the same DDL.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import operator
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -52,12 +53,30 @@ class Table:
     def values(self, owner: str, row: object) -> tuple[object, ...]:
         return (owner, *self._getter(row))
 
+    @cached_property
+    def _enums(self) -> dict[str, Callable[[Any], Any]]:
+        """The columns holding a status word, with the enum that reads it back."""
+        hints = typing.get_type_hints(self.row)
+        return {
+            field: kind for field in self.fields if (kind := _enum_of(hints[field])) is not None
+        }
+
     def row_of(self, record: Mapping[str, Any]) -> Any:
-        return self.row(**{field: record[field] for field in self.fields})
+        values = {field: record[field] for field in self.fields}
+        for field, kind in self._enums.items():
+            if values[field] is not None:
+                values[field] = kind(values[field])
+        return self.row(**values)
 
 
 def state_table_statement(name: str) -> str:
     return f"CREATE TABLE IF NOT EXISTS {name} (key TEXT PRIMARY KEY, doc TEXT NOT NULL)"
+
+
+def _enum_of(hint: Any) -> type[enum.Enum] | None:
+    args = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    kinds = [arg for arg in args if isinstance(arg, type) and issubclass(arg, enum.Enum)]
+    return kinds[0] if kinds else None
 
 
 def _column_type(hint: Any) -> str:

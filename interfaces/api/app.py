@@ -1,4 +1,7 @@
-"""The HTTP API: create_app(settings) builds it, with paysync's parts, when it is called."""
+"""The HTTP API: create_app(settings) builds it, with paysync's parts, when it is called.
+
+paysync's own API; the ERP sandbox has an app of its own (infrastructure/erp_sandbox/app.py).
+"""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from interfaces.api.routes import (
     funding_accounts,
     invoices,
     operations,
-    payment_records,
+    payment_changes,
     record_changes,
     reports,
     sage_300_cre_agent,
@@ -82,7 +85,7 @@ def create_app(
     app.add_middleware(ETags)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # outermost: first
     app.include_router(operations.router)
-    for module in (erp_settings, funding_accounts, invoices, disbursements, payment_records):
+    for module in (erp_settings, funding_accounts, invoices, disbursements, payment_changes):
         app.include_router(module.router, responses=problem_responses())
     app.include_router(audit.router, responses=problem_responses())
     mount_web(app)

@@ -1,8 +1,12 @@
-"""Typed dependencies: the running paysync, and who is calling with which role."""
+"""Typed dependencies: the running paysync, and who is calling with which role.
+
+All of them are `async def`: they do no I/O, and FastAPI runs a plain `def` dependency on a
+worker thread, one thread hop per dependency per request.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -19,7 +23,7 @@ from interfaces.read_models import ReadModels
 bearer = HTTPBearer(auto_error=False, description="a token from `paysync token`")
 
 
-def get_paysync(request: Request) -> Paysync:
+async def get_paysync(request: Request) -> Paysync:
     paysync: Paysync = request.app.state.paysync
     return paysync
 
@@ -27,14 +31,14 @@ def get_paysync(request: Request) -> Paysync:
 PaysyncDep = Annotated[Paysync, Depends(get_paysync)]
 
 
-def get_payments(paysync: PaysyncDep) -> Payments:
+async def get_payments(paysync: PaysyncDep) -> Payments:
     return paysync.payments
 
 
 PaymentsDep = Annotated[Payments, Depends(get_payments)]
 
 
-def caller(
+async def caller(
     company_id: str,
     paysync: PaysyncDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
@@ -57,8 +61,8 @@ def caller(
     return principal
 
 
-def allow(*roles: Role) -> Callable[[Principal], Principal]:
-    def check(principal: Annotated[Principal, Depends(caller)]) -> Principal:
+def allow(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
+    async def check(principal: Annotated[Principal, Depends(caller)]) -> Principal:
         if principal.role not in roles:
             allowed = ", ".join(role.value for role in roles)
             raise HTTPException(
@@ -80,21 +84,21 @@ InvoiceIntake = Annotated[Principal, Depends(allow(Role.PAYMENTS_ADMIN, Role.SER
 FundingNotifier = Annotated[Principal, Depends(allow(Role.SERVICE, Role.PAYMENTS_ADMIN))]
 
 
-def get_invoice_sync(paysync: PaysyncDep) -> InvoiceSync:
+async def get_invoice_sync(paysync: PaysyncDep) -> InvoiceSync:
     return paysync.invoice_sync
 
 
 InvoiceSyncDep = Annotated[InvoiceSync, Depends(get_invoice_sync)]
 
 
-def get_audit(paysync: PaysyncDep) -> Audit:
+async def get_audit(paysync: PaysyncDep) -> Audit:
     return paysync.audit
 
 
 AuditDep = Annotated[Audit, Depends(get_audit)]
 
 
-def get_read_models(paysync: PaysyncDep) -> ReadModels:
+async def get_read_models(paysync: PaysyncDep) -> ReadModels:
     return paysync.read_models
 
 

@@ -1,4 +1,7 @@
-"""Query parameters of every paged list: an opaque cursor and a page size (see fields.py)."""
+"""Query parameters of every paged list: an opaque cursor and a page size (see fields.py).
+
+The HTTP side of the same concept as application/projections/paging.py.
+"""
 
 from __future__ import annotations
 

@@ -14,6 +14,8 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from application.projections.payment_records import LISTED_STATUSES
+
 # The page loads only its own scripts and styles and talks only to its own origin, so an
 # injected script could neither run nor send a token elsewhere.
 PAGE_HEADERS = {
@@ -42,7 +44,11 @@ def index(request: Request) -> HTMLResponse:
     # (behind a path prefix too); a <base> element would be refused by `base-uri 'none'`.
     root = f"{request.scope.get('root_path', '')}/app/"
     html = files("interfaces.web").joinpath("templates/index.html").read_text("utf-8")
-    return HTMLResponse(html.replace("{{app_root}}", root), headers=PAGE_HEADERS)
+    # The tabs of the ERP Integrations tool are the domain's export statuses, so a new one
+    # shows up without an edit to the scripts.
+    statuses = " ".join(status.value for status in LISTED_STATUSES)
+    html = html.replace("{{export_statuses}}", statuses).replace("{{app_root}}", root)
+    return HTMLResponse(html, headers=PAGE_HEADERS)
 
 
 @router.get("/app/{page:path}", response_class=HTMLResponse)

@@ -32,6 +32,11 @@ D = f"{C}/disbursements/{{disbursement_id}}"
 P = f"{D}/payments/{{payment_id}}"
 WHO_MAY: dict[tuple[str, str], frozenset[Role] | None] = {
     ("GET", "/health"): PUBLIC,
+    # The operator's endpoints: no company data, only the process's own state and counts.
+    ("GET", "/"): PUBLIC,
+    ("GET", "/healthz"): PUBLIC,
+    ("GET", "/readyz"): PUBLIC,
+    ("GET", "/metrics"): PUBLIC,
     ("GET", f"{C}/erp-settings"): ALL,
     ("PUT", f"{C}/erp-settings"): APPROVER,
     ("GET", f"{C}/funding-accounts"): ALL,

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from application.payments import Payments
-from application.queries import DisbursementView, PaymentView
+from application.queries import DisbursementSnapshot, PaymentSnapshot
 from domain.company import Connector
 from domain.errors import DomainError
 from domain.export_failure import ExportFailureReason
@@ -201,7 +201,7 @@ class PaymentWorld:
             )  # fmt: skip
 
     # --- a whole story ---------------------------------------------------------------------------
-    def funded_disbursement(self, invoices: int = 1) -> DisbursementView:
+    def funded_disbursement(self, invoices: int = 1) -> DisbursementSnapshot:
         """A new disbursement of fresh invoices, authorized and funded."""
         if not self.accounts:
             self.open_account(0)
@@ -216,14 +216,16 @@ class PaymentWorld:
             self.company, disbursement, datetime(2026, 11, 24, 15, tzinfo=UTC), BANK
         )
 
-    def views(self) -> list[DisbursementView]:
+    def views(self) -> list[DisbursementSnapshot]:
         return [self.payments.disbursement(self.company, d) for d in self.disbursements]
 
     def _disbursement(self, pick: int) -> UUID:
         """Pick 0 is the newest disbursement, 1 the one before, and so on around."""
         return self.disbursements[-1 - pick % len(self.disbursements)]
 
-    def _payment(self, pick: int, status: str) -> tuple[DisbursementView, PaymentView] | None:
+    def _payment(
+        self, pick: int, status: str
+    ) -> tuple[DisbursementSnapshot, PaymentSnapshot] | None:
         found = [
             (view, payment)
             for view in self.views()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
+from eventsourcing.persistence import Tracking
 
 from application.erp_export import ExportExecutor, ExportPolicy, RetryPolicy
-from application.export_queue import ExportQueue
+from application.export_queue import Enqueue, ExportJob, ExportQueue
 from application.following import Follower
 from application.invoice_sync import InvoiceSync
 from application.payments import Payments
@@ -159,3 +160,16 @@ def test_the_executor_reads_a_companys_erp_settings_once_until_they_change(
     assert executor.run_due() == 3
     assert counting.settings_reads == 2
     assert executor.erp_settings(COMPANY).erp_base_url == "other"
+
+
+def test_jobs_completed_together_are_exactly_the_ones_named(queue: ExportQueue) -> None:
+    jobs = [ExportJob(COMPANY, uuid4(), uuid4(), attempt, 0.0, 0.0) for attempt in (1, 1, 2, 1)]
+    queue.apply([Enqueue(job) for job in jobs], Tracking("Payments", 1))
+    kept_attempt = ExportJob(COMPANY, jobs[2].disbursement_id, jobs[2].payment_id, 3, 0.0, 0.0)
+    queue.apply([Enqueue(kept_attempt)], Tracking("Payments", 2))
+
+    queue.complete_all([(jobs[0].payment_id, 1), (jobs[2].payment_id, 2)])
+    queue.complete_all([])
+
+    left = {(job.payment_id, job.attempt) for job in queue.jobs()}
+    assert left == {(jobs[1].payment_id, 1), (jobs[3].payment_id, 1), (jobs[2].payment_id, 3)}

@@ -217,7 +217,7 @@ def test_a_check_number_typed_on_a_failed_payment_is_never_issued_later(
         actor=EXPORTER,
     )
     fixed = payments.edit_failed_payment(
-        COMPANY, first, payment.id, check_number="1002", actor=ACCOUNTANT
+        COMPANY, first, payment.id, check_number=1002, actor=ACCOUNTANT
     )
     assert fixed.payments[0].check_number == 1002
     assert (

@@ -10,8 +10,9 @@ import pytest
 from application.payments import Payments
 from application.projections.check_register import CheckRegisterView
 from application.projections.paging import InvalidCursor
-from application.projections.payment_records import PaymentRecordsView, RecordFilter
+from application.projections.payment_records import PaymentRecordsView
 from application.projections.payments_overview import PaymentsOverviewView, PaymentsQuery
+from domain.invoice_payment import ExportStatus
 from infrastructure.settings import Settings
 from tests.integration.payment_world import COMPANY, PaymentWorld
 from tests.integration.read_model_views import follow, opened
@@ -27,15 +28,15 @@ def test_pages_of_payment_records_stay_stable_while_records_arrive_and_change(
     with opened(settings, "payment_records") as view:
         assert isinstance(view, PaymentRecordsView)
         follow(payments, "payment_records", view)
-        before = [r.payment_id for r in view.page(COMPANY, RecordFilter.ALL, None, 100).items]
+        before = [r.payment_id for r in view.page(COMPANY, None, None, 100).items]
 
-        first = view.page(COMPANY, RecordFilter.ALL, None, 2)
+        first = view.page(COMPANY, None, None, 2)
         # Between pages: records on both sides of the cursor change, and new ones arrive.
         world.export_failed(0)
         world.export_ok(1)
         world.funded_disbursement(invoices=2)
         follow(payments, "payment_records", view)
-        rest = pages_after(lambda c: view.page(COMPANY, RecordFilter.ALL, c, 2), first.next_cursor)
+        rest = pages_after(lambda c: view.page(COMPANY, None, c, 2), first.next_cursor)
 
         seen = [r.payment_id for r in first.items] + [r.payment_id for r in rest]
         assert len(seen) == len(set(seen)) == len(before) + 2
@@ -54,7 +55,7 @@ def test_a_filtered_list_never_skips_a_record_that_kept_its_status_between_pages
     with opened(settings, "payment_records") as view:
         assert isinstance(view, PaymentRecordsView)
         follow(payments, "payment_records", view)
-        failed = RecordFilter.FAILED_TO_EXPORT
+        failed = ExportStatus.FAILED_TO_EXPORT
         first = view.page(COMPANY, failed, None, 2)
         fixed = first.items[0]
         # The first record on the first page is fixed by hand and leaves the list.
@@ -130,7 +131,7 @@ def test_a_cursor_this_api_did_not_hand_out_is_refused(
     with opened(settings, "payment_records") as view:
         assert isinstance(view, PaymentRecordsView)
         with pytest.raises(InvalidCursor):
-            view.page(COMPANY, RecordFilter.ALL, "not a cursor!", 10)
+            view.page(COMPANY, None, "not a cursor!", 10)
 
 
 def pages_after(read: Any, cursor: str | None) -> list[Any]:

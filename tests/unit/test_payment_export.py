@@ -19,6 +19,7 @@ from domain.errors import (
 from domain.export_failure import ExportFailureReason
 from domain.invoice_payment import ExportStatus, InvoicePayment
 from domain.payment_export import waits_for_its_invoice
+from domain.text import bank_id
 from tests.unit.builders import (
     ACCOUNTANT,
     approved_invoices,
@@ -118,14 +119,14 @@ def test_a_fix_to_the_same_value_records_nothing() -> None:
     disbursement.collect_events()
     assert payment.check_number is not None
     disbursement.edit_check_number(payment.id, payment.check_number, ACCOUNTANT)
-    disbursement.edit_bank_id(payment.id, f" {payment.bank_id} ", ACCOUNTANT)
+    assert payment.bank_id is not None
+    disbursement.edit_bank_id(payment.id, bank_id(f" {payment.bank_id} "), ACCOUNTANT)
     assert disbursement.collect_events() == []
 
 
-def test_a_blank_bank_id_is_refused() -> None:
-    disbursement, payment = failed()
+def test_a_blank_bank_id_is_refused_before_it_reaches_the_record() -> None:
     with pytest.raises(InvalidText):
-        disbursement.edit_bank_id(payment.id, "  ", ACCOUNTANT)
+        bank_id("  ")
 
 
 def test_a_failure_is_kept_with_the_erps_own_words() -> None:

@@ -1,5 +1,7 @@
 """The auditor's history: every event of a record, any record as it was, the whole log, and
-whether the stored history still matches its hash chain."""
+whether the stored history still matches its hash chain.
+
+The HTTP face of the same concept as application/audit.py (the Audit application)."""
 
 from __future__ import annotations
 

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from application.queries import DisbursementView, PaymentView
+from application.queries import DisbursementSnapshot
 from domain.disbursement import MAX_PAYMENTS
 from interfaces.api.deps import Admin, FundingNotifier, PaymentsDep, Reader, ReadModelsDep
-from interfaces.api.fields import (
-    CompanyId,
-    Moment,
-    Money,
-    MoneyOut,
-    Name,
-    PastMoment,
-    Reason,
-    Version,
-)
+from interfaces.api.fields import CompanyId, Moment, Money, Name, PastMoment, Reason, Version
 from interfaces.api.paging import LIMIT, Cursor, Limit
-from interfaces.api.routes.reports import DisbursementRowOut, DisbursementRowsOut, Filters
+from interfaces.api.routes.reports import DisbursementRowsBody, Filters
 from interfaces.api.versions import if_match
 
 router = APIRouter(
@@ -62,87 +53,10 @@ class Funded(BaseModel):
     funded_at: PastMoment
 
 
-class ExportFailureOut(BaseModel):
-    reason: Reason
-    message: str
-    erp_code: str | None
-
-
-class ExportRetryOut(BaseModel):
-    tries: int = Field(description="calls to the ERP so far for this attempt")
-    message: str = Field(description="the last error")
-    erp_code: str | None
-    next_try_at: datetime
-
-
-class PaymentOut(BaseModel):
-    id: UUID
-    invoice_id: UUID
-    invoice_number: str
-    vendor_name: str
-    amount: MoneyOut
-    check_number: int | None
-    bank_id: str | None
-    payout_status: str
-    export_status: str
-    export_attempt: int
-    erp_payment_ref: str | None
-    erp_connector: str | None  # the ERP that holds the record (or was asked for it)
-    export_failure: ExportFailureOut | None
-    export_warning: str | None = Field(description="the ERP took the record but warned")
-    export_retry: ExportRetryOut | None = Field(
-        description="while pending after an unreachable ERP: the export is trying again"
-    )
-    marked_by_hand: bool = Field(description="exported by a person in the ERP, not by paysync")
-    exported_at: datetime | None
-
-    @classmethod
-    def of(cls, view: PaymentView) -> PaymentOut:
-        failure = view.export_failure
-        return cls.model_validate(
-            {
-                **view.__dict__,
-                "export_failure": None
-                if failure is None
-                else {
-                    "reason": failure.reason.value,
-                    "message": failure.message,
-                    "erp_code": failure.erp_code,
-                },
-                "export_retry": None if view.export_retry is None else view.export_retry.__dict__,
-            }
-        )
-
-
-class DisbursementOut(BaseModel):
-    id: UUID
-    name: Name
-    funding_account_id: UUID
-    status: str
-    drafted_by: str
-    authorized_by: str | None
-    cancel_reason: str | None
-    funded_at: datetime | None
-    funding_failure_reason: str | None
-    payments: list[PaymentOut]
-    version: int
-    modified_at: datetime
-
-    @classmethod
-    def of(cls, view: DisbursementView) -> DisbursementOut:
-        return cls.model_validate(
-            {
-                **view.__dict__,
-                "payments": [PaymentOut.of(p) for p in view.payments],
-                "modified_at": view.modified_on,
-            }
-        )
-
-
-@router.post("", status_code=201, response_model=DisbursementOut)
+@router.post("", status_code=201, response_model=DisbursementSnapshot)
 def draft(
     company_id: CompanyId, body: DisbursementIn, caller: Admin, payments: PaymentsDep
-) -> DisbursementOut:
+) -> DisbursementSnapshot:
     disbursement_id = payments.draft_disbursement(
         company_id,
         name=body.name,
@@ -150,10 +64,25 @@ def draft(
         payments=[(p.invoice_id, p.amount) for p in body.payments],
         actor=caller.subject,
     )
-    return DisbursementOut.of(payments.disbursement(company_id, disbursement_id))
+    return payments.disbursement(company_id, disbursement_id)
 
 
-@router.get("", response_model=DisbursementRowsOut)
+@dataclass(frozen=True)
+class OneDisbursement:
+    """The disbursement the path names (`company_id`, `disbursement_id`)."""
+
+    company_id: CompanyId
+    disbursement_id: UUID
+
+    @property
+    def ids(self) -> tuple[str, UUID]:
+        return self.company_id, self.disbursement_id
+
+
+DisbursementPath = Annotated[OneDisbursement, Depends()]
+
+
+@router.get("", response_model=DisbursementRowsBody)
 def list_disbursements(
     company_id: CompanyId,
     caller: Reader,
@@ -161,87 +90,57 @@ def list_disbursements(
     filters: Filters,
     cursor: Cursor = None,
     limit: Limit = LIMIT,
-) -> DisbursementRowsOut:
+) -> BaseModel:
     """The company's disbursements in the order they were drafted, by `status`,
     `funding_account_id`, and `from`/`to` (the UTC days their funding completed); each item
     sums one disbursement, whose payments `GET .../disbursements/{id}` shows."""
     page = read_models.payments_overview.disbursements(company_id, filters, cursor, limit)
-    return DisbursementRowsOut(
-        items=[DisbursementRowOut.of(row) for row in page.items], next_cursor=page.next_cursor
-    )
+    return DisbursementRowsBody.model_validate(page, from_attributes=True)
 
 
-@router.get("/{disbursement_id}", response_model=DisbursementOut)
+@router.get("/{disbursement_id}", response_model=DisbursementSnapshot)
 def read(
-    company_id: CompanyId,
-    disbursement_id: UUID,
+    at: DisbursementPath,
     caller: Reader,
     payments: PaymentsDep,
     version: Version = None,
     as_of: Annotated[Moment | None, Query()] = None,
-) -> DisbursementOut:
+) -> DisbursementSnapshot:
     """The disbursement now, or as it was at `version`, or at the moment `as_of`."""
-    view = payments.disbursement(company_id, disbursement_id, version=version, as_of=as_of)
-    return DisbursementOut.of(view)
+    return payments.disbursement(*at.ids, version=version, as_of=as_of)
 
 
-@router.post("/{disbursement_id}/payments", status_code=201, response_model=DisbursementOut)
+@router.post("/{disbursement_id}/payments", status_code=201, response_model=DisbursementSnapshot)
 def add_payment(
-    company_id: CompanyId,
-    disbursement_id: UUID,
-    body: PaymentIn,
-    caller: Admin,
-    payments: PaymentsDep,
-) -> DisbursementOut:
+    at: DisbursementPath, body: PaymentIn, caller: Admin, payments: PaymentsDep
+) -> DisbursementSnapshot:
     """Pay one more invoice from a draft."""
-    view = payments.add_payment(
-        company_id,
-        disbursement_id,
-        invoice_id=body.invoice_id,
-        amount=body.amount,
-        actor=caller.subject,
+    return payments.add_payment(
+        *at.ids, invoice_id=body.invoice_id, amount=body.amount, actor=caller.subject
     )
-    return DisbursementOut.of(view)
 
 
-@router.post("/{disbursement_id}/authorize", response_model=DisbursementOut)
-def authorize(
-    company_id: CompanyId, disbursement_id: UUID, caller: Admin, payments: PaymentsDep
-) -> DisbursementOut:
-    return DisbursementOut.of(payments.authorize(company_id, disbursement_id, caller.subject))
+@router.post("/{disbursement_id}/authorize", response_model=DisbursementSnapshot)
+def authorize(at: DisbursementPath, caller: Admin, payments: PaymentsDep) -> DisbursementSnapshot:
+    return payments.authorize(*at.ids, caller.subject)
 
 
-@router.post("/{disbursement_id}/cancel", response_model=DisbursementOut)
+@router.post("/{disbursement_id}/cancel", response_model=DisbursementSnapshot)
 def cancel(
-    company_id: CompanyId,
-    disbursement_id: UUID,
-    body: ReasonIn,
-    caller: Admin,
-    payments: PaymentsDep,
-) -> DisbursementOut:
-    view = payments.cancel(company_id, disbursement_id, body.reason, caller.subject)
-    return DisbursementOut.of(view)
+    at: DisbursementPath, body: ReasonIn, caller: Admin, payments: PaymentsDep
+) -> DisbursementSnapshot:
+    return payments.cancel(*at.ids, body.reason, caller.subject)
 
 
-@router.post("/{disbursement_id}/funding-complete", response_model=DisbursementOut)
+@router.post("/{disbursement_id}/funding-complete", response_model=DisbursementSnapshot)
 def funding_complete(
-    company_id: CompanyId,
-    disbursement_id: UUID,
-    body: Funded,
-    caller: FundingNotifier,
-    payments: PaymentsDep,
-) -> DisbursementOut:
-    view = payments.complete_funding(company_id, disbursement_id, body.funded_at, caller.subject)
-    return DisbursementOut.of(view)
+    at: DisbursementPath, body: Funded, caller: FundingNotifier, payments: PaymentsDep
+) -> DisbursementSnapshot:
+    return payments.complete_funding(*at.ids, body.funded_at, caller.subject)
 
 
-@router.post("/{disbursement_id}/funding-failed", response_model=DisbursementOut)
+@router.post("/{disbursement_id}/funding-failed", response_model=DisbursementSnapshot)
 def funding_failed(
-    company_id: CompanyId,
-    disbursement_id: UUID,
-    body: ReasonIn,
-    caller: FundingNotifier,
-    payments: PaymentsDep,
-) -> DisbursementOut:
-    view = payments.fail_funding(company_id, disbursement_id, body.reason, caller.subject)
-    return DisbursementOut.of(view)
+    at: DisbursementPath, body: ReasonIn, caller: FundingNotifier, payments: PaymentsDep
+) -> DisbursementSnapshot:
+    return payments.fail_funding(*at.ids, body.reason, caller.subject)

@@ -2,95 +2,41 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from application.payment_records import MAX_FIXES, RecordFix
-from application.projections.payment_records import PaymentRecord, RecordFilter
+from application.payment_record_commands import MAX_FIXES, RecordFix
+from application.projections.payment_records import PaymentRecord
+from application.queries import DisbursementSnapshot
+from domain.invoice_payment import ExportStatus
 from interfaces.api.deps import AdminOrApprover, PaymentsDep, Reader, ReadModelsDep
 from interfaces.api.fields import CheckNumber, CompanyId, Identifier
 from interfaces.api.paging import LIMIT, Cursor, Limit
-from interfaces.api.routes.disbursements import DisbursementOut, ExportFailureOut
+from interfaces.api.row_bodies import body_model, page_model
 
 router = APIRouter(prefix="/v1/companies/{company_id}/erp-integrations", tags=["erp integrations"])
 
 
-class RecordRetryOut(BaseModel):
-    tries: int
-    message: str
-    next_try_at: datetime
+PaymentRecordsBody = page_model(body_model(PaymentRecord), "PaymentRecords")
 
 
-class PaymentRecordOut(BaseModel):
-    disbursement_id: str
-    payment_id: str
-    funding_account_id: str
-    invoice_id: str
-    vendor_name: str
-    invoice_number: str
-    amount: str
-    check_number: int | None
-    bank_id: str | None
-    export_status: str
-    export_failure: ExportFailureOut | None
-    erp_payment_ref: str | None
-    marked_by_hand: bool
-    attempts: int
-    retry: RecordRetryOut | None
-    funded_at: datetime | None
-    exported_at: datetime | None
-    updated_at: datetime
-
-    @classmethod
-    def of(cls, record: PaymentRecord) -> PaymentRecordOut:
-        failure = None
-        if record.failure_reason is not None:
-            failure = ExportFailureOut(
-                reason=record.failure_reason,
-                message=record.failure_message or "",
-                erp_code=record.failure_erp_code,
-            )
-        retry = None
-        if record.retry_tries is not None:
-            retry = {
-                "tries": record.retry_tries,
-                "message": record.retry_message,
-                "next_try_at": record.retry_next_try_at,
-            }
-        return cls.model_validate(
-            {
-                **record.__dict__,
-                "export_failure": failure,
-                "retry": retry,
-                "marked_by_hand": bool(record.marked_by_hand),
-            }
-        )
-
-
-class PaymentRecordsOut(BaseModel):
-    items: list[PaymentRecordOut]
-    next_cursor: str | None
-
-
-@router.get("/payment-records", response_model=PaymentRecordsOut)
+@router.get("/payment-records", response_model=PaymentRecordsBody)
 def payment_records(
     company_id: CompanyId,
     caller: Reader,
     read_models: ReadModelsDep,
-    record_filter: Annotated[RecordFilter, Query(alias="filter")] = RecordFilter.ALL,
+    record_filter: Annotated[ExportStatus | Literal["all"], Query(alias="filter")] = "all",
     cursor: Cursor = None,
     limit: Limit = LIMIT,
-) -> PaymentRecordsOut:
+) -> BaseModel:
     """Payment records from the moment funding completed, in that order; `filter` picks one
     export status (`failed_to_export` is the Failed to Export list)."""
-    page = read_models.payment_records.page(company_id, record_filter, cursor, limit)
-    return PaymentRecordsOut(
-        items=[PaymentRecordOut.of(record) for record in page.items], next_cursor=page.next_cursor
-    )
+    status = None if record_filter == "all" else record_filter
+    page = read_models.payment_records.page(company_id, status, cursor, limit)
+    return PaymentRecordsBody.model_validate(page, from_attributes=True)
 
 
 class RecordFixIn(BaseModel):
@@ -115,7 +61,7 @@ class BulkFixIn(BaseModel):
 
 
 class BulkFixOut(BaseModel):
-    disbursements: list[DisbursementOut]
+    disbursements: list[DisbursementSnapshot]
 
 
 @router.post("/payment-records/fix", response_model=BulkFixOut)
@@ -134,5 +80,7 @@ def fix_records(
         )
         for record in body.records
     ]
-    views = payments.fix_failed_records(company_id, fixes, export=body.export, actor=caller.subject)
-    return BulkFixOut(disbursements=[DisbursementOut.of(view) for view in views])
+    snapshots = payments.fix_failed_records(
+        company_id, fixes, export=body.export, actor=caller.subject
+    )
+    return BulkFixOut(disbursements=snapshots)

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from application.queries import ErpSettingsView
+from application.queries import ErpSettingsSnapshot
 from interfaces.api.deps import Approver, PaymentsDep, PaysyncDep, Reader
 from interfaces.api.fields import CompanyId, Identifier, Url
 
@@ -25,39 +25,24 @@ class ErpSettingsIn(BaseModel):
     connection: dict[str, Any] | None = None
 
 
-class ErpSettingsOut(BaseModel):
-    company_id: CompanyId
-    connector: str
-    payment_record_sync_enabled: bool
-    override_subcontractor_invoice_number: bool
-    erp_base_url: str | None
-    connection: dict[str, str]  # secrets only by the name of a configured one
-    version: int
-
-    @classmethod
-    def of(cls, view: ErpSettingsView) -> ErpSettingsOut:
-        return cls.model_validate(view, from_attributes=True)
-
-
-@router.put("", response_model=ErpSettingsOut)
+@router.put("", response_model=ErpSettingsSnapshot)
 def configure(
     company_id: CompanyId, body: ErpSettingsIn, caller: Approver, paysync: PaysyncDep
-) -> ErpSettingsOut:
+) -> ErpSettingsSnapshot:
     # A company may pick its ERP before it has the connection, as long as nothing syncs yet.
     connection: dict[str, str] = {}
     if body.payment_record_sync_enabled or body.connection or body.erp_base_url:
         connection = paysync.connectors.checked_connection(
             body.connector, body.connection, body.erp_base_url
         )
-    view = paysync.payments.configure_erp(
+    return paysync.payments.configure_erp(
         company_id,
         **body.model_dump(exclude={"connection"}),
         connection=connection,
         actor=caller.subject,
     )
-    return ErpSettingsOut.of(view)
 
 
-@router.get("", response_model=ErpSettingsOut)
-def read(company_id: CompanyId, caller: Reader, payments: PaymentsDep) -> ErpSettingsOut:
-    return ErpSettingsOut.of(payments.erp_settings(company_id))
+@router.get("", response_model=ErpSettingsSnapshot)
+def read(company_id: CompanyId, caller: Reader, payments: PaymentsDep) -> ErpSettingsSnapshot:
+    return payments.erp_settings(company_id)

@@ -7,17 +7,21 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from application.payment_records import MAX_FIXES, RecordFix
+from application.payment_record_commands import MAX_FIXES, RecordFix
 from application.projections.directory import FundingAccountRow
 from application.projections.paging import MAX_LIMIT
-from application.projections.payment_records import RecordFilter
-from application.queries import FundingAccountView
+from application.queries import FundingAccountSnapshot
+from domain.check_numbers import check_number
 from domain.export_failure import ExportFailureReason
+from domain.invoice_payment import ExportStatus
+from domain.text import bank_id
 from interfaces.api.deps import Admin, AdminOrApprover, PaymentsDep, Reader, ReadModelsDep
 from interfaces.api.fields import CheckNumber, CompanyId, Identifier, Name
 from interfaces.api.paging import LIMIT, Cursor, Limit
 from interfaces.api.versions import if_match
 from interfaces.read_models import ReadModels
+
+NEXT = "the next check number"  # how a refusal names the field
 
 router = APIRouter(
     prefix="/v1/companies/{company_id}/funding-accounts",
@@ -50,6 +54,7 @@ class FundingAccountChange(BaseModel):
 
 class FundingAccountOut(BaseModel):
     id: UUID
+    company_id: str
     nickname: str
     bank_id: str
     next_check_number: int
@@ -59,7 +64,7 @@ class FundingAccountOut(BaseModel):
     version: int
 
     @classmethod
-    def of(cls, view: FundingAccountView) -> FundingAccountOut:
+    def of(cls, view: FundingAccountSnapshot) -> FundingAccountOut:
         return cls.model_validate(view, from_attributes=True)
 
 
@@ -95,21 +100,25 @@ def list_accounts(
     )
 
 
-@router.post("", status_code=201, response_model=FundingAccountOut)
+@router.post("", status_code=201, response_model=FundingAccountSnapshot)
 def open_account(
     company_id: CompanyId, body: FundingAccountIn, caller: Admin, payments: PaymentsDep
-) -> FundingAccountOut:
+) -> FundingAccountSnapshot:
     account_id = payments.open_funding_account(
-        company_id, **body.model_dump(), actor=caller.subject
+        company_id,
+        nickname=body.nickname,
+        bank_id=bank_id(body.bank_id),
+        next_check_number=check_number(body.next_check_number, NEXT),
+        actor=caller.subject,
     )
-    return FundingAccountOut.of(payments.funding_account(company_id, account_id))
+    return payments.funding_account(company_id, account_id)
 
 
-@router.get("/{account_id}", response_model=FundingAccountOut)
+@router.get("/{account_id}", response_model=FundingAccountSnapshot)
 def read(
     company_id: CompanyId, account_id: UUID, caller: Reader, payments: PaymentsDep
-) -> FundingAccountOut:
-    return FundingAccountOut.of(payments.funding_account(company_id, account_id))
+) -> FundingAccountSnapshot:
+    return payments.funding_account(company_id, account_id)
 
 
 class FundingAccountChangedOut(FundingAccountOut):
@@ -134,9 +143,16 @@ def change(
     A Bank ID change names the account's failed records still holding the old Bank ID, and
     with `apply_to_failed_records` gives them the new one and exports them again (each its
     own event; the account's change is saved first)."""
-    changes = body.model_dump(exclude_unset=True, exclude={"apply_to_failed_records"})
+    raised = body.next_check_number
     old_bank_id = payments.funding_account(company_id, account_id).bank_id
-    view = payments.update_funding_account(company_id, account_id, actor=caller.subject, **changes)
+    view = payments.update_funding_account(
+        company_id,
+        account_id,
+        actor=caller.subject,
+        nickname=body.nickname,
+        bank_id=None if body.bank_id is None else bank_id(body.bank_id),
+        next_check_number=None if raised is None else check_number(raised, NEXT),
+    )
     waiting = (
         records_on_bank_id(read_models, company_id, str(account_id), old_bank_id)
         if view.bank_id != old_bank_id
@@ -157,7 +173,7 @@ def change(
 
 
 def records_on_bank_id(
-    read_models: ReadModels, company_id: str, account_id: str, bank_id: str
+    read_models: ReadModels, company_id: str, account_id: str, old_bank_id: str
 ) -> list[tuple[UUID, UUID]]:
     """(disbursement, payment) of the account's failed records holding `bank_id` that may
     be edited (not those the ERP may hold already: they are exported again unchanged first)."""
@@ -165,13 +181,13 @@ def records_on_bank_id(
     cursor = None
     while True:
         page = read_models.payment_records.page(
-            company_id, RecordFilter.FAILED_TO_EXPORT, cursor, MAX_LIMIT
+            company_id, ExportStatus.FAILED_TO_EXPORT, cursor, MAX_LIMIT
         )
         found += [
             (UUID(record.disbursement_id), UUID(record.payment_id))
             for record in page.items
             if record.funding_account_id == account_id
-            and record.bank_id == bank_id
+            and record.bank_id == old_bank_id
             and record.failure_reason != ExportFailureReason.ERP_UNAVAILABLE
         ]
         cursor = page.next_cursor
@@ -179,9 +195,9 @@ def records_on_bank_id(
             return found[:MAX_FIXES]
 
 
-@router.post("/{account_id}/deactivate", response_model=FundingAccountOut)
+@router.post("/{account_id}/deactivate", response_model=FundingAccountSnapshot)
 def deactivate(
     company_id: CompanyId, account_id: UUID, caller: Admin, payments: PaymentsDep
-) -> FundingAccountOut:
+) -> FundingAccountSnapshot:
     payments.deactivate_funding_account(company_id, account_id, caller.subject)
-    return FundingAccountOut.of(payments.funding_account(company_id, account_id))
+    return payments.funding_account(company_id, account_id)

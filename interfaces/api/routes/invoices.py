@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
 
 from application.projections.directory import InvoiceRow, InvoicesQuery
-from application.queries import InvoiceView
+from application.queries import InvoiceSnapshot
 from domain.invoice import ErpSyncStatus, PaymentStatus
 from interfaces.api.deps import (
     AdminOrApprover,
@@ -44,6 +45,7 @@ class InvoiceIn(BaseModel):
 
 class InvoiceOut(BaseModel):
     id: UUID
+    company_id: str
     invoice_number: str
     vendor_id: str
     vendor_name: str
@@ -60,10 +62,11 @@ class InvoiceOut(BaseModel):
     erp_sync_status: str
     erp_ref: str | None
     erp_invoice_number: str | None
+    received_on: datetime
     version: int
 
     @classmethod
-    def of(cls, view: InvoiceView) -> InvoiceOut:
+    def of(cls, view: InvoiceSnapshot) -> InvoiceOut:
         return cls.model_validate({**view.__dict__, "approved": view.approved_by is not None})
 
 
@@ -74,7 +77,12 @@ class InvoicesOut(BaseModel):
 
 def listed(row: InvoiceRow) -> InvoiceOut:
     return InvoiceOut.model_validate(
-        {**row.__dict__, "id": row.invoice_id, "approved": row.approved_by is not None}
+        {
+            **row.__dict__,
+            "id": row.invoice_id,
+            "approved": row.approved_by is not None,
+            "received_on": row.received_at,
+        }
     )
 
 
@@ -96,32 +104,32 @@ def list_invoices(
     return InvoicesOut(items=[listed(row) for row in page.items], next_cursor=page.next_cursor)
 
 
-@router.post("", status_code=201, response_model=InvoiceOut)
+@router.post("", status_code=201, response_model=InvoiceSnapshot)
 def receive(
     company_id: CompanyId, body: InvoiceIn, caller: InvoiceIntake, payments: PaymentsDep
-) -> InvoiceOut:
+) -> InvoiceSnapshot:
     fields = body.model_dump(exclude_none=True)
     invoice_id = payments.receive_invoice(company_id, actor=caller.subject, **fields)
-    return InvoiceOut.of(payments.invoice(company_id, invoice_id))
+    return payments.invoice(company_id, invoice_id)
 
 
-@router.get("/{invoice_id}", response_model=InvoiceOut)
+@router.get("/{invoice_id}", response_model=InvoiceSnapshot)
 def read(
     company_id: CompanyId, invoice_id: UUID, caller: Reader, payments: PaymentsDep
-) -> InvoiceOut:
-    return InvoiceOut.of(payments.invoice(company_id, invoice_id))
+) -> InvoiceSnapshot:
+    return payments.invoice(company_id, invoice_id)
 
 
-@router.post("/{invoice_id}/approve", response_model=InvoiceOut)
+@router.post("/{invoice_id}/approve", response_model=InvoiceSnapshot)
 def approve(
     company_id: CompanyId, invoice_id: UUID, caller: AdminOrApprover, payments: PaymentsDep
-) -> InvoiceOut:
-    return InvoiceOut.of(payments.approve_invoice(company_id, invoice_id, caller.subject))
+) -> InvoiceSnapshot:
+    return payments.approve_invoice(company_id, invoice_id, caller.subject)
 
 
-@router.post("/{invoice_id}/erp-sync", response_model=InvoiceOut)
+@router.post("/{invoice_id}/erp-sync", response_model=InvoiceSnapshot)
 def sync_to_erp(
     company_id: CompanyId, invoice_id: UUID, caller: AdminOrApprover, sync: InvoiceSyncDep
-) -> InvoiceOut:
+) -> InvoiceSnapshot:
     """Export the approved invoice to the ERP as a bill; payments toward it can then export."""
-    return InvoiceOut.of(sync.sync(company_id, invoice_id, caller.subject))
+    return sync.sync(company_id, invoice_id, caller.subject)

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from application.projections.payment_records import RecordFilter
 from interfaces.api.deps import PaymentsDep, Reader, ReadModelsDep
 from interfaces.read_models import ReadModels
 
@@ -26,7 +25,7 @@ WINDOW = 500
 
 def company_mark(read_models: ReadModels, company_id: str) -> str:
     """What changes when any of the company's recent records changes: their latest update."""
-    page = read_models.payment_records.page(company_id, RecordFilter.ALL, None, WINDOW)
+    page = read_models.payment_records.page(company_id, None, None, WINDOW)
     latest = max((record.updated_at for record in page.items), default="")
     return f"{len(page.items)}:{latest}"
 

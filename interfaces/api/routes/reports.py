@@ -21,6 +21,7 @@ from domain.disbursement import DisbursementStatus
 from interfaces.api.deps import Reader, ReadModelsDep
 from interfaces.api.fields import CompanyId, Day, QueryText
 from interfaces.api.paging import LIMIT, Cursor, Limit
+from interfaces.api.row_bodies import body_model, page_model
 
 router = APIRouter(prefix="/v1/companies/{company_id}/reports", tags=["reports"])
 
@@ -38,7 +39,7 @@ def payments_query(
     funded_to: FundedTo = None,
 ) -> PaymentsQuery:
     return PaymentsQuery(
-        status=None if status is None else status.value,
+        status=status,
         funding_account_id=None if funding_account_id is None else str(funding_account_id),
         vendor_name=vendor_name,
         funded_from=funded_from,
@@ -49,62 +50,13 @@ def payments_query(
 Filters = Annotated[PaymentsQuery, Depends(payments_query)]
 
 
-class PaymentRowOut(BaseModel):
-    payment_id: str
-    disbursement_id: str
-    disbursement_name: str
-    status: str = Field(description="the disbursement's status")
-    funding_account_id: str
-    invoice_id: str
-    invoice_number: str
-    vendor_name: str
-    amount: str
-    check_number: int | None
-    bank_id: str | None
-    payout_status: str
-    export_status: str
-    drafted_at: datetime
-    authorized_at: datetime | None
-    funded_at: datetime | None
-    updated_at: datetime
-
-    @classmethod
-    def of(cls, row: PaymentRow) -> PaymentRowOut:
-        return cls.model_validate(row.__dict__)
+PaymentRowsBody = page_model(body_model(PaymentRow), "PaymentRows")
+DisbursementRowsBody = page_model(
+    body_model(DisbursementRow, renamed={"disbursement_id": "id"}), "DisbursementRows"
+)
 
 
-class PaymentRowsOut(BaseModel):
-    items: list[PaymentRowOut]
-    next_cursor: str | None
-
-
-class DisbursementRowOut(BaseModel):
-    id: str
-    name: str
-    status: str
-    funding_account_id: str
-    payment_count: int
-    total_amount: str
-    drafted_by: str
-    authorized_by: str | None
-    cancel_reason: str | None
-    funding_failure_reason: str | None
-    drafted_at: datetime
-    authorized_at: datetime | None
-    funded_at: datetime | None
-    updated_at: datetime
-
-    @classmethod
-    def of(cls, row: DisbursementRow) -> DisbursementRowOut:
-        return cls.model_validate({**row.__dict__, "id": row.disbursement_id})
-
-
-class DisbursementRowsOut(BaseModel):
-    items: list[DisbursementRowOut]
-    next_cursor: str | None
-
-
-@router.get("/payments", response_model=PaymentRowsOut)
+@router.get("/payments", response_model=PaymentRowsBody)
 def payments(
     company_id: CompanyId,
     caller: Reader,
@@ -112,16 +64,14 @@ def payments(
     filters: Filters,
     cursor: Cursor = None,
     limit: Limit = LIMIT,
-) -> PaymentRowsOut:
+) -> BaseModel:
     """Invoice payments in the order they were drafted. `from`/`to` select by the day the
     drawdown landed, so they list funded payments only."""
     page = read_models.payments_overview.payments(company_id, filters, cursor, limit)
-    return PaymentRowsOut(
-        items=[PaymentRowOut.of(row) for row in page.items], next_cursor=page.next_cursor
-    )
+    return PaymentRowsBody.model_validate(page, from_attributes=True)
 
 
-@router.get("/disbursements", response_model=DisbursementRowsOut)
+@router.get("/disbursements", response_model=DisbursementRowsBody)
 def disbursements(
     company_id: CompanyId,
     caller: Reader,
@@ -129,12 +79,10 @@ def disbursements(
     filters: Filters,
     cursor: Cursor = None,
     limit: Limit = LIMIT,
-) -> DisbursementRowsOut:
+) -> BaseModel:
     """Disbursements in the order they were drafted (`vendor_name`: those paying the vendor)."""
     page = read_models.payments_overview.disbursements(company_id, filters, cursor, limit)
-    return DisbursementRowsOut(
-        items=[DisbursementRowOut.of(row) for row in page.items], next_cursor=page.next_cursor
-    )
+    return DisbursementRowsBody.model_validate(page, from_attributes=True)
 
 
 class ConnectorLatencyOut(BaseModel):

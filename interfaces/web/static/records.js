@@ -7,16 +7,28 @@ import { RecordActions, expected } from "./record_actions.js";
 import { RecordExtras } from "./record_extras.js";
 import { recordRows } from "./record_rows.js";
 import { sleep, untilAbort } from "./timing.js";
-import { connectorName } from "./words.js";
+import { connectorName, exportStatusWords } from "./words.js";
 
+// What a tab says about its status; a status without words here still gets its tab.
+const TAB_WORDS = {
+  failed_to_export: { label: "Failed to Export", empty: "No payment record failed to export." },
+  pending: { label: "Pending", empty: "No payment record is waiting for the ERP." },
+  exported: { label: "Exported", empty: "No payment record has been exported yet." },
+};
+// The statuses come from the server (the domain's enum), in the order the tabs show them.
+const STATUSES = document
+  .querySelector('meta[name="export-statuses"]')
+  .content.split(" ")
+  .filter(Boolean);
 const FILTERS = [
-  {
-    value: "failed_to_export",
-    label: "Failed to Export",
-    empty: "No payment record failed to export.",
-  },
-  { value: "pending", label: "Pending", empty: "No payment record is waiting for the ERP." },
-  { value: "exported", label: "Exported", empty: "No payment record has been exported yet." },
+  ...STATUSES.map((value) => {
+    const words = exportStatusWords(value);
+    return {
+      value,
+      label: TAB_WORDS[value]?.label ?? words,
+      empty: TAB_WORDS[value]?.empty ?? `No payment record is ${words.toLowerCase()}.`,
+    };
+  }),
   {
     value: "all",
     label: "All",

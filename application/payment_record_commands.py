@@ -1,4 +1,8 @@
-"""The payment-record export's commands: outcomes from the ERP, and the approver's fixes."""
+"""The payment-record export's commands: outcomes from the ERP, and the approver's fixes.
+
+Writes to the records; the list of them that people read is a read model, in
+application/projections/payment_records.py.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,15 @@ from application.company_scoped import CompanyScopedApplication
 from application.conflicts import retry_on_conflict
 from application.export_records import ExportCandidate, ExportOutcome
 from application.ports import ErpAccepted, ErpRefused
-from application.queries import DisbursementView
+from application.queries import DisbursementSnapshot
+from domain.check_numbers import CheckNumber, check_number
 from domain.disbursement import Disbursement
 from domain.errors import ExportNotPending, InvalidBulkFix
 from domain.export_failure import ExportFailureReason
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
 from domain.payment_export import waits_for_its_invoice
+from domain.text import BankId, bank_id
 
 EXPORTER = "paysync-export"  # the actor of what the export records (see erp_export.py)
 
@@ -31,8 +37,8 @@ class RecordFix:
 
     disbursement_id: UUID
     payment_id: UUID
-    check_number: object = None
-    bank_id: object = None
+    check_number: int | str | None = None
+    bank_id: str | None = None
 
 
 class PaymentRecordCommands(CompanyScopedApplication):
@@ -162,9 +168,9 @@ class PaymentRecordCommands(CompanyScopedApplication):
         payment_id: UUID,
         *,
         actor: str,
-        check_number: object = None,
-        bank_id: object = None,
-    ) -> DisbursementView:
+        check_number: CheckNumber | None = None,
+        bank_id: BankId | None = None,
+    ) -> DisbursementSnapshot:
         """Fix a failed record's check number or Bank ID before exporting it again.
 
         A typed check number is claimed on the funding account in the same transaction, so
@@ -180,12 +186,12 @@ class PaymentRecordCommands(CompanyScopedApplication):
                 number = account.claim_check_number(payment_id, check_number, actor)
                 disbursement.edit_check_number(payment_id, number, actor)
             self.save(disbursement, account)
-        return DisbursementView.of(disbursement)
+        return DisbursementSnapshot.of(disbursement)
 
     @retry_on_conflict
     def fix_failed_records(
         self, company_id: str, fixes: Sequence[RecordFix], *, export: bool, actor: str
-    ) -> list[DisbursementView]:
+    ) -> list[DisbursementSnapshot]:
         """Change the check number or Bank ID of many failed records at once, all or nothing:
         each record's change is its own event, and with `export` each is exported again.
 
@@ -207,39 +213,40 @@ class PaymentRecordCommands(CompanyScopedApplication):
                 disbursements[fix.disbursement_id] = disbursement
             disbursement.editable_payment(fix.payment_id)
             if fix.bank_id is not None:
-                disbursement.edit_bank_id(fix.payment_id, fix.bank_id, actor)
+                disbursement.edit_bank_id(fix.payment_id, bank_id(fix.bank_id), actor)
             if fix.check_number is not None:
                 account_id = disbursement.funding_account_id
                 if account_id not in accounts:
                     accounts[account_id] = self._get(FundingAccount, company_id, account_id)
                 number = accounts[account_id].claim_check_number(
-                    fix.payment_id, fix.check_number, actor
+                    fix.payment_id, check_number(fix.check_number, "the check number"), actor
                 )
                 disbursement.edit_check_number(fix.payment_id, number, actor)
             if export:
                 disbursement.request_export(fix.payment_id, actor)
         self.save(*disbursements.values(), *accounts.values())
-        return [DisbursementView.of(d) for d in disbursements.values()]
+        return [DisbursementSnapshot.of(d) for d in disbursements.values()]
 
     @retry_on_conflict
     def request_export(
         self, company_id: str, disbursement_id: UUID, payment_id: UUID, actor: str
-    ) -> DisbursementView:
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
-        disbursement.request_export(payment_id, actor)
-        self.save(disbursement)
-        return DisbursementView.of(disbursement)
+    ) -> DisbursementSnapshot:
+        return self._changing(
+            company_id, disbursement_id, lambda d: d.request_export(payment_id, actor)
+        )
 
     @retry_on_conflict
     def relink_payment(
         self, company_id: str, disbursement_id: UUID, payment_id: UUID, actor: str
-    ) -> DisbursementView:
+    ) -> DisbursementSnapshot:
         """Point a failed payment at its invoice's bill, now that the invoice is synced."""
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
-        invoice = self._get(Invoice, company_id, disbursement.payment(payment_id).invoice_id)
-        disbursement.relink(payment_id, invoice.require_erp_ref(), actor)
-        self.save(disbursement)
-        return DisbursementView.of(disbursement)
+
+        def relink(disbursement: Disbursement) -> None:
+            invoice_id = disbursement.payment(payment_id).invoice_id
+            invoice = self._get(Invoice, company_id, invoice_id)
+            disbursement.relink(payment_id, invoice.require_erp_ref(), actor)
+
+        return self._changing(company_id, disbursement_id, relink)
 
     @retry_on_conflict
     def mark_as_exported(
@@ -248,14 +255,15 @@ class PaymentRecordCommands(CompanyScopedApplication):
         disbursement_id: UUID,
         payment_id: UUID,
         *,
-        erp_payment_ref: object,
-        note: object,
+        erp_payment_ref: str | None,
+        note: str | None,
         actor: str,
-    ) -> DisbursementView:
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
-        disbursement.mark_as_exported(payment_id, erp_payment_ref, note, actor)
-        self.save(disbursement)
-        return DisbursementView.of(disbursement)
+    ) -> DisbursementSnapshot:
+        return self._changing(
+            company_id,
+            disbursement_id,
+            lambda d: d.mark_as_exported(payment_id, erp_payment_ref, note, actor),
+        )
 
     def export_candidate(
         self, company_id: str, disbursement_id: UUID, payment_id: UUID
