@@ -28,13 +28,14 @@ ADVISORY_CLASS = 0x70617973  # "pays"
 
 
 class AdvisoryLocks:
-    """pg_advisory_lock on a small pool of its own (at most 2 connections per process)."""
+    """pg_advisory_lock on one connection of its own, counted in the process's budget
+    (PAYSYNC_DB_CONNECTIONS): batch leaders of one process take turns on it."""
 
     def __init__(self, database_url: str) -> None:
         parts = urlsplit(database_url)
         conninfo = urlunsplit(parts._replace(query=""))  # ?schema= is paysync's, not libpq's
         self._pool = ConnectionPool(
-            conninfo, min_size=1, max_size=2, kwargs={"autocommit": True}, open=True
+            conninfo, min_size=1, max_size=1, kwargs={"autocommit": True}, open=True
         )
 
     @contextmanager
@@ -75,11 +76,25 @@ class FileLocks:
         os.close(self._fd)
 
 
-def hot_locks(settings: Settings) -> AdvisoryLocks | FileLocks:
-    locks: AdvisoryLocks | FileLocks
-    if settings.database_url:
+class NoLocks:
+    """A budget too small for the advisory-lock connection: processes race, and the version
+    check sends the losers round again."""
+
+    @contextmanager
+    def holding(self, aggregate_id: UUID) -> Iterator[None]:
+        yield
+
+    def close(self) -> None:
+        pass
+
+
+def hot_locks(settings: Settings) -> AdvisoryLocks | FileLocks | NoLocks:
+    locks: AdvisoryLocks | FileLocks | NoLocks
+    if not settings.database_url:
+        locks = FileLocks(settings.data_dir)
+    elif settings.db_hot_lock_connections:
         locks = AdvisoryLocks(settings.database_url)
     else:
-        locks = FileLocks(settings.data_dir)
+        locks = NoLocks()
     _: BetweenProcesses = locks
     return locks

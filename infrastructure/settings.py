@@ -83,5 +83,12 @@ class Settings(BaseSettings):
         return self.database_url is not None
 
     @property
+    def db_hot_lock_connections(self) -> int:
+        """The connection that holds the hot accounts' advisory locks, when the budget has room
+        for one beside a working pool (the locks only spare retries: docs/adr/0051)."""
+        return 1 if self.db_connections >= 4 else 0
+
+    @property
     def db_pool_size(self) -> int:
-        return self.db_connections - 1  # one is kept for the process's LISTEN connection
+        # One is kept for the process's LISTEN connection, one for the advisory locks.
+        return self.db_connections - 1 - self.db_hot_lock_connections

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from infrastructure.tokens import ALGORITHM, Role, Tokens
 from interfaces.api.app import create_app
+from interfaces.api.routes import record_changes
 from interfaces.bootstrap import Paysync
 
 ALL = frozenset(Role)
@@ -83,7 +84,9 @@ BEARER_ROWS = {route: who for route, who in WHO_MAY.items() if who is not AGENT}
 
 
 @pytest.fixture
-def client(paysync: Paysync) -> TestClient:
+def client(paysync: Paysync, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    # The page's change stream would hold each call open for its whole life.
+    monkeypatch.setattr(record_changes, "STREAM_SECONDS", 0.0)
     return TestClient(create_app(paysync.settings, paysync))
 
 

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from interfaces.api.app import create_app
+from interfaces.api.routes import record_changes
 from interfaces.bootstrap import Paysync
 
 
@@ -26,7 +27,11 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def live_schema(paysync: Paysync) -> Iterator[schemathesis.BaseSchema]:
+def live_schema(
+    paysync: Paysync, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[schemathesis.BaseSchema]:
+    # The page's change stream would hold each call open for its whole life.
+    monkeypatch.setattr(record_changes, "STREAM_SECONDS", 0.0)
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(paysync.settings, paysync), port=port, log_level="warning")
