@@ -117,6 +117,7 @@ class ExportPolicy(BatchProjection):
                     attempt=attempt,
                     enqueued_at=now,
                     due_at=now,
+                    request_id=vars(event).get("request_id"),
                 )
                 for payment_id, attempt in due
             ]
@@ -130,7 +131,7 @@ class ExportPolicy(BatchProjection):
             else disbursement.payments.values()
         )
         return [
-            job_for(disbursement, payment, now)
+            job_for(disbursement, payment, now, vars(event).get("request_id"))
             for payment in payments
             if payment.export_status is ExportStatus.PENDING
         ]
