@@ -76,6 +76,7 @@ class ErpSettingsAsDict(Transcoding):
             "payment_record_sync_enabled": obj.payment_record_sync_enabled,
             "override_subcontractor_invoice_number": obj.override_subcontractor_invoice_number,
             "erp_base_url": obj.erp_base_url,
+            "connection": dict(obj.connection),
         }
 
     def decode(self, data: dict[str, Any]) -> ErpSettings:
@@ -84,6 +85,8 @@ class ErpSettingsAsDict(Transcoding):
             payment_record_sync_enabled=data["payment_record_sync_enabled"],
             override_subcontractor_invoice_number=data["override_subcontractor_invoice_number"],
             erp_base_url=data["erp_base_url"],
+            # Snapshots taken before connections existed hold none.
+            connection=dict(data.get("connection", {})),
         )
 
 

@@ -37,6 +37,7 @@ def long_lived_account(payments: Payments, issues: int) -> UUID:
         payment_record_sync_enabled=True,
         override_subcontractor_invoice_number=False,
         erp_base_url="https://erp.example",
+        connection={"base_url": "https://erp.example", "realm_id": "4620"},
         actor=ADMIN,
     )
     account_id = payments.open_funding_account(
@@ -105,6 +106,10 @@ def test_the_company_is_snapshotted_with_its_settings_and_accounts(
     assert same_state(loaded, fresh.replayed(company.id))
     assert loaded.funding_accounts == {account_id: (f"Operating {SNAPSHOT_EVERY - 1}", "35")}
     assert fresh.erp_settings(COMPANY).erp_base_url == "https://erp.example"
+    assert fresh.erp_settings(COMPANY).connection == {
+        "base_url": "https://erp.example",
+        "realm_id": "4620",
+    }
 
 
 def test_the_version_at_a_moment_is_that_of_the_last_event_by_then(payments: Payments) -> None:
