@@ -10,6 +10,7 @@ import pytest
 from interfaces.cli import main
 from tests.e2e.api import Api
 from tests.fixtures.erp_sandbox import ErpSandbox
+from tests.stores import process_env
 
 NOVEMBER = ["--from", "2026-11-01", "--to", "2026-11-30"]
 
@@ -21,6 +22,8 @@ def exported(api: Api, erp_sandbox: ErpSandbox, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("PAYSYNC_DATA_DIR", str(settings.data_dir))
     if settings.database_url:
         monkeypatch.setenv("PAYSYNC_DATABASE_URL", settings.database_url)
+    for name, value in process_env(settings).items():
+        monkeypatch.setenv(name, value)
     api.configure_erp(erp_sandbox.base_url)
     account = api.open_account(next_check_number=5000)
     invoices = [api.approved_invoice(f"INV-{n}", "100.00") for n in range(4)]
