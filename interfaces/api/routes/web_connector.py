@@ -23,7 +23,17 @@ router = APIRouter(
 )
 
 
-@router.post("/web-connector")
+SOAP_XML = {"content": {"text/xml": {"schema": {"type": "string"}}}}
+
+
+@router.post(
+    "/web-connector",
+    responses={
+        200: {"description": "the method's SOAP response", **SOAP_XML},
+        # SOAP 1.1 sends every fault with HTTP 500; the Web Connector reads it as such.
+        500: {"description": "a SOAP fault", **SOAP_XML},
+    },
+)
 async def web_connector(company_id: str, request: Request, paysync: PaysyncDep) -> Response:
     service = paysync.web_connector
     try:
