@@ -59,7 +59,8 @@ def funded_run(payments: Payments, erp: BreaksOnInvoice, nickname: str = "Op") -
     for number in ("INV-1", erp.broken_invoice, "INV-3"):
         invoice = payments.receive_invoice(
             COMPANY,
-            invoice_number=number,
+            # An invoice number is the vendor's once per company: each run has its own.
+            invoice_number=number if nickname == "Op" else f"{number}-{nickname}",
             vendor_id="v",
             vendor_name="V",
             erp_vendor_id="V1",
