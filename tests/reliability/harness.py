@@ -25,6 +25,7 @@ from infrastructure.erp.directory import ConnectorDirectory
 from infrastructure.event_store import event_store_env
 from infrastructure.settings import Settings
 from tests.fixtures.erp_sandbox import ErpSandbox
+from tests.stores import process_env
 
 COMPANY = "acme"
 FUNDED_AT = datetime(2026, 11, 24, 15, tzinfo=UTC)
@@ -46,6 +47,7 @@ def store_env(settings: Settings, **extra: str) -> dict[str, str]:
         "PAYSYNC_EXPORT_MAX_BACKOFF_SECONDS": "0.5",
         "PAYSYNC_ERP_TIMEOUT_SECONDS": "1",
         **extra,
+        **process_env(settings),
     }
     if settings.database_url:
         env["PAYSYNC_DATABASE_URL"] = settings.database_url
