@@ -155,7 +155,13 @@ def free_port() -> int:
 
 
 def serve(settings: Settings, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PAYSYNC_DATA_DIR": str(settings.data_dir)}
+    env = {
+        **os.environ,
+        "PAYSYNC_DATA_DIR": str(settings.data_dir),
+        # The benchmark's own throwaway store: a development run, signing with the bench's key.
+        "PAYSYNC_DEVELOPMENT": "true",
+        "PAYSYNC_SIGNING_KEY": settings.signing_key,
+    }
     paysync = Path(sys.executable).with_name("paysync")
     server = subprocess.Popen(
         [str(paysync), "serve", "--port", str(port), "--no-worker", "--no-projections"],
