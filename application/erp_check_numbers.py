@@ -2,6 +2,8 @@
 
 A check number already used in the ERP is the support article's first failure; reading the
 ERP's checks before paysync writes any prevents it instead of fixing it afterwards.
+
+The same concept at the HTTP layer: interfaces/api/routes/erp_check_numbers.py.
 """
 
 from __future__ import annotations

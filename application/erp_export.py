@@ -313,7 +313,7 @@ class ExportExecutor:
         self.observer.erp_answered(
             str(settings.connector),
             time.perf_counter() - started,
-            answer.reason.value if isinstance(answer, ErpRefused) else "exported",
+            answer.reason.value if isinstance(answer, ErpRefused) else ExportStatus.EXPORTED.value,
         )
         if isinstance(answer, ErpRefused) and answer.is_transient:
             refused = self._retry_or_fail(job, answer)

@@ -7,6 +7,8 @@ the command's effects are stored: a crash cannot leave one without the other, an
 racing requests with one key only one save succeeds (the other's claim collides on version).
 The answer follows in a second save; should the process die between the two, a retry finds
 the claim without an answer and is told the request took effect. See docs/adr/0033.
+
+The same concept at the HTTP layer: interfaces/api/idempotency.py.
 """
 
 from __future__ import annotations

@@ -30,7 +30,6 @@ from application.ports import ErpConnectors, ErpPaymentRecord, ErpRecordReader, 
 from application.projections.payment_records import PaymentRecord, PaymentRecordsView
 from domain.invoice_payment import ExportStatus
 
-EXPORTED = "exported"
 PAGE_SIZE = 500
 
 
@@ -198,7 +197,7 @@ def in_period(
 ) -> Iterator[ExportedRecord]:
     """paysync's exported records paid within the period (the day funding completed)."""
     for record in records:
-        if record.export_status != EXPORTED:
+        if record.export_status != ExportStatus.EXPORTED:
             continue
         exported = ExportedRecord.of(record)
         if exported.paid_on is not None and paid_from <= exported.paid_on <= paid_to:

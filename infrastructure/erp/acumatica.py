@@ -7,6 +7,8 @@ The API takes no request id, so the idempotency key rides in the Check's Descrip
 connector looks for a Check with it before creating one. A session is opened with
 `/entity/auth/login` and its cookie kept by this connector (the HTTP pool is shared, cookies
 are not), and opened again when the ERP says it has ended.
+
+The same ERP as the sandbox plays it: infrastructure/erp_sandbox/dialects/acumatica.py.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ A payment record is a manual cheque: ChqNum is the check number, ChqAccCode the 
 the company's bank company (ChqBankCompCode), ChqAmt and ChqDate, and one
 ApManualChequeDetail paying the voucher (VouNum, PaidAmt). CMiC takes no request id, so the
 idempotency key rides in ChqMemo and the connector looks for a cheque with it first.
+
+The same ERP as the sandbox plays it: infrastructure/erp_sandbox/dialects/cmic.py.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ each record goes in two steps: a BillPaymentCheckQuery of the bank account's che
 RefNumber first; one whose Memo carries the record's key means QuickBooks holds the record
 already (the answer of an earlier session was lost), and one of another payment means the
 record is added and exported with a warning that the number is used twice.
+
+The same ERP as the sandbox plays it: infrastructure/erp_sandbox/dialects/quickbooks_desktop.py.
 """
 
 from __future__ import annotations

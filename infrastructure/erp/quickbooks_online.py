@@ -4,6 +4,8 @@ A payment record is a BillPayment of PayType Check (even when paid by ACH): the 
 CheckPayment.BankAccountRef, the check number to DocNumber (the "Ref No."), and its one line
 links the bill. The idempotency key is sent as QuickBooks Online's `requestid`, so a resent
 request gets the first answer and never a second record.
+
+The same ERP as the sandbox plays it: infrastructure/erp_sandbox/dialects/quickbooks_online.py.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ amount). The agent (this project's design, see ADR 0023) polls paysync over HTTP
 login: `POST .../sage-300-cre/agent/poll` hands it the records waiting, `POST .../answers`
 reports what Sage 300 CRE did with each; the request id is the record's idempotency key, so
 a request handed out twice is marked once.
+
+The same ERP as the sandbox plays it: infrastructure/erp_sandbox/dialects/sage_300_cre.py.
 """
 
 from __future__ import annotations

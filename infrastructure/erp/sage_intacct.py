@@ -5,6 +5,8 @@ DOCNUMBER the check number, APPYMTDETAILS one detail paying the bill (RECORDKEY)
 TRX_PAYMENTAMOUNT. The idempotency key goes out as the envelope's `controlid` with
 `uniqueid` true, so a resent request is not processed twice. Sage Intacct answers HTTP 200
 for nearly everything; what happened is in the envelope's statuses and its `<errormessage>`.
+
+The same ERP as the sandbox plays it: infrastructure/erp_sandbox/dialects/sage_intacct.py.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ A payment record is an AP payment by check: CMAcct is the Bank ID (the CM Accoun
 check number (the CM Reference, which Vista keeps unique per CM Account), CMRefSeq 0, and one
 paid transaction (the bill's APTrans). The platform takes no request id, so the key rides as
 ExternalId and the connector looks for it before creating a payment.
+
+The same ERP as the sandbox plays it: infrastructure/erp_sandbox/dialects/viewpoint_vista.py.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ A payment record is a paid invoice: BankCode is the Bank ID, Checknum the check 
 CheckDate the day paid, and one Invoice names the payable (PayableId) and AmountPaid. The
 interface takes no request id, so the key rides as ExternalReference and the connector asks
 GetPaidInvoice_Login for it before recording a check.
+
+The same ERP as the sandbox plays it: infrastructure/erp_sandbox/dialects/yardi.py.
 """
 
 from __future__ import annotations

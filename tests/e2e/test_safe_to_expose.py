@@ -53,6 +53,8 @@ def test_the_schema_documents_every_error_a_company_route_can_answer(api: Api) -
         for method, operation in operations.items():
             for status in ("401", "403", "404", "409", "412", "413", "422", "500", "503"):
                 content = operation["responses"].get(status, {}).get("content", {})
+                if path.endswith("/web-connector") and status == "500" and "text/xml" in content:
+                    continue  # a SOAP fault, as the Web Connector's protocol has it
                 if PROBLEM not in content:
                     missing.append(f"{method.upper()} {path} {status}")
     assert missing == []

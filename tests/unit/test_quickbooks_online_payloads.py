@@ -238,13 +238,13 @@ def test_every_answer_is_translated_into_a_reason_keeping_the_erp_code(
     assert (refused.reason, refused.erp_code) == (reason, erp_code)
 
 
-def test_a_garbage_answer_is_quoted_without_its_control_characters(connect: Connect) -> None:
+def test_a_garbage_answer_is_told_in_paysyncs_words_never_quoted(connect: Connect) -> None:
     connector, _ = connect(plain(200, "\x00\x01<<garbage>>\x7f{{{"))
 
     refused = connector.export_payment(RECORD)
 
     assert isinstance(refused, ErpRefused)
-    assert refused.message == "HTTP 200 OK: ??<<garbage>>?{{{"
+    assert refused.message == "QuickBooks Online answered HTTP 200 in a form paysync does not read"
 
 
 def test_the_refusal_message_keeps_the_erp_message_and_detail(connect: Connect) -> None:

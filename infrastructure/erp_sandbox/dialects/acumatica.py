@@ -5,6 +5,8 @@
 `GET .../Check?$filter=Description eq '...'` finds checks. A refusal is HTTP 422 with the
 entity sent back and an `error` on each field at fault, as Acumatica answers; the API has no
 request id, so a client looks a record up before it creates one.
+
+The same ERP as paysync's connector speaks to it: infrastructure/erp/acumatica.py.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ records a manual cheque (ChqNum on bank account ChqAccCode of bank company ChqBa
 ChqAmt, ChqDate, one ApManualChequeDetail per voucher paid); `GET .../apmanualcheque?q=...`
 finds cheques by their memo. Basic authentication. A refusal is HTTP 400 with the ADF error
 body: `o:errorDetails`, each with `detail`, `o:errorCode` and `o:errorPath`.
+
+The same ERP as paysync's connector speaks to it: infrastructure/erp/cmic.py.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ poll, about every second), and a thread then runs the Web Connector's session ag
 (authenticate, sendRequestXML, receiveResponseXML until done, closeConnection), answering
 each qbXML request from the sandbox's books the way QuickBooks Desktop does: statusCode,
 statusSeverity and statusMessage on each response; a RefNumber already used is taken.
+
+The same ERP as paysync's connector speaks to it: infrastructure/erp/quickbooks_desktop.py.
 """
 
 from __future__ import annotations

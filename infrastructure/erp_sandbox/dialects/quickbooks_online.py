@@ -1,4 +1,7 @@
-"""QuickBooks Online as a dialect (its routes live in the quickbooks_online package)."""
+"""QuickBooks Online as a dialect (its routes live in the quickbooks_online package).
+
+The same ERP as paysync's connector speaks to it: infrastructure/erp/quickbooks_online.py.
+"""
 
 from __future__ import annotations
 

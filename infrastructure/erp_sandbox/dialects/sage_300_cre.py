@@ -6,6 +6,8 @@ invoice for the AP check run in the sandbox's books (Invoice Code 1 and 2 on the
 whole open amount, nothing posted), and reports back. Refusals are Sage 300 CRE's words with
 a code the agent reports: vendor_not_found, invoice_not_found, over_open_balance,
 partial_payment.
+
+The same ERP as paysync's connector speaks to it: infrastructure/erp/sage_300_cre.py.
 """
 
 from __future__ import annotations

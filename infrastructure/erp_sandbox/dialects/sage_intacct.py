@@ -7,6 +7,8 @@ number, APPYMTDETAILS the bills paid). With `uniqueid` true a repeated `controli
 company gets the first answer and the work is not done again. A refusal is a `failure`
 result with an `<errormessage>` of `<error>`s (errorno, description, description2,
 correction), as Sage Intacct answers.
+
+The same ERP as paysync's connector speaks to it: infrastructure/erp/sage_intacct.py.
 """
 
 from __future__ import annotations

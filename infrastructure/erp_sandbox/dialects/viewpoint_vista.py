@@ -8,6 +8,8 @@ Vendor, PaidDate, Amount, and Transactions paid: APTrans and Amount); `GET .../a
 externalId=...` finds one by the key the client gave. Vista keeps a CM Reference once per CM
 Account. A bearer token is required. A refusal is HTTP 422 with `{"errors": [{"code",
 "field", "message"}]}`.
+
+The same ERP as paysync's connector speaks to it: infrastructure/erp/viewpoint_vista.py.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ check that paid payables (BankCode the bank, Checknum, CheckDate, ExternalRefere
 `<Invoice>`s of PayableId and AmountPaid). `GetPaidInvoice_Login` finds a paid invoice by its
 ExternalReference. Answers are `<Messages>` of `<Message type="Error" code="...">` beside
 what was made; a missing login is a SOAP Fault.
+
+The same ERP as paysync's connector speaks to it: infrastructure/erp/yardi.py.
 """
 
 from __future__ import annotations

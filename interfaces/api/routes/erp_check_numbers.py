@@ -1,5 +1,8 @@
 """The funding account's bank account as the ERP sees it: the highest check number used there,
-and the Next Check Number the support article's advice proposes."""
+and the Next Check Number the support article's advice proposes.
+
+The same concept in the application: application/erp_check_numbers.py.
+"""
 
 from __future__ import annotations
 
