@@ -55,7 +55,9 @@ export class HistoryReader {
       case "PaymentAmountChanged":
         return `Changed the payment to ${p.invoice} to ${money(data.amount)}.`;
       case "DisbursementAuthorized": {
-        const checks = (data.check_numbers ?? []).map(([id, number]) => {
+        // Issued checks read as {payment_id, check_number}; events stored before that, as pairs.
+        const checks = (data.check_numbers ?? []).map((issued) => {
+          const [id, number] = Array.isArray(issued) ? issued : [issued.payment_id, issued.check_number];
           const payment = this.paymentOf(id);
           payment.check = number;
           payment.bank = data.bank_id;
