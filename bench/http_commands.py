@@ -18,9 +18,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from shutil import which
+from typing import Any, TypeVar
 from uuid import UUID
 
 from application.payments import Payments
@@ -29,6 +31,8 @@ from domain.invoice import Invoice
 from infrastructure.event_store import event_store_env
 from infrastructure.settings import Settings
 from infrastructure.tokens import Role, Tokens
+
+T = TypeVar("T")
 
 COMPANY = "bench"
 CONNECTIONS = 32
@@ -154,6 +158,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def on_own_loop(coroutine: Callable[..., Coroutine[Any, Any, T]], *args: object) -> T:
+    """Runs the load on an event loop of its own thread: the caller's thread may already run
+    one (a test session's browser driver does), and asyncio.run refuses to nest."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(lambda: asyncio.run(coroutine(*args))).result()
+
+
 def serve(settings: Settings, port: int) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -213,8 +224,8 @@ def run(backend: str, settings: Settings, size: int, repeats: int) -> list[Figur
                 health, _ = wrk(port, ["/health"] * size, "GET", token, seconds)
                 over_http, over_http_p99 = wrk(port, paths, "POST", token, seconds)
             else:
-                health, _ = asyncio.run(load(port, ["/health"] * size, "GET", token))
-                over_http, latencies = asyncio.run(load(port, paths, "POST", token))
+                health, _ = on_own_loop(load, port, ["/health"] * size, "GET", token)
+                over_http, latencies = on_own_loop(load, port, paths, "POST", token)
                 over_http_p99 = p99(latencies)
             in_process, local_latencies = approvals(payments, batches[2 * n + 1][: size // 2])
             rate.paysync.append(over_http)

@@ -27,7 +27,7 @@ from infrastructure.tokens import Tokens
 from tests.e2e.api import Api, wait_for
 from tests.e2e.test_command_line import answering, free_port
 from tests.fixtures.erp_sandbox import ErpSandbox
-from tests.stores import POSTGRES_URL, fresh_settings
+from tests.stores import POSTGRES_URL, fresh_settings, process_env
 
 pytestmark = pytest.mark.postgres
 
@@ -50,6 +50,7 @@ class Topology:
             "PAYSYNC_DATABASE_URL": str(self.settings.database_url),
             "PAYSYNC_FOLLOWER_POLL_SECONDS": "0.2",
             "PGAPPNAME": f"{self.tag}-{name}",
+            **process_env(self.settings),
         }
         with open(self.log_dir / f"{name}.log", "wb") as out:
             self.processes[name] = subprocess.Popen(
@@ -84,6 +85,12 @@ class Topology:
     def log(self, name: str) -> str:
         return (self.log_dir / f"{name}.log").read_text(errors="replace")
 
+    def alive(self) -> bool:
+        return all(process.poll() is None for process in self.processes.values())
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {name} ---\n{self.log(name)}" for name in self.processes)
+
 
 @pytest.fixture
 def topology(tmp_path: Path, erp_sandbox: ErpSandbox) -> Iterator[Topology]:
@@ -103,10 +110,14 @@ def topology(tmp_path: Path, erp_sandbox: ErpSandbox) -> Iterator[Topology]:
             running.start("worker2", "worker")
             running.start("projections", "projections")
             for url in running.api_urls:
-                wait_for(lambda u=url: answering(f"{u}/healthz"), bool, timeout=60)
+                up = wait_for(lambda u=url: running.alive() and answering(f"{u}/healthz"),
+                              lambda ok: ok or not running.alive(), timeout=60)  # fmt: skip
+                assert up, running.logs()
             # Every process holds its pool's first connection once it is up.
             everyone = {"api1", "api2", "worker1", "worker2", "projections"}
-            wait_for(lambda: set(running.connections()), lambda up: up >= everyone, timeout=60)
+            held = wait_for(lambda: set(running.connections()),
+                            lambda up: up >= everyone or not running.alive(), timeout=60)  # fmt: skip
+            assert held >= everyone, running.logs()
             yield running
         finally:
             running.stop()
