@@ -110,13 +110,19 @@ def topology(tmp_path: Path, erp_sandbox: ErpSandbox) -> Iterator[Topology]:
             running.start("worker2", "worker")
             running.start("projections", "projections")
             for url in running.api_urls:
-                up = wait_for(lambda u=url: running.alive() and answering(f"{u}/healthz"),
-                              lambda ok: ok or not running.alive(), timeout=60)  # fmt: skip
+                up = wait_for(
+                    lambda u=url: running.alive() and answering(f"{u}/healthz"),
+                    lambda ok: ok or not running.alive(),
+                    timeout=60,
+                )
                 assert up, running.logs()
             # Every process holds its pool's first connection once it is up.
             everyone = {"api1", "api2", "worker1", "worker2", "projections"}
-            held = wait_for(lambda: set(running.connections()),
-                            lambda up: up >= everyone or not running.alive(), timeout=60)  # fmt: skip
+            held = wait_for(
+                lambda: set(running.connections()),
+                lambda up: up >= everyone or not running.alive(),
+                timeout=60,
+            )
             assert held >= everyone, running.logs()
             yield running
         finally:
