@@ -6,7 +6,7 @@ Each connector is built from the connection object the sandbox lists for it
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -186,12 +186,19 @@ def test_the_same_idempotency_key_twice_makes_one_record(
     assert len(erp_sandbox.payments()) == 1
 
 
+def listing_of(connector: ErpConnector) -> Callable[[str], list[str] | ErpRefused] | None:
+    """The connector's check listing, None where it has none; what it declares is what it does."""
+    listing: Callable[[str], list[str] | ErpRefused] | None
+    listing = getattr(connector, "check_numbers", None)
+    assert (listing is not None) == connector.capabilities.lists_checks
+    return listing
+
+
 def test_the_erp_lists_the_checks_keyed_in_and_exported_on_that_bank_account_only(
     connector: ErpConnector, erp_sandbox: ErpSandbox
 ) -> None:
-    listing = getattr(connector, "check_numbers", None)
-    if not connector.capabilities.lists_checks:
-        assert listing is None  # what it declares is what it does
+    listing = listing_of(connector)
+    if listing is None:
         return
     erp_sandbox.add_bank_account(OTHER_BANK)
     erp_sandbox.add_check(BANK, "98")
@@ -205,3 +212,17 @@ def test_the_erp_lists_the_checks_keyed_in_and_exported_on_that_bank_account_onl
 
     assert isinstance(listed, list), listed
     assert sorted(listed) == ["98", "99"]
+
+
+def test_an_erp_that_cannot_be_reached_says_why_it_cannot_list_checks(
+    connector: ErpConnector, erp_sandbox: ErpSandbox
+) -> None:
+    listing = listing_of(connector)
+    if listing is None:
+        return
+    erp_sandbox.inject_fault("unavailable")
+
+    listed = listing(BANK)
+
+    assert isinstance(listed, ErpRefused), listed
+    assert listed.reason is ExportFailureReason.ERP_UNAVAILABLE
