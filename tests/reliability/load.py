@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import random
-import socket
 import threading
 import time
 import uuid
@@ -31,25 +30,6 @@ from infrastructure.event_store import event_store_env
 from infrastructure.settings import Settings
 from infrastructure.tokens import Tokens
 from tests.reliability.harness import COMPANY, VENDOR
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_healthy(base_url: str, timeout: float = 60) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
-                return True
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    return False
-
 
 RETRY_FOR_SECONDS = 30.0  # how long a client keeps sending a command whose answer was lost
 

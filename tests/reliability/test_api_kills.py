@@ -10,44 +10,21 @@ last restart the read models and the audit chain must verify.
 from __future__ import annotations
 
 import random
-import subprocess
 import time
 
 import pytest
 
 from infrastructure.settings import Settings
 from tests.reliability.harness import (
+    API_PROCESSES,
     Books,
     Processes,
+    Servers,
     missing_from_store,
     verify_after_recovery,
 )
-from tests.reliability.load import CommandLoad, effects_of_retries, free_port, wait_healthy
+from tests.reliability.load import CommandLoad, effects_of_retries
 from tests.reliability.scale import SCALE, record_figures
-
-SERVERS = {"postgres": 2, "sqlite": 1}
-
-
-class Servers:
-    """`paysync serve` processes (read models and audit chain on, export left alone)."""
-
-    def __init__(self, processes: Processes) -> None:
-        self.processes = processes
-        self.up: dict[str, subprocess.Popen[bytes]] = {}
-
-    def start(self) -> str:
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        process = self.processes.start("serve", "--no-worker", "--port", str(port))
-        assert wait_healthy(url), self.processes.logs[process.pid].read_text()
-        self.up[url] = process
-        return url
-
-    def kill(self, url: str) -> None:
-        self.processes.kill(self.up.pop(url))
-
-    def urls(self) -> list[str]:
-        return list(self.up)
 
 
 @pytest.mark.parametrize("backend", ["postgres", "sqlite"], indirect=True)
@@ -56,7 +33,7 @@ def test_api_processes_killed_under_load_lose_no_acknowledged_command(
 ) -> None:
     dice = random.Random(backend)
     servers = Servers(processes)
-    for _ in range(SERVERS[backend]):
+    for _ in range(API_PROCESSES[backend]):
         servers.start()
     load = CommandLoad(settings, servers.urls, retry_lost_answers=True)
     load.start()
@@ -77,7 +54,7 @@ def test_api_processes_killed_under_load_lose_no_acknowledged_command(
     checks = verify_after_recovery(settings)
     figures = {
         "backend": backend,
-        "api_processes": SERVERS[backend],
+        "api_processes": API_PROCESSES[backend],
         "sigkills": kills,
         "commands_acknowledged": len(load.acknowledged),
         "acknowledged_missing_from_store": len(missing),
