@@ -49,6 +49,7 @@ class PaymentRecord:
     failure_message: str | None
     failure_erp_code: str | None
     erp_payment_ref: str | None
+    erp_connector: str | None  # the ERP that holds the record (or was last asked)
     attempts: int
     retry_tries: int | None
     retry_message: str | None
@@ -94,6 +95,7 @@ def record_of(state: DisbursementState, payment: PaymentState, listed_seq: int) 
         failure_reason=reason,
         failure_message=message,
         failure_erp_code=erp_code,
+        erp_connector=payment.connector,
         attempts=payment.attempt,
         retry_tries=None if payment.retry is None else payment.retry.tries,
         retry_message=None if payment.retry is None else payment.retry.message,
