@@ -291,7 +291,8 @@ def test_a_connector_that_cannot_list_the_erps_checks_says_why_and_offers_no_num
     page: Page, site: str, api: Api, erp_sandbox: ErpSandbox
 ) -> None:
     erp_sandbox.add_check("1001", "100")
-    configure(api, "sage_intacct", sandbox_connection(erp_sandbox, "sage_intacct"))
+    # Yardi's interface has no way to list a bank account's checks.
+    configure(api, "yardi", sandbox_connection(erp_sandbox, "yardi"))
     account = api.open_account(next_check_number=100)
 
     open_as(page, site, api, "accounting_approver", "ann", f"/funding-accounts/{account}")
@@ -299,8 +300,8 @@ def test_a_connector_that_cannot_list_the_erps_checks_says_why_and_offers_no_num
     expect(fact(page, "Proposed Next Check Number")).to_have_text("none")
     expect(
         page.get_by_text(
-            "The Sage Intacct connector cannot list the ERP's checks. Look up the latest check "
-            "number on bank account 1001 in Sage Intacct and set Next Check Number well above it."
+            "The Yardi connector cannot list the ERP's checks. Look up the latest check "
+            "number on bank account 1001 in Yardi and set Next Check Number well above it."
         )
     ).to_be_visible()
     expect(page.get_by_role("button", name=re.compile(r"^Use \d+"))).to_have_count(0)
