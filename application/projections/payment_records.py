@@ -63,10 +63,16 @@ class PaymentRecord:
 class PaymentRecordsView(ReadModel):
     @abstractmethod
     def page(
-        self, company_id: str, status: ExportStatus | None, cursor: str | None, limit: int
+        self,
+        company_id: str,
+        status: ExportStatus | None,
+        cursor: str | None,
+        limit: int,
+        search: str | None = None,
     ) -> Page[PaymentRecord]:
         """The company's records in `status` (None: all of them), in the order their funding
-        completed."""
+        completed; with `search`, only those whose vendor, invoice number or check number
+        holds it (letters in any case), so a record is found wherever it is in the list."""
 
 
 class PaymentRecords(FoldingProjection):
