@@ -141,6 +141,15 @@ class Follower:
             log.info(
                 "%s: batch after %s already processed elsewhere", self.projection.name, position
             )
+        except Exception:
+            # The fold itself can fail on states another follower moved on while this batch
+            # read them (the states it loaded are newer than the batch). If that follower has
+            # recorded a later position, this batch is stale, not broken: carry on from there.
+            if self.position <= position:
+                raise
+            log.info(
+                "%s: batch after %s overtaken by another follower", self.projection.name, position
+            )
         return len(batch)
 
     def catch_up(self) -> int:

@@ -105,3 +105,29 @@ def test_a_follower_that_read_a_longer_batch_before_another_wrote_never_counts_t
             projection.process_events(log)
         follow(payments, "payment_records", view)
         assert view.dump() == replayed(settings, payments, "payment_records")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_follower_overtaken_while_folding_its_batch_carries_on_and_the_view_stays_exact(
+    settings: Settings, payments: Payments, name: str
+) -> None:
+    a_busy_log(payments)
+    kind = READ_MODELS[name]
+    with opened(settings, name) as view:
+        ahead = Follower(payments, kind.projection(view), batch_size=500)
+        behind = Follower(payments, kind.projection(view), batch_size=500)
+        load = behind.projection._load  # type: ignore[attr-defined]
+        loads = 0
+
+        def overtaken(keys: set[str]) -> dict[str, Any]:
+            nonlocal loads
+            loaded = load(keys)
+            loads += 1
+            if loads == 1:  # between its two reads of states, the other writes the whole log
+                ahead.catch_up()
+            return loaded  # type: ignore[no-any-return]
+
+        behind.projection._load = overtaken  # type: ignore[attr-defined]
+        behind.catch_up()
+
+        assert view.dump() == replayed(settings, payments, name)
