@@ -50,14 +50,7 @@ class ExportLatencySql(SqlReadModel, ExportLatencyView):
         where, params = conditions(company_id, query)
         where.append("latency_ms > ?")
         params.append(over_ms)
-        if after is not None:
-            where.append("seq > ?")
-            params.append(after[0])
-        return self.rows(
-            "exports",
-            f"SELECT * FROM {{t}} WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?",
-            [*params, limit],
-        )
+        return self.in_seq_order("exports", where, params, after, limit)
 
 
 def conditions(company_id: str, query: LatencyQuery) -> tuple[list[str], list[object]]:

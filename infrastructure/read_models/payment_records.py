@@ -5,7 +5,7 @@ The storage (view) of the read model application/projections/payment_records.py.
 
 from __future__ import annotations
 
-from application.projections.paging import Page, decode_cursor, page_of
+from application.projections.paging import Page
 from application.projections.payment_records import (
     PaymentRecord,
     PaymentRecordsView,
@@ -31,21 +31,12 @@ class PaymentRecordsSql(SqlReadModel, PaymentRecordsView):
     def page(
         self, company_id: str, status: ExportStatus | None, cursor: str | None, limit: int
     ) -> Page[PaymentRecord]:
-        after = decode_cursor(cursor, 1)
         where: list[str] = ["company_id = ?"]
         params: list[object] = [company_id]
         if status is not None:
             where.append("export_status = ?")
             params.append(status.value)
-        if after is not None:
-            where.append("seq > ?")
-            params.append(after[0])
-        rows = self.rows(
-            "items",
-            f"SELECT * FROM {{t}} WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?",
-            [*params, limit + 1],
-        )
-        return page_of(rows, limit, lambda record: (record.seq,))
+        return self.page_in_seq_order("items", where, params, cursor, limit)
 
 
 class SQLitePaymentRecords(SQLiteReadModel, PaymentRecordsSql):

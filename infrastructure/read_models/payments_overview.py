@@ -6,7 +6,7 @@ The storage (view) of the read model application/projections/payments_overview.p
 from __future__ import annotations
 
 from application.projections.moments import end_of, start_of
-from application.projections.paging import Page, decode_cursor, page_of
+from application.projections.paging import Page
 from application.projections.payments_overview import (
     DisbursementRow,
     PaymentRow,
@@ -44,38 +44,26 @@ class PaymentsOverviewSql(SqlReadModel, PaymentsOverviewView):
     def payments(
         self, company_id: str, query: PaymentsQuery, cursor: str | None, limit: int
     ) -> Page[PaymentRow]:
-        where, params = conditions(company_id, query, decode_cursor(cursor, 1))
+        where, params = conditions(company_id, query)
         if query.vendor_name is not None:
             where.append("vendor_name = ?")
             params.append(query.vendor_name)
-        rows = self.rows(
-            "payments",
-            f"SELECT * FROM {{t}} WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?",
-            [*params, limit + 1],
-        )
-        return page_of(rows, limit, lambda row: (row.seq,))
+        return self.page_in_seq_order("payments", where, params, cursor, limit)
 
     def disbursements(
         self, company_id: str, query: PaymentsQuery, cursor: str | None, limit: int
     ) -> Page[DisbursementRow]:
-        where, params = conditions(company_id, query, decode_cursor(cursor, 1))
+        where, params = conditions(company_id, query)
         if query.vendor_name is not None:
             where.append(
                 f"disbursement_id IN (SELECT disbursement_id FROM {self.table_name('payments')} "
                 "WHERE company_id = ? AND vendor_name = ?)"
             )
             params += [company_id, query.vendor_name]
-        rows = self.rows(
-            "disbursements",
-            f"SELECT * FROM {{t}} WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?",
-            [*params, limit + 1],
-        )
-        return page_of(rows, limit, lambda row: (row.seq,))
+        return self.page_in_seq_order("disbursements", where, params, cursor, limit)
 
 
-def conditions(
-    company_id: str, query: PaymentsQuery, after: tuple[int, ...] | None
-) -> tuple[list[str], list[object]]:
+def conditions(company_id: str, query: PaymentsQuery) -> tuple[list[str], list[object]]:
     """The filters both tables share (their columns have the same names)."""
     where: list[str] = ["company_id = ?"]
     params: list[object] = [company_id]
@@ -92,9 +80,6 @@ def conditions(
     if query.funded_to is not None:
         where.append("funded_at < ?")
         params.append(end_of(query.funded_to))
-    if after is not None:
-        where.append("seq > ?")
-        params.append(after[0])
     return where, params
 
 
