@@ -88,9 +88,9 @@ router.add_api_route(
     methods=["GET"],
     response_model=reports.DisbursementRowsBody,
     name="list_disbursements",
-    description="The company's disbursements in the order they were drafted, by `status`,"
-    " `funding_account_id`, and `from`/`to` (the UTC days their funding completed); each item"
-    " sums one disbursement, whose payments `GET .../disbursements/{id}` shows.",
+    description="The company's disbursements in the order they were drafted, by `status`,\n"
+    "`funding_account_id`, and `from`/`to` (the UTC days their funding completed); each item\n"
+    "sums one disbursement, whose payments `GET .../disbursements/{id}` shows.",
 )
 
 
