@@ -6,9 +6,8 @@ The storage (view) of the read model application/projections/export_latency.py.
 from __future__ import annotations
 
 from application.projections.export_latency import ExportLatencyView, ExportTiming, LatencyQuery
-from application.projections.moments import end_of, start_of
 from infrastructure.read_models.postgres_read_model import PostgresReadModel
-from infrastructure.read_models.sql_read_model import SqlReadModel
+from infrastructure.read_models.sql_read_model import SqlReadModel, within_days
 from infrastructure.read_models.sqlite_read_model import SQLiteReadModel
 from infrastructure.read_models.tables import Table
 
@@ -59,13 +58,8 @@ def conditions(company_id: str, query: LatencyQuery) -> tuple[list[str], list[ob
     if query.connector is not None:
         where.append("connector = ?")
         params.append(query.connector)
-    if query.funded_from is not None:
-        where.append("funding_completed_at >= ?")
-        params.append(start_of(query.funded_from))
-    if query.funded_to is not None:
-        where.append("funding_completed_at < ?")
-        params.append(end_of(query.funded_to))
-    return where, params
+    day_where, day_params = within_days("funding_completed_at", query.funded_from, query.funded_to)
+    return where + day_where, params + day_params
 
 
 class SQLiteExportLatency(SQLiteReadModel, ExportLatencySql):

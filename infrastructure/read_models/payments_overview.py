@@ -5,7 +5,6 @@ The storage (view) of the read model application/projections/payments_overview.p
 
 from __future__ import annotations
 
-from application.projections.moments import end_of, start_of
 from application.projections.paging import Page
 from application.projections.payments_overview import (
     DisbursementRow,
@@ -14,7 +13,7 @@ from application.projections.payments_overview import (
     PaymentsQuery,
 )
 from infrastructure.read_models.postgres_read_model import PostgresReadModel
-from infrastructure.read_models.sql_read_model import SqlReadModel
+from infrastructure.read_models.sql_read_model import SqlReadModel, within_days
 from infrastructure.read_models.sqlite_read_model import SQLiteReadModel
 from infrastructure.read_models.tables import Table
 
@@ -74,13 +73,8 @@ def conditions(company_id: str, query: PaymentsQuery) -> tuple[list[str], list[o
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)
-    if query.funded_from is not None:
-        where.append("funded_at >= ?")
-        params.append(start_of(query.funded_from))
-    if query.funded_to is not None:
-        where.append("funded_at < ?")
-        params.append(end_of(query.funded_to))
-    return where, params
+    day_where, day_params = within_days("funded_at", query.funded_from, query.funded_to)
+    return where + day_where, params + day_params
 
 
 class SQLitePaymentsOverview(SQLiteReadModel, PaymentsOverviewSql):

@@ -10,10 +10,12 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager
+from datetime import date
 from typing import Any, ClassVar
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
+from application.projections.moments import end_of, start_of
 from application.projections.paging import Page, decode_cursor, page_of
 from application.projections.read_model import ReadModel, ViewUpdate
 from infrastructure.read_models.tables import STATES, Table, state_table_statement
@@ -201,6 +203,21 @@ def check_not_behind(kind: str, live: dict[str, int], rebuilt: dict[str, int]) -
                 f"the rebuilt {kind} is at {rebuilt.get(name, 0)} of {name}, behind the live "
                 f"view's {position}: it was not caught up, so it was not swapped in"
             )
+
+
+def within_days(
+    column: str, first: date | None, last: date | None
+) -> tuple[list[str], list[object]]:
+    """Conditions keeping the rows whose moment `column` falls on the UTC days first..last."""
+    where: list[str] = []
+    params: list[object] = []
+    if first is not None:
+        where.append(f"{column} >= ?")
+        params.append(start_of(first))
+    if last is not None:
+        where.append(f"{column} < ?")
+        params.append(end_of(last))
+    return where, params
 
 
 def chunks(items: list[str]) -> Iterator[list[str]]:
