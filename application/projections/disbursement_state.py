@@ -219,6 +219,13 @@ def _fold_export(
         payment.first_answer_at, payment.first_answer_seq = at, seq(position)
     if answered or isinstance(event, Disbursement.MarkedAsExported):
         payment.retry = None
+    if isinstance(
+        event,
+        Disbursement.ExportSucceeded | Disbursement.ExportFailed | Disbursement.ExportSentToAgent,
+    ):
+        # The ERP that holds the record (or was asked) is the one the event names, not the
+        # company's connector today; events from before connectors were named leave it unset.
+        payment.connector = event.connector or payment.connector
     if isinstance(event, Disbursement.ExportSucceeded):
         payment.export_status = (
             ExportStatus.MARKED_FOR_CHECK_RUN

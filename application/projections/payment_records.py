@@ -49,6 +49,7 @@ class PaymentRecord:
     failure_message: str | None
     failure_erp_code: str | None
     erp_payment_ref: str | None
+    erp_connector: str | None  # the ERP that holds the record (or was last asked)
     attempts: int
     retry_tries: int | None
     retry_message: str | None
@@ -62,10 +63,16 @@ class PaymentRecord:
 class PaymentRecordsView(ReadModel):
     @abstractmethod
     def page(
-        self, company_id: str, status: ExportStatus | None, cursor: str | None, limit: int
+        self,
+        company_id: str,
+        status: ExportStatus | None,
+        cursor: str | None,
+        limit: int,
+        search: str | None = None,
     ) -> Page[PaymentRecord]:
         """The company's records in `status` (None: all of them), in the order their funding
-        completed."""
+        completed; with `search`, only those whose vendor, invoice number or check number
+        holds it (letters in any case), so a record is found wherever it is in the list."""
 
 
 class PaymentRecords(FoldingProjection):
@@ -94,6 +101,7 @@ def record_of(state: DisbursementState, payment: PaymentState, listed_seq: int) 
         failure_reason=reason,
         failure_message=message,
         failure_erp_code=erp_code,
+        erp_connector=payment.connector,
         attempts=payment.attempt,
         retry_tries=None if payment.retry is None else payment.retry.tries,
         retry_message=None if payment.retry is None else payment.retry.message,

@@ -69,7 +69,7 @@ class PaymentState:
     listed_seq: int | None = None  # its place in the ERP Integrations list, from funding on
     export_succeeded_at: str | None = None  # set by ExportSucceeded only (not by hand)
     exported_seq: int | None = None
-    connector: str | None = None  # the connector that exported it (set by export_latency)
+    connector: str | None = None  # the connector the last export event named
     first_answer_at: str | None = None  # the ERP's first answer, success or failure
     first_answer_seq: int | None = None
     first_failed_at: str | None = None  # when it first failed: a person's fix starts here

@@ -3,7 +3,9 @@
 A payment record is a BillPayment of PayType Check (even when paid by ACH): the Bank ID goes to
 CheckPayment.BankAccountRef, the check number to DocNumber (the "Ref No."), and its one line
 links the bill. The idempotency key is sent as QuickBooks Online's `requestid`, so a resent
-request gets the first answer and never a second record.
+request gets the first answer and never a second record. The checks on a bank account are its
+BillPayments by check and the checks keyed in by hand (Purchases of PaymentType Check), read
+with the query API.
 
 The same ERP as the sandbox plays it: infrastructure/erp_sandbox/dialects/quickbooks_online.py.
 """
@@ -85,6 +87,7 @@ class QuickBooksOnlineConnector:
         partial_payments=True,
         refuses_duplicate_check_numbers=True,  # fault 6140
         idempotency=Idempotency.NATIVE_KEY,  # requestid
+        lists_checks=True,
     )
 
     def __init__(
@@ -130,20 +133,48 @@ class QuickBooksOnlineConnector:
 
     def payment_records(self, paid_from: date, paid_to: date) -> list[ErpPaymentRecord]:
         """Every BillPayment dated within the period, a query page of 1,000 at a time."""
-        records: list[ErpPaymentRecord] = []
+        # Dates only, no text from outside: nothing to escape.
+        where = f" where TxnDate >= '{paid_from}' and TxnDate <= '{paid_to}'"
+        return [read_bill_payment(entity) for entity in self._query_all("BillPayment", where)]
+
+    def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
+        """The Ref No. of every BillPayment by check and every hand-keyed check (a Purchase of
+        PaymentType Check) drawn on the bank account.
+
+        QuickBooks Online cannot filter either entity on its bank account in a query, so every
+        page is read and the bank account's own are kept here.
+        """
+        try:
+            payments = self._query_all("BillPayment")
+            purchases = self._query_all("Purchase")
+        except ErpUnreadable as error:
+            return ErpRefused(ExportFailureReason.ERP_UNAVAILABLE, str(error))
+        drawn = [
+            entity
+            for entity in payments
+            if entity.get("PayType") == "Check"
+            and _ref_value(entity.get("CheckPayment"), "BankAccountRef") == bank_id
+        ] + [
+            entity
+            for entity in purchases
+            if entity.get("PaymentType") == "Check" and _ref_value(entity, "AccountRef") == bank_id
+        ]
+        return [str(entity["DocNumber"]) for entity in drawn if entity.get("DocNumber")]
+
+    def _query_all(self, entity: str, where: str = "") -> list[dict[str, Any]]:
+        """Every `entity` the query finds, a page of 1,000 at a time."""
+        found: list[dict[str, Any]] = []
         while True:
-            # Dates and numbers only, no text from outside: nothing to escape.
             text = (
-                f"select * from BillPayment where TxnDate >= '{paid_from.isoformat()}'"  # noqa: S608
-                f" and TxnDate <= '{paid_to.isoformat()}'"
-                f" startposition {len(records) + 1} maxresults {QUERY_PAGE_SIZE}"
+                f"select * from {entity}{where}"  # noqa: S608 - the callers' own text
+                f" startposition {len(found) + 1} maxresults {QUERY_PAGE_SIZE}"
             )
-            page = self._query(text).get("BillPayment", [])
+            page = self._query(text).get(entity, [])
             if not isinstance(page, list):
-                raise ErpUnreadable(f"{ERP_NAME} answered a query with no list of BillPayments")
-            records += [read_bill_payment(entity) for entity in page]
+                raise ErpUnreadable(f"{ERP_NAME} answered a query with no list of {entity}s")
+            found += page
             if len(page) < QUERY_PAGE_SIZE:
-                return records
+                return found
 
     def _query(self, text: str) -> dict[str, Any]:
         request = self._client.build_request(
@@ -324,6 +355,12 @@ def read_bill_payment(entity: object) -> ErpPaymentRecord:
         raise ErpUnreadable(
             f"{ERP_NAME} answered a BillPayment paysync cannot read: {error!r}"
         ) from error
+
+
+def _ref_value(entity: object, ref: str) -> object:
+    """The `value` of a reference such as `AccountRef`, or None where there is none."""
+    held = entity.get(ref) if isinstance(entity, dict) else None
+    return held.get("value") if isinstance(held, dict) else None
 
 
 def _json_object(response: httpx.Response) -> dict[str, Any] | None:

@@ -5,6 +5,8 @@ DOCNUMBER the check number, APPYMTDETAILS one detail paying the bill (RECORDKEY)
 TRX_PAYMENTAMOUNT. The idempotency key goes out as the envelope's `controlid` with
 `uniqueid` true, so a resent request is not processed twice. Sage Intacct answers HTTP 200
 for nearly everything; what happened is in the envelope's statuses and its `<errormessage>`.
+A bank account's checks are the DOCNUMBERs of its APPYMTs, read with `readByQuery` and then
+`readMore` on the answer's resultId until none remain.
 
 The same ERP as the sandbox plays it: infrastructure/erp_sandbox/dialects/sage_intacct.py.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from uuid import uuid4
 
 import httpx
 
@@ -40,6 +43,7 @@ from infrastructure.erp.connection import (
 ERP_NAME = "Sage Intacct"
 GATEWAY_PATH = "/ia/xml/xmlgw.phtml"
 CONTROL_ID_MAX_LENGTH = 256
+READ_PAGE_SIZE = 1000  # readByQuery's most per page
 
 # Sage Intacct's error numbers, as the Failed to Export list words them.
 REASONS = {
@@ -93,6 +97,7 @@ class SageIntacctConnector:
         partial_payments=True,
         refuses_duplicate_check_numbers=True,
         idempotency=Idempotency.NATIVE_KEY,  # controlid with uniqueid
+        lists_checks=True,
     )
 
     def __init__(
@@ -113,15 +118,34 @@ class SageIntacctConnector:
     def export_payment(self, record: PaymentRecordToExport) -> BillAnswer:
         return self._send(record.idempotency_key, payment_payload(record))
 
+    def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
+        """The DOCNUMBER of every AP payment drawn on the checking account, page by page."""
+        numbers: list[str] = []
+        operation = read_by_query("APPYMT", "FINANCIALENTITY,DOCNUMBER", bank_id)
+        while True:
+            # A read is not to be answered once: a fresh controlid, uniqueid false.
+            body = envelope(self._credentials, f"paysync-read-{uuid4()}", operation, unique=False)
+            answer = self._post(body)
+            data = answer if isinstance(answer, ErpRefused) else read_data(answer)
+            if isinstance(data, ErpRefused):
+                return data
+            numbers += [text for row in data if (text := row.findtext("DOCNUMBER"))]
+            result_id = data.get("resultId")
+            if data.get("numremaining", "0") == "0" or not result_id:
+                return numbers
+            operation = _element("readMore", None, _element("resultId", result_id))
+
     def _send(self, idempotency_key: str, function: ET.Element) -> BillAnswer:
-        body = envelope(self._credentials, control_id(idempotency_key), function)
-        request = self._client.build_request(
-            "POST", self._url, content=body, headers={"Content-Type": "application/xml"}
-        )
-        answer = http_exchange.send(self._client, request, ERP_NAME)
+        answer = self._post(envelope(self._credentials, control_id(idempotency_key), function))
         if isinstance(answer, ErpRefused):
             return answer
         return translate_answer(answer)
+
+    def _post(self, body: bytes) -> httpx.Response | ErpRefused:
+        request = self._client.build_request(
+            "POST", self._url, content=body, headers={"Content-Type": "application/xml"}
+        )
+        return http_exchange.send(self._client, request, ERP_NAME)
 
 
 def control_id(idempotency_key: str) -> str:
@@ -185,7 +209,23 @@ def payment_payload(record: PaymentRecordToExport) -> ET.Element:
     return _element("create", None, appymt)
 
 
-def envelope(credentials: Credentials, control: str, operation: ET.Element) -> bytes:
+def read_by_query(entity: str, fields: str, financial_entity: str) -> ET.Element:
+    """A readByQuery of the objects drawn on one checking account (FINANCIALENTITY)."""
+    # The query is a string in Sage Intacct's SQL-like syntax: a quote is doubled.
+    quoted = financial_entity.replace("'", "''")
+    return _element(
+        "readByQuery",
+        None,
+        _element("object", entity),
+        _element("fields", fields),
+        _element("query", f"FINANCIALENTITY = '{quoted}'"),
+        _element("pagesize", str(READ_PAGE_SIZE)),
+    )
+
+
+def envelope(
+    credentials: Credentials, control: str, operation: ET.Element, *, unique: bool = True
+) -> bytes:
     """The XML API request: control (sender, controlid, uniqueid), login, one function."""
     request = _element(
         "request",
@@ -196,7 +236,7 @@ def envelope(credentials: Credentials, control: str, operation: ET.Element) -> b
             _element("senderid", credentials.sender_id),
             _element("password", credentials.sender_password),
             _element("controlid", control),
-            _element("uniqueid", "true"),
+            _element("uniqueid", "true" if unique else "false"),
             _element("dtdversion", "3.0"),
             _element("includewhitespace", "false"),
         ),
@@ -228,6 +268,26 @@ def _function(operation: ET.Element) -> ET.Element:
 
 
 def translate_answer(response: httpx.Response) -> BillAnswer:
+    result = function_result(response)
+    if isinstance(result, ErpRefused):
+        return result
+    record_no = result.findtext("data/*/RECORDNO")
+    if record_no:
+        return ErpAccepted(erp_ref=record_no)
+    return refusal(None)
+
+
+def read_data(response: httpx.Response) -> ET.Element | ErpRefused:
+    """The `<data>` of a read's successful result (its rows, numremaining and resultId)."""
+    result = function_result(response)
+    if isinstance(result, ErpRefused):
+        return result
+    data = result.find("data")
+    return refusal(None) if data is None else data
+
+
+def function_result(response: httpx.Response) -> ET.Element | ErpRefused:
+    """The function's `<result>` where the envelope and the result both say success."""
     if http_exchange.is_unavailable(response):
         return ErpRefused(
             ExportFailureReason.ERP_UNAVAILABLE,
@@ -246,9 +306,7 @@ def translate_answer(response: httpx.Response) -> BillAnswer:
     result = root.find("operation/result")
     if root.findtext("control/status") == "success" and result is not None:
         if result.findtext("status") == "success":
-            record_no = result.findtext("data/*/RECORDNO")
-            if record_no:
-                return ErpAccepted(erp_ref=record_no)
+            return result
         return refusal(result.find("errormessage"))
     return refusal(root.find("errormessage"))
 

@@ -139,6 +139,12 @@ class SandboxStore:
             rows = db.execute("SELECT check_number FROM checks WHERE bank_id = ?", (bank_id,))
             return [row["check_number"] for row in rows.fetchall()]
 
+    def every_check(self) -> list[tuple[int, str, str]]:
+        """Every check keyed into the ERP by hand, in the order keyed: (rowid, bank, number)."""
+        with self.transaction() as db:
+            rows = db.execute("SELECT rowid, bank_id, check_number FROM checks ORDER BY rowid")
+            return [(row["rowid"], row["bank_id"], row["check_number"]) for row in rows.fetchall()]
+
     def add_bill(self, bill: Bill) -> None:
         with self.transaction() as db:
             db.execute(

@@ -16,6 +16,20 @@ from infrastructure.read_models.sql_read_model import SqlReadModel
 from infrastructure.read_models.sqlite_read_model import SQLiteReadModel
 from infrastructure.read_models.tables import Table
 
+# The same statement on both stores: LIKE with an escape character of its own, the column
+# and the pattern both in lower case (SQLite's LIKE ignores ASCII case, PostgreSQL's does
+# not; SQLite's LOWER folds only ASCII letters, so "É" matches "é" on PostgreSQL only).
+MATCHES = (
+    "(LOWER(vendor_name) LIKE ? ESCAPE '\\' OR LOWER(invoice_number) LIKE ? ESCAPE '\\' "
+    "OR CAST(check_number AS TEXT) LIKE ? ESCAPE '\\')"
+)
+
+
+def contains(search: str) -> str:
+    """A LIKE pattern for `search` anywhere, its own % _ and \\ taken as themselves."""
+    escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
 
 class PaymentRecordsSql(SqlReadModel, PaymentRecordsView):
     kind = "payment_records"
@@ -29,13 +43,21 @@ class PaymentRecordsSql(SqlReadModel, PaymentRecordsView):
     )
 
     def page(
-        self, company_id: str, status: ExportStatus | None, cursor: str | None, limit: int
+        self,
+        company_id: str,
+        status: ExportStatus | None,
+        cursor: str | None,
+        limit: int,
+        search: str | None = None,
     ) -> Page[PaymentRecord]:
         where: list[str] = ["company_id = ?"]
         params: list[object] = [company_id]
         if status is not None:
             where.append("export_status = ?")
             params.append(status.value)
+        if search:
+            where.append(MATCHES)
+            params += [contains(search)] * 3
         return self.page_in_seq_order("items", where, params, cursor, limit)
 
 

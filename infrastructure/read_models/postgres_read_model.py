@@ -26,6 +26,10 @@ class PostgresReadModel(PostgresTrackingRecorder, SqlReadModel):
         self.prefix = self.tracking_table_name.removesuffix("_tracking")
         self.sql_create_statements.extend(SQL(s).format() for s in self.view_statements())
 
+    def create_table(self) -> None:
+        super().create_table()
+        self.rebuild_if_reshaped()
+
     def table_name(self, suffix: str) -> str:
         return f"{quoted(self.datastore.schema)}.{quoted(f'{self.prefix}_{suffix}')}"
 

@@ -7,6 +7,7 @@ the view's lock and how a rebuilt view is swapped in; those are left to `SQLiteR
 
 from __future__ import annotations
 
+import logging
 from abc import abstractmethod
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -21,6 +22,7 @@ from application.projections.read_model import ReadModel, ViewUpdate
 from infrastructure.read_models.tables import STATES, Table, state_table_statement
 
 CHUNK = 500  # ids per IN list
+log = logging.getLogger(__name__)
 
 
 class SqlReadModel(ReadModel):
@@ -60,6 +62,39 @@ class SqlReadModel(ReadModel):
                 self.table_name(table.suffix), self.index_prefix(table.suffix)
             )
         return statements
+
+    def rebuild_if_reshaped(self) -> bool:
+        """Empties the view when its tables' columns are not the code's, so it is built again
+        from the events; whether it did.
+
+        A release that adds a field to a read model's rows meets views stored by the one
+        before; writing new rows into old tables would fail on every batch. A view is derived
+        data, so it is dropped and recreated at its new shape with no position, and its
+        followers fold the whole log into it again.
+        """
+        with self.writing() as c:
+            stale = [
+                table.suffix
+                for table in self.tables
+                if self.stored_columns(c, table.suffix) != ("owner", *table.fields)
+            ]
+            if not stale:
+                return False
+            for suffix in (STATES, *(table.suffix for table in self.tables)):
+                c.execute(f"DROP TABLE IF EXISTS {self.table_name(suffix)}")
+            c.execute(f"DELETE FROM {self.tracking_table()}")
+            for statement in self.view_statements():
+                c.execute(statement)
+        log.warning(
+            "read model %s: the columns of %s changed; it is built again from the events",
+            self.kind,
+            ", ".join(stale),
+        )
+        return True
+
+    def stored_columns(self, c: Any, suffix: str) -> tuple[str, ...]:
+        c.execute(f"SELECT * FROM {self.table_name(suffix)} LIMIT 0")
+        return tuple(column[0] for column in c.description)
 
     def table(self, suffix: str) -> Table:
         return next(table for table in self.tables if table.suffix == suffix)

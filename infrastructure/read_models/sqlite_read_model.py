@@ -27,6 +27,10 @@ class SQLiteReadModel(SQLiteTrackingRecorder, SqlReadModel):
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *self.view_statements()]
 
+    def create_table(self) -> None:
+        super().create_table()
+        self.rebuild_if_reshaped()
+
     def table_name(self, suffix: str) -> str:
         return f'"{self.kind}_{suffix}"'
 

@@ -129,6 +129,14 @@ class _Call:
 
     async def _replay(self, request: IdempotentRequest, send: Send) -> None:
         answer = request.answer
+        if answer is None and time.time() - request.claimed_at > WAIT_FOR_FIRST_SECONDS:
+            await _problem(
+                send,
+                409,
+                "a request with this Idempotency-Key took effect, but its answer was lost when"
+                " the server stopped before sending it: read the record to see the result",
+            )
+            return
         if answer is None:
             await _problem(
                 send,
@@ -140,12 +148,13 @@ class _Call:
         await _send(send, answer.status, answer.body.encode(), answer.media_type, replayed=True)
 
     async def _replay_when_answered(self, send: Send) -> None:
-        deadline = time.monotonic() + WAIT_FOR_FIRST_SECONDS
+        # The wait runs from the first request's claim, not from this retry: a claim left
+        # unanswered by a process that died is told at once, before the client gives up.
         while True:
             existing = await run_in_threadpool(self._load)
-            done = existing is not None and existing.answer is not None
-            if done or time.monotonic() > deadline:
-                assert existing is not None
+            assert existing is not None
+            waited = time.time() - existing.claimed_at
+            if existing.answer is not None or waited > WAIT_FOR_FIRST_SECONDS:
                 await self._replay(existing, send)
                 return
             await asyncio.sleep(0.02)

@@ -47,8 +47,21 @@ def index(request: Request) -> HTMLResponse:
     # The tabs of the ERP Integrations tool are the domain's export statuses, so a new one
     # shows up without an edit to the scripts.
     statuses = " ".join(status.value for status in LISTED_STATUSES)
-    html = html.replace("{{export_statuses}}", statuses).replace("{{app_root}}", root)
+    html = html.replace("{{export_statuses}}", statuses).replace(
+        "{{module_preloads}}", module_preloads()
+    )
+    html = html.replace("{{app_root}}", root)
     return HTMLResponse(html, headers=PAGE_HEADERS)
+
+
+def module_preloads() -> str:
+    """A preload of every script module, so the browser fetches them all at once instead of
+    finding each one only when a module that imports it has arrived (a chain four deep)."""
+    static = files("interfaces.web").joinpath("static")
+    names = sorted(f.name for f in static.iterdir() if f.name.endswith(".js"))
+    return "\n  ".join(
+        f'<link rel="modulepreload" href="{{{{app_root}}}}static/{name}">' for name in names
+    )
 
 
 @router.get("/app/{page:path}", response_class=HTMLResponse)

@@ -17,7 +17,7 @@ from uuid import UUID
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.api import Api
+from tests.e2e.api import Api, wait_for
 from tests.e2e.web import open_as
 from tests.fixtures.erp_sandbox import ErpSandbox
 
@@ -62,7 +62,10 @@ def thousand_payments(api: Api, erp_sandbox: ErpSandbox) -> tuple[str, str]:
         payments.authorize(company, disbursement, "pat")
         payments.complete_funding(company, disbursement, datetime.now(UTC), "bank")
         first = first or str(disbursement)
-    api.paysync.read_models.catch_up()
+    # Left to the site's own followers: a catch-up here would fold the same events beside
+    # them, onto states they may already have moved past.
+    followers = api.paysync.read_models.followers.values()
+    wait_for(lambda: [f.behind(1) for f in followers], lambda behind: not any(behind), 120)
     return str(account), first
 
 
@@ -85,19 +88,24 @@ def test_each_page_paints_its_1000_records_and_the_time_is_written_down(
         timings = []
         for _ in range(3):
             page.goto(f"{site}/app/{path}")
-            page.wait_for_function(
-                "([selector, n]) => document.querySelectorAll(selector).length >= n",
+            # Read in the animation frame that first finds the rows, not by a second call
+            # from the driver afterwards (its round trip is the driver's time, not the page's).
+            painted = page.wait_for_function(
+                "([selector, n]) => document.querySelectorAll(selector).length >= n"
+                " && performance.now()",
                 arg=[selector, expected],
+                polling="raf",
                 timeout=30_000,
             )
-            timings.append(page.evaluate("performance.now()"))
+            timings.append(float(painted.json_value()))
         assert page.locator(selector).count() >= expected
         rows.append((name, expected, sorted(timings)[1], min(timings)))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     lines = [
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.platform()}, "
         f"{os.cpu_count()} cores, headless Debian chromium, SQLite, {RECORDS} payment records; "
-        "from navigation start to the page's rows on screen (median and best of 3). "
+        "from navigation start to the first animation frame with the page's rows "
+        "(median and best of 3). "
         "Target: 300 ms.",
         "",
         "| page | rows drawn | median | best |",

@@ -4,10 +4,13 @@ types elsewhere."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from uuid import UUID
+
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.api import Api
+from tests.e2e.api import Api, wait_for
 from tests.e2e.web import assert_accessible, open_as
 from tests.fixtures.erp_sandbox import ErpSandbox
 
@@ -53,12 +56,13 @@ def test_records_are_searched_counted_updated_live_and_exported_together(
     search.fill("INV-2")
     expect(row_of(page, "INV-2")).to_be_visible()
     expect(row_of(page, "INV-1")).to_be_hidden()
-    expect(page.get_by_text("1 of 3 records match")).to_be_visible()
+    expect(page.get_by_text("1 record matches “INV-2”.")).to_be_visible()
     search.fill("102")
     expect(row_of(page, "INV-3")).to_be_visible()
     expect(row_of(page, "INV-2")).to_be_hidden()
     assert "q=102" in page.url
     search.fill("")
+    expect(row_of(page, "INV-1")).to_be_visible()
 
     # Ann types a new number on INV-3; meanwhile a colleague fixes and exports INV-1 by API.
     inv3 = row_of(page, "INV-3").get_by_label("Check Number")
@@ -103,3 +107,62 @@ def test_without_the_event_stream_the_page_polls_and_still_updates_by_itself(
 
     expect(row_of(page, "INV-1")).to_have_count(0, timeout=15_000)
     expect(tab(page, "Exported")).to_have_accessible_description("1")
+
+
+def records_of_vendors(api: Api, erp_sandbox: ErpSandbox, vendors: list[str]) -> None:
+    """One funded payment record per vendor named, invoice INV-1, INV-2... in that order (ERP
+    sync off: they are listed without being sent)."""
+    api.configure_erp(erp_sandbox.base_url, sync=False)
+    account = UUID(api.open_account(next_check_number=10000))
+    payments, company = api.paysync.payments, api.company
+    chosen = []
+    for n, vendor in enumerate(vendors, start=1):
+        invoice = payments.receive_invoice(
+            company, actor="intake", invoice_number=f"INV-{n}", vendor_id=vendor,
+            vendor_name=vendor, erp_vendor_id="V042", project="Tower A", amount_due="10.00",
+        )  # fmt: skip
+        payments.approve_invoice(company, invoice, "ann")
+        payments.record_invoice_synced(
+            company, invoice, erp_ref=f"B{n}", erp_invoice_number=f"INV-{n}", actor="erp"
+        )
+        chosen.append((invoice, "10.00"))
+    disbursement = payments.draft_disbursement(
+        company, name="Dec run", funding_account_id=account, payments=chosen, actor="pat"
+    )
+    payments.authorize(company, disbursement, "pat")
+    payments.complete_funding(company, disbursement, datetime.now(UTC), "bank")
+    # Left to the running read models (a catch-up of our own would race theirs).
+    wait_for(
+        lambda: api.call(
+            "GET", "/erp-integrations/payment-records?filter=all&limit=500", "auditor"
+        ),
+        lambda listed: len(listed["items"]) == len(vendors),
+        timeout=15,
+    )
+
+
+def test_a_search_finds_a_record_the_first_page_of_the_list_does_not_hold(
+    page: Page, site: str, api: Api, erp_sandbox: ErpSandbox
+) -> None:
+    # 60 records; the page shows the first 50, and Zinc Works' is the last of all.
+    records_of_vendors(api, erp_sandbox, ["Rebar Co"] * 59 + ["Zinc Works"])
+
+    open_as(page, site, api, "auditor", "audrey", "/payment-records?filter=all")
+    expect(page.locator("tbody tr[data-payment-id]")).to_have_count(50)
+    expect(row_of(page, "INV-60")).to_have_count(0)
+    expect(page.get_by_role("button", name="Load more")).to_be_visible()
+
+    search = page.get_by_role("searchbox", name="Search")
+    # The server is asked (once typing pauses), not the rows already on the page.
+    with page.expect_request(lambda request: "q=zinc" in request.url):
+        search.press_sequentially("zinc")
+    expect(row_of(page, "INV-60")).to_be_visible()
+    expect(page.locator("tbody tr[data-payment-id]")).to_have_count(1)
+    expect(page.get_by_text("1 record matches “zinc”.")).to_be_visible()
+    expect(page.get_by_role("button", name="Load more")).to_have_count(0)
+    assert_accessible(page)
+
+    search.fill("no such vendor")
+    expect(page.get_by_text("No record on this tab matches “no such vendor”.")).to_be_visible()
+    search.fill("")
+    expect(page.locator("tbody tr[data-payment-id]")).to_have_count(50)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
 
+from application.idempotency import PendingClaim, claiming
 from interfaces.api.app import create_app
+from interfaces.api.idempotency import WAIT_FOR_FIRST_SECONDS
 from interfaces.bootstrap import bootstrap
 from tests.e2e.api import Api
 
@@ -155,3 +160,39 @@ def test_an_invoice_number_is_taken_once_per_vendor_per_company(api: Api) -> Non
     assert post(api, "/invoices", {**INVOICE, "vendor_id": "v-43"}, None).status_code == 201
     globex = Api(api.client, api.paysync, company="globex")
     assert globex.call("POST", "/invoices", "payments_admin", INVOICE, 201)["invoice_number"]
+
+
+def test_a_retry_of_a_request_whose_server_died_before_answering_is_told_at_once(
+    api: Api,
+) -> None:
+    # As a killed API process leaves it: the command's effect stored with its claim, no answer
+    # kept, and the claim older than any live request's wait.
+    body = json.dumps(INVOICE).encode()
+    path = "/v1/companies/acme/invoices"
+    fingerprint = hashlib.sha256(f"pat:payments_admin\n{path}\n".encode() + body).hexdigest()
+    payments = api.paysync.payments
+    claim = PendingClaim(
+        "acme",
+        "died",
+        fingerprint,
+        lambda: None,
+        claimed_at=time.time() - WAIT_FOR_FIRST_SECONDS - 1,
+    )
+    with claiming(claim):
+        payments.receive_invoice("acme", actor="pat", **INVOICE)
+
+    headers = {**api.headers("payments_admin", "pat"), "Idempotency-Key": "died"}
+    retry = api.client.post(
+        path, content=body, headers={**headers, "content-type": "application/json"}
+    )
+
+    assert retry.status_code == 409, retry.text
+    assert "answer was lost" in retry.json()["detail"]
+    assert (
+        sum(
+            1
+            for n in payments.recorder.select_notifications(1, 10_000)
+            if n.topic.endswith("InvoiceReceived")
+        )
+        == 1
+    )

@@ -3,6 +3,9 @@ styles are named from the app's root, and the static files are not shadowed by t
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -35,6 +38,18 @@ def test_behind_a_path_prefix_the_assets_are_named_under_it(paysync: Paysync) ->
     with TestClient(create_app(paysync.settings, paysync), root_path="/pay") as client:
         response = client.get("/app/reports")
     assert 'href="/pay/app/static/app.css"' in response.text
+
+
+def test_the_page_preloads_every_script_module_under_its_root(paysync: Paysync) -> None:
+    with TestClient(create_app(paysync.settings, paysync), root_path="/pay") as client:
+        response = client.get("/app/reports")
+    static = Path(__file__).parents[2] / "interfaces" / "web" / "static"
+    modules = sorted(path.name for path in static.glob("*.js"))
+    preloaded = re.findall(
+        r'<link rel="modulepreload" href="/pay/app/static/([^"]+)">', response.text
+    )
+    assert preloaded == modules
+    assert "erp_check_numbers.js" in preloaded
 
 
 def test_the_static_files_and_the_vendored_chart_are_served_not_the_page(

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.api import Api
+from tests.e2e.test_every_connector_story import configure, sandbox_connection
 from tests.e2e.web import Screenshots, assert_accessible, open_as
 from tests.fixtures.erp_sandbox import ErpSandbox
 
@@ -244,3 +245,64 @@ def test_a_long_check_register_paints_the_first_hundred_and_loads_the_rest_on_re
     expect(register).to_have_count(120)
     expect(register.last.get_by_role("rowheader")).to_have_text("120")
     expect(page.get_by_role("button", name="Load more check numbers")).to_be_hidden()
+
+
+def fact(page: Page, term: str) -> Locator:
+    """What a page's list of facts says for `term`."""
+    term_of = page.locator("dt").get_by_text(term, exact=True)
+    return page.locator("dl.facts > div").filter(has=term_of).locator("dd")
+
+
+def test_the_erps_latest_check_number_proposes_a_next_check_number_the_user_still_saves(
+    page: Page, site: str, api: Api, erp_sandbox: ErpSandbox
+) -> None:
+    # Acumatica lists the bank account's checks: check 100 was written in the ERP by hand.
+    erp_sandbox.add_check("1001", "100")
+    configure(api, "acumatica", sandbox_connection(erp_sandbox, "acumatica"))
+    account = api.open_account(next_check_number=100)
+
+    open_as(page, site, api, "accounting_approver", "ann", f"/funding-accounts/{account}")
+    expect(fact(page, "Latest check number in the ERP")).to_have_text("100")
+    expect(fact(page, "Proposed Next Check Number")).to_have_text("10000")
+    expect(page.get_by_text("Next Check Number 100 is not above 100, Acumatica's")).to_be_visible()
+    guidance = page.get_by_role("complementary", name="How to choose it")
+    expect(guidance).to_contain_text("if the most recent check number in your ERP is 100")
+    field = page.get_by_label("Next Check Number", exact=True)
+    expect(field).to_have_value("100")
+
+    # The button fills the field beside it; nothing is saved until Save is pressed.
+    guidance.get_by_role("button", name="Use 10000").click()
+    expect(field).to_have_value("10000")
+    expect(field).to_be_focused()
+    expect(guidance).to_contain_text("10000 is in the field; Save Next Check Number to keep it.")
+    assert api.call("GET", f"/funding-accounts/{account}", "auditor")["next_check_number"] == 100
+    assert_accessible(page)
+    Screenshots("erp-check-numbers").take(page, "proposal offered")
+
+    page.get_by_role("button", name="Save Next Check Number").click()
+    expect(page.get_by_role("status")).to_contain_text("will be number 10000")
+    expect(fact(page, "Proposed Next Check Number")).to_have_text("none needed")
+    expect(page.get_by_text("Next Check Number 10000 is already above 100")).to_be_visible()
+    expect(guidance.get_by_role("button", name="Use 10000")).to_have_count(0)
+    assert api.call("GET", f"/funding-accounts/{account}", "auditor")["next_check_number"] == 10000
+
+
+def test_a_connector_that_cannot_list_the_erps_checks_says_why_and_offers_no_number(
+    page: Page, site: str, api: Api, erp_sandbox: ErpSandbox
+) -> None:
+    erp_sandbox.add_check("1001", "100")
+    # Yardi's interface has no way to list a bank account's checks.
+    configure(api, "yardi", sandbox_connection(erp_sandbox, "yardi"))
+    account = api.open_account(next_check_number=100)
+
+    open_as(page, site, api, "accounting_approver", "ann", f"/funding-accounts/{account}")
+    expect(fact(page, "Latest check number in the ERP")).to_have_text("not known")
+    expect(fact(page, "Proposed Next Check Number")).to_have_text("none")
+    expect(
+        page.get_by_text(
+            "The Yardi connector cannot list the ERP's checks. Look up the latest check "
+            "number on bank account 1001 in Yardi and set Next Check Number well above it."
+        )
+    ).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile(r"^Use \d+"))).to_have_count(0)
+    assert_accessible(page)

@@ -68,9 +68,9 @@ def test_the_approver_types_a_new_check_number_and_the_failed_record_exports(
     expect(exported).to_contain_text("Exported")
     [in_erp] = erp_sandbox.payments()
     expect(page.get_by_role("columnheader", name="ERP reference")).to_be_visible()
-    expect(exported).to_contain_text(
-        str(api.disbursement(disbursement["id"])["payments"][0]["erp_payment_ref"])
-    )
+    # The row names the ERP that holds the record, before its reference there.
+    reference = api.disbursement(disbursement["id"])["payments"][0]["erp_payment_ref"]
+    expect(exported).to_contain_text(f"QuickBooks Online: {reference}")
     expect(exported).not_to_contain_text("marked by hand")
 
     # The ERP holds exactly one record with check number 10001.

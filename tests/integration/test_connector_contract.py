@@ -6,7 +6,7 @@ Each connector is built from the connection object the sandbox lists for it
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -31,7 +31,7 @@ from tests.fixtures.erp_sandbox import ErpSandbox
 # (tests/e2e/test_agent_connectors.py); every other connector answers the call.
 AGENT_REACHED = {"quickbooks_desktop", "sage_300_cre"}
 CONNECTORS = sorted(c.value for c in REGISTRY if c.value not in AGENT_REACHED)
-BANK, VENDOR = "1001", "V042"
+BANK, OTHER_BANK, VENDOR = "1001", "2002", "V042"
 
 
 @pytest.fixture(params=CONNECTORS)
@@ -58,11 +58,15 @@ def a_bill(amount: str = "1000.00") -> BillToExport:
     )
 
 
-@pytest.fixture
-def bill_ref(connector: ErpConnector) -> str:
+def bill_ref_of(connector: ErpConnector) -> str:
     answer = connector.export_bill(a_bill())
     assert isinstance(answer, ErpAccepted), answer
     return answer.erp_ref
+
+
+@pytest.fixture
+def bill_ref(connector: ErpConnector) -> str:
+    return bill_ref_of(connector)
 
 
 def a_record(bill_ref: str, **changes: object) -> PaymentRecordToExport:
@@ -180,3 +184,45 @@ def test_the_same_idempotency_key_twice_makes_one_record(
     assert isinstance(second, ErpAccepted)
     assert first.erp_ref == second.erp_ref
     assert len(erp_sandbox.payments()) == 1
+
+
+def listing_of(connector: ErpConnector) -> Callable[[str], list[str] | ErpRefused] | None:
+    """The connector's check listing, None where it has none; what it declares is what it does."""
+    listing: Callable[[str], list[str] | ErpRefused] | None
+    listing = getattr(connector, "check_numbers", None)
+    assert (listing is not None) == connector.capabilities.lists_checks
+    return listing
+
+
+def test_the_erp_lists_the_checks_keyed_in_and_exported_on_that_bank_account_only(
+    connector: ErpConnector, erp_sandbox: ErpSandbox
+) -> None:
+    listing = listing_of(connector)
+    if listing is None:
+        return
+    erp_sandbox.add_bank_account(OTHER_BANK)
+    erp_sandbox.add_check(BANK, "98")
+    erp_sandbox.add_check(OTHER_BANK, "5000")
+    exported = connector.export_payment(a_record(bill_ref_of(connector), check_number="99"))
+    elsewhere = a_record(bill_ref_of(connector), check_number="7000", bank_id=OTHER_BANK)
+    assert isinstance(exported, ErpAccepted), exported
+    assert isinstance(connector.export_payment(elsewhere), ErpAccepted)
+
+    listed = listing(BANK)
+
+    assert isinstance(listed, list), listed
+    assert sorted(listed) == ["98", "99"]
+
+
+def test_an_erp_that_cannot_be_reached_says_why_it_cannot_list_checks(
+    connector: ErpConnector, erp_sandbox: ErpSandbox
+) -> None:
+    listing = listing_of(connector)
+    if listing is None:
+        return
+    erp_sandbox.inject_fault("unavailable")
+
+    listed = listing(BANK)
+
+    assert isinstance(listed, ErpRefused), listed
+    assert listed.reason is ExportFailureReason.ERP_UNAVAILABLE

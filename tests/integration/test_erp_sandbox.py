@@ -512,6 +512,23 @@ def test_a_query_finds_a_bill_by_its_doc_number_with_its_current_balance(
     assert (bill["Id"], bill["Balance"]) == (bill_id, 900.0)
 
 
+def test_a_purchase_query_finds_the_checks_keyed_in_by_hand_on_their_bank_accounts(
+    sandbox: ErpSandbox,
+) -> None:
+    sandbox.add_bank_account("2002")
+    sandbox.add_check("1001", "98")
+    sandbox.add_check("2002", "5000")
+
+    response = query(sandbox, "select * from Purchase where DocNumber = '98'")
+
+    (check,) = response.json()["QueryResponse"]["Purchase"]
+    assert (check["PaymentType"], check["AccountRef"], check["DocNumber"]) == (
+        "Check",
+        {"value": "1001"},
+        "98",
+    )
+
+
 def test_a_query_that_matches_nothing_has_an_empty_query_response(sandbox: ErpSandbox) -> None:
     response = query(sandbox, "select * from BillPayment where DocNumber = '100'")
 

@@ -291,6 +291,26 @@ def test_the_records_of_a_period_are_read_back_across_pages_as_they_were_sent(
     ]
 
 
+def test_a_bank_accounts_checks_are_read_across_pages_both_paid_bills_and_checks_keyed_in(
+    connector: QuickBooksOnlineConnector,
+    sandbox: ErpSandbox,
+    bill_ref: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(quickbooks_online, "QUERY_PAGE_SIZE", 2)
+    sandbox.add_bank_account("2002")
+    for bank, number in (("1001", "97"), ("2002", "5000"), ("1001", "98"), ("1001", "99")):
+        sandbox.add_check(bank, number)
+    for bank, number in (("1001", "100"), ("2002", "7000"), ("1001", "101")):
+        record = a_payment_record(bill_ref, "100.00", number, bank_id=bank)
+        assert isinstance(connector.export_payment(record), ErpAccepted)
+
+    listed = connector.check_numbers("1001")
+
+    assert isinstance(listed, list), listed
+    assert sorted(listed, key=int) == ["97", "98", "99", "100", "101"]
+
+
 def test_an_erp_that_does_not_answer_the_query_cannot_be_read(
     connector: QuickBooksOnlineConnector, sandbox: ErpSandbox
 ) -> None:

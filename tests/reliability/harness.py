@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -17,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
+
+import httpx
 
 from application.errors import NotFound
 from application.invoice_sync import InvoiceSync
@@ -311,3 +314,46 @@ def missing_from_store(settings: Settings, invoice_ids: list[str]) -> list[str]:
     finally:
         payments.close()
     return missing
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_healthy(base_url: str, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    return False
+
+
+API_PROCESSES = {"postgres": 2, "sqlite": 1}  # SQLite's store has one writing API process
+
+
+class Servers:
+    """`paysync serve` processes (read models and audit chain on, export left alone)."""
+
+    def __init__(self, processes: Processes) -> None:
+        self.processes = processes
+        self.up: dict[str, subprocess.Popen[bytes]] = {}
+
+    def start(self) -> str:
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        process = self.processes.start("serve", "--no-worker", "--port", str(port))
+        assert wait_healthy(url), self.processes.logs[process.pid].read_text()
+        self.up[url] = process
+        return url
+
+    def kill(self, url: str) -> None:
+        self.processes.kill(self.up.pop(url))
+
+    def urls(self) -> list[str]:
+        return list(self.up)

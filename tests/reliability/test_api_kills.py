@@ -1,51 +1,30 @@
 """API processes SIGKILLed under load: every command the API acknowledged is in the store.
 
 On PostgreSQL two API processes share the store and one of them is killed at a time; on
-SQLite the one API process is the store's writer, killed mid-write. After the last restart
-the read models and the audit chain must verify.
+SQLite the one API process is the store's writer, killed mid-write. The clients send each
+command with an Idempotency-Key and send it again when its answer is lost, so every retried
+command must have had exactly one effect, and its client must have been told of it. After the
+last restart the read models and the audit chain must verify.
 """
 
 from __future__ import annotations
 
 import random
-import subprocess
 import time
 
 import pytest
 
 from infrastructure.settings import Settings
 from tests.reliability.harness import (
+    API_PROCESSES,
     Books,
     Processes,
+    Servers,
     missing_from_store,
     verify_after_recovery,
 )
-from tests.reliability.load import CommandLoad, free_port, wait_healthy
+from tests.reliability.load import CommandLoad, effects_of_retries
 from tests.reliability.scale import SCALE, record_figures
-
-SERVERS = {"postgres": 2, "sqlite": 1}
-
-
-class Servers:
-    """`paysync serve` processes (read models and audit chain on, export left alone)."""
-
-    def __init__(self, processes: Processes) -> None:
-        self.processes = processes
-        self.up: dict[str, subprocess.Popen[bytes]] = {}
-
-    def start(self) -> str:
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        process = self.processes.start("serve", "--no-worker", "--port", str(port))
-        assert wait_healthy(url), self.processes.logs[process.pid].read_text()
-        self.up[url] = process
-        return url
-
-    def kill(self, url: str) -> None:
-        self.processes.kill(self.up.pop(url))
-
-    def urls(self) -> list[str]:
-        return list(self.up)
 
 
 @pytest.mark.parametrize("backend", ["postgres", "sqlite"], indirect=True)
@@ -54,9 +33,9 @@ def test_api_processes_killed_under_load_lose_no_acknowledged_command(
 ) -> None:
     dice = random.Random(backend)
     servers = Servers(processes)
-    for _ in range(SERVERS[backend]):
+    for _ in range(API_PROCESSES[backend]):
         servers.start()
-    load = CommandLoad(settings, servers.urls)
+    load = CommandLoad(settings, servers.urls, retry_lost_answers=True)
     load.start()
     kills = 0
     try:
@@ -70,19 +49,25 @@ def test_api_processes_killed_under_load_lose_no_acknowledged_command(
         load.stop()
 
     missing = missing_from_store(settings, load.acknowledged)
+    effects = effects_of_retries(settings, load.retried)
     processes.stop_all()
     checks = verify_after_recovery(settings)
     figures = {
         "backend": backend,
-        "api_processes": SERVERS[backend],
+        "api_processes": API_PROCESSES[backend],
         "sigkills": kills,
         "commands_acknowledged": len(load.acknowledged),
         "acknowledged_missing_from_store": len(missing),
         "answers": dict(load.answers),
+        "commands_retried_with_their_key": len(load.retried),
+        "effects_of_retried_commands": dict(effects),
+        "retried_commands": [retried.answers for retried in load.retried],
         **checks,
     }
     record_figures(f"api-kills-{backend}", figures)
     assert load.acknowledged
     assert missing == []
+    one_effect = {"one effect, its id answered", "one effect, told it took effect"}
+    assert set(effects) <= one_effect | {"given up by the client"}, figures
     assert all(checks["read_models_consistent"].values()), checks
     assert checks["audit_chain"]["ok"], checks

@@ -17,8 +17,15 @@ from pathlib import Path
 import pytest
 
 from infrastructure.settings import Settings
-from tests.reliability.harness import Books, Processes, missing_from_store, verify_after_recovery
-from tests.reliability.load import CommandLoad, free_port, wait_healthy
+from tests.reliability.harness import (
+    Books,
+    Processes,
+    free_port,
+    missing_from_store,
+    verify_after_recovery,
+    wait_healthy,
+)
+from tests.reliability.load import CommandLoad
 from tests.reliability.private_postgres import PrivatePostgres
 from tests.reliability.scale import SCALE, record_figures
 

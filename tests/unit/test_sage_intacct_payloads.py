@@ -16,6 +16,7 @@ from infrastructure.erp.sage_intacct import (
     control_id,
     envelope,
     payment_payload,
+    read_by_query,
     translate_answer,
 )
 
@@ -88,3 +89,15 @@ def test_an_error_message_keeps_sage_intaccts_number_and_words() -> None:
     assert isinstance(answer, ErpRefused)
     assert answer.reason is ExportFailureReason.CHECK_NUMBER_IN_USE
     assert (answer.erp_code, answer.message) == ("BL03002106", "check 100 used Use another")
+
+
+def test_a_checking_accounts_checks_are_read_by_query_on_appymt_never_answered_once() -> None:
+    read = read_by_query("APPYMT", "FINANCIALENTITY,DOCNUMBER", "BOA'S CHK")
+    root = ET.fromstring(envelope(CREDENTIALS, "paysync-read-1", read, unique=False))
+    function = root.find("operation/content/function/readByQuery")
+    assert root.findtext("control/uniqueid") == "false"
+    assert function is not None
+    assert function.findtext("object") == "APPYMT"
+    assert function.findtext("fields") == "FINANCIALENTITY,DOCNUMBER"
+    assert function.findtext("query") == "FINANCIALENTITY = 'BOA''S CHK'"
+    assert function.findtext("pagesize") == "1000"

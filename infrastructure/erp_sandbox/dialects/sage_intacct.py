@@ -6,13 +6,17 @@ or an `APPYMT` (an AP payment: FINANCIALENTITY is the checking account, DOCNUMBE
 number, APPYMTDETAILS the bills paid). With `uniqueid` true a repeated `controlid` of the same
 company gets the first answer and the work is not done again. A refusal is a `failure`
 result with an `<errormessage>` of `<error>`s (errorno, description, description2,
-correction), as Sage Intacct answers.
+correction), as Sage Intacct answers. `readByQuery` of APPYMT with the query
+`FINANCIALENTITY = '...'` lists the checks on a checking account (FINANCIALENTITY and
+DOCNUMBER, whichever fields are asked), hand-keyed ones included, `pagesize` at a time;
+`readMore` with the answer's resultId reads the next page.
 
 The same ERP as paysync's connector speaks to it: infrastructure/erp/sage_intacct.py.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -44,6 +48,8 @@ ERROR_NUMBERS = {
     Rule.MALFORMED: "XL03000006",
 }
 AUTHENTICATION_FAILED = "XL03000006"
+CHECKS_QUERY = re.compile(r"^\s*FINANCIALENTITY = '(?P<bank>(?:[^']|'')*)'\s*$")
+DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 100, 1000
 
 
 def connection(base_url: str) -> dict[str, str]:
@@ -96,9 +102,15 @@ def handle(store: SandboxStore, raw: bytes) -> Answer:
 
 def run_function(store: SandboxStore, control_id: str, function: ET.Element) -> Answer:
     function_id = function.get("controlid", "")
+    name = function[0].tag if len(function) else "create"
     try:
         bill = function.find("create/APBILL")
         payment = function.find("create/APPYMT")
+        if name in ("readByQuery", "readMore"):
+            listed = read_checks(store, function[0])
+            return envelope(
+                control_id, "success", function_id=function_id, name=name, listed=listed
+            )
         if bill is not None:
             held_bill = ledger.create_bill(store, CONNECTOR, read_bill(bill))
             data = f"<apbill><RECORDNO>{held_bill.erp_ref}</RECORDNO></apbill>"
@@ -112,9 +124,46 @@ def run_function(store: SandboxStore, control_id: str, function: ET.Element) -> 
             control_id,
             "success",
             function_id=function_id,
+            name=name,
             errors=[(ERROR_NUMBERS[refusal.rule], refusal.detail)],
         )
     return envelope(control_id, "success", function_id=function_id, data=data)
+
+
+def read_checks(store: SandboxStore, read: ET.Element) -> ET.Element:
+    """A page of the checks on a checking account, as readByQuery or readMore answers it.
+
+    The resultId carries the query and where the next page starts, so the sandbox holds no
+    result sets; unlike Sage Intacct's, a page read later sees checks written since.
+    """
+    if read.tag == "readMore":
+        try:
+            offset, size, hex_bank = (read.findtext("resultId") or "").split("-", 2)
+            start, page_size, bank = int(offset), int(size), bytes.fromhex(hex_bank).decode()
+        except ValueError:
+            raise Refusal(Rule.MALFORMED, "readMore names no resultId of this company") from None
+    else:
+        query = CHECKS_QUERY.match(read.findtext("query") or "")
+        if (read.findtext("object") or "").upper() != "APPYMT" or query is None:
+            raise Refusal(Rule.MALFORMED, "only readByQuery of APPYMT with FINANCIALENTITY = '...'")
+        start, bank = 0, query["bank"].replace("''", "'")
+        size = read.findtext("pagesize") or str(DEFAULT_PAGE_SIZE)
+        if not size.strip().isdigit():
+            raise Refusal(Rule.MALFORMED, f"pagesize {size!r} is not a number")
+        page_size = min(max(int(size), 1), MAX_PAGE_SIZE)
+    numbers = ledger.check_numbers(store, bank)
+    page = numbers[start : start + page_size]
+    remaining = len(numbers) - start - len(page)
+    data = ET.Element("data", listtype="appymt", count=str(len(page)))
+    data.set("totalcount", str(len(numbers)))
+    data.set("numremaining", str(remaining))
+    if remaining:
+        data.set("resultId", f"{start + len(page)}-{page_size}-{bank.encode().hex()}")
+    for number in page:
+        row = ET.SubElement(data, "appymt")
+        ET.SubElement(row, "FINANCIALENTITY").text = bank
+        ET.SubElement(row, "DOCNUMBER").text = number
+    return data
 
 
 def read_bill(element: ET.Element) -> BillIn:
@@ -152,7 +201,9 @@ def envelope(
     status: str,
     *,
     function_id: str = "",
+    name: str = "create",
     data: str | None = None,
+    listed: ET.Element | None = None,
     errors: list[tuple[str, str]] | None = None,
 ) -> Answer:
     """Sage Intacct's response envelope; a function's refusal is a failure `<result>`."""
@@ -169,10 +220,12 @@ def envelope(
         ET.SubElement(authentication, "status").text = "success"
         result = ET.SubElement(operation, "result")
         ET.SubElement(result, "status").text = "failure" if errors else "success"
-        ET.SubElement(result, "function").text = "create"
+        ET.SubElement(result, "function").text = name
         ET.SubElement(result, "controlid").text = function_id
         if errors:
             result.append(_errors(errors))
+        elif listed is not None:
+            result.append(listed)
         elif data is not None:
             listed = ET.SubElement(result, "data", listtype="objects", count="1")
             listed.append(ET.fromstring(data))  # noqa: S314 - built here

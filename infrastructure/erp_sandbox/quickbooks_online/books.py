@@ -14,6 +14,7 @@ from infrastructure.erp_sandbox.quickbooks_online.entities import (
     bill_entity,
     bill_payment_entity,
     bill_view,
+    check_purchase_entity,
 )
 from infrastructure.erp_sandbox.quickbooks_online.fault import (
     BUSINESS_VALIDATION,
@@ -101,6 +102,11 @@ def run_query(store: SandboxStore, text: str) -> Answer:
     if query.entity == "Bill":
         bills = store.bills(connector=CONNECTOR, erp_ref=ref, doc_number=number)
         found = query.page([bill_view(bill) for bill in bills])
+    elif query.entity == "Purchase":
+        checks = store.every_check()
+        found = query.page(
+            [check_purchase_entity(str(row), bank, number) for row, bank, number in checks]
+        )
     else:
         payments = store.payments(connector=CONNECTOR, erp_ref=ref, check_number=number)
         found = query.page([payment.document for payment in payments])

@@ -1,4 +1,5 @@
-"""Bills and BillPayments as QuickBooks Online shows them: its JSON entities."""
+"""Bills, BillPayments and hand-keyed checks as QuickBooks Online shows them: its JSON
+entities."""
 
 from __future__ import annotations
 
@@ -52,6 +53,22 @@ def bill_payment_entity(erp_ref: str, payment: BillPaymentIn, created_at: str) -
         "TxnDate": payment.txn_date,
         "TotalAmt": qbo_amount(payment.total),
         "Line": lines,
+    }
+
+
+def check_purchase_entity(erp_ref: str, bank_id: str, check_number: str) -> dict[str, Any]:
+    """A check keyed in by hand (Write Checks): a Purchase of PaymentType Check, drawn on the
+    bank account in AccountRef. The sandbox keeps only the bank and the number of such a check."""
+    return {
+        "Id": erp_ref,
+        "SyncToken": "0",
+        "domain": "QBO",
+        "sparse": False,
+        "CurrencyRef": CURRENCY_REF,
+        "DocNumber": check_number,
+        "PaymentType": "Check",
+        "AccountRef": {"value": bank_id},
+        "Line": [],
     }
 
 

@@ -1,7 +1,7 @@
 """The small part of QuickBooks Online's query language a connector needs to read records back.
 
-`select * from Bill|BillPayment [where COND [and COND]...] [startposition N] [maxresults M]`,
-where COND is `DocNumber|Id|TxnDate =|<|<=|>|>= '...'`, as in
+`select * from Bill|BillPayment|Purchase [where COND [and COND]...] [startposition N]
+[maxresults M]`, where COND is `DocNumber|Id|TxnDate =|<|<=|>|>= '...'`, as in
 `select * from BillPayment where TxnDate >= '2026-11-01' and TxnDate <= '2026-11-30'
 startposition 1 maxresults 1000`. Entity and keywords are case-insensitive, a quote inside a
 value is escaped with a backslash, as QuickBooks Online has it. Like QuickBooks Online, a page
@@ -27,7 +27,7 @@ QUERY = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 CONDITION = re.compile(rf"(?P<field>\w+)\s*(?P<op><=|>=|=|<|>)\s*(?P<value>{_VALUE})")
-ENTITIES = {"bill": "Bill", "billpayment": "BillPayment"}
+ENTITIES = {"bill": "Bill", "billpayment": "BillPayment", "purchase": "Purchase"}
 FIELDS = {"docnumber": "DocNumber", "id": "Id", "txndate": "TxnDate"}
 OPERATORS: dict[str, Callable[[str, str], bool]] = {
     "=": operator.eq,
@@ -53,7 +53,7 @@ class Condition:
 
 @dataclass(frozen=True)
 class Query:
-    entity: str  # "Bill" or "BillPayment"
+    entity: str  # "Bill", "BillPayment" or "Purchase"
     conditions: tuple[Condition, ...] = ()
     start_position: int = 1  # 1-based, as QuickBooks Online counts
     max_results: int = DEFAULT_MAX_RESULTS

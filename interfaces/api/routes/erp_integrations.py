@@ -13,7 +13,7 @@ from application.projections.payment_records import PaymentRecord
 from application.queries import DisbursementSnapshot
 from domain.invoice_payment import ExportStatus
 from interfaces.api.deps import AdminOrApprover, PaymentsDep, Reader, ReadModelsDep
-from interfaces.api.fields import CheckNumber, CompanyId, Identifier
+from interfaces.api.fields import CheckNumber, CompanyId, Identifier, QueryText
 from interfaces.api.paging import LIMIT, Cursor, Limit
 from interfaces.api.row_bodies import body_model, page_model
 
@@ -31,11 +31,13 @@ def payment_records(
     record_filter: Annotated[ExportStatus | Literal["all"], Query(alias="filter")] = "all",
     cursor: Cursor = None,
     limit: Limit = LIMIT,
+    q: QueryText = None,
 ) -> BaseModel:
     """Payment records from the moment funding completed, in that order; `filter` picks one
-    export status (`failed_to_export` is the Failed to Export list)."""
+    export status (`failed_to_export` is the Failed to Export list); `q` keeps the records
+    whose vendor, invoice number or check number holds it (any case), in pages as without."""
     status = None if record_filter == "all" else record_filter
-    page = read_models.payment_records.page(company_id, status, cursor, limit)
+    page = read_models.payment_records.page(company_id, status, cursor, limit, q)
     return PaymentRecordsBody.model_validate(page, from_attributes=True)
 
 

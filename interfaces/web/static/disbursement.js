@@ -21,17 +21,14 @@ export function showDisbursement(view, session, id) {
     const disbursement = await call(session, "GET", `/disbursements/${seg(id)}`, {
       signal: view.signal,
     });
-    const account = await call(
-      session,
-      "GET",
-      `/funding-accounts/${seg(disbursement.funding_account_id)}`,
-      {
-        signal: view.signal,
-      },
-    ).catch((error) => {
-      if (untilAbort(error)) throw error;
-      return null; // the account's id stands in for its name
-    });
+    // Drawn without waiting for the account: its name replaces its id when it arrives.
+    const account = h("span", {}, disbursement.funding_account_id);
+    call(session, "GET", `/funding-accounts/${seg(disbursement.funding_account_id)}`, {
+      signal: view.signal,
+    }).then(
+      (found) => replaceChildren(account, `${found.nickname} (Bank ID ${found.bank_id})`),
+      () => null, // aborted, or not readable: the account's id stands in for its name
+    );
     document.title = `${disbursement.name} · Disbursement · paysync`;
     replaceChildren(heading, `Disbursement: ${disbursement.name}`);
     replaceChildren(
@@ -43,12 +40,7 @@ export function showDisbursement(view, session, id) {
           "Status",
           h("span", { class: `badge badge-${disbursement.status}` }, humanize(disbursement.status)),
         ),
-        fact(
-          "Funding account",
-          account
-            ? `${account.nickname} (Bank ID ${account.bank_id})`
-            : disbursement.funding_account_id,
-        ),
+        fact("Funding account", account),
         fact("Drafted by", disbursement.drafted_by),
         fact("Authorized by", disbursement.authorized_by ?? "—"),
         fact("Funded", timeOf(disbursement.funded_at)),

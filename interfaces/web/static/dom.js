@@ -30,16 +30,21 @@ function append(parent, children) {
   }
 }
 
+// Made once: a formatter costs far more to build than to use, and a table has a time a row.
+const FORMATS = new Map();
+function format(dateStyle, timeStyle) {
+  const key = `${dateStyle} ${timeStyle}`;
+  if (!FORMATS.has(key)) FORMATS.set(key, new Intl.DateTimeFormat(undefined, { dateStyle, timeStyle }));
+  return FORMATS.get(key);
+}
+
 /** A time element in the reader's locale, or a dash. */
 export function timeOf(iso, { seconds = false } = {}) {
   if (!iso) return h("span", { class: "muted" }, "—");
   const when = new Date(iso);
   const text = Number.isNaN(when.getTime())
     ? iso
-    : new Intl.DateTimeFormat(undefined, {
-        dateStyle: "medium",
-        timeStyle: seconds ? "medium" : "short",
-      }).format(when);
+    : format("medium", seconds ? "medium" : "short").format(when);
   return h("time", { dateTime: iso, title: exactTime(iso) }, text);
 }
 
@@ -48,10 +53,7 @@ export function timeOf(iso, { seconds = false } = {}) {
 export function exactTime(iso) {
   const when = new Date(iso);
   if (Number.isNaN(when.getTime())) return iso;
-  const local = new Intl.DateTimeFormat(undefined, {
-    dateStyle: "full",
-    timeStyle: "long",
-  }).format(when);
+  const local = format("full", "long").format(when);
   return `${local} (${when.toISOString().replace(".000Z", "Z")})`;
 }
 

@@ -4,6 +4,7 @@
 import { ApiError, call, seg } from "./api.js";
 import { fundingAccounts } from "./collections.js";
 import { h, replaceChildren, timeOf } from "./dom.js";
+import { ErpCheckNumbers } from "./erp_check_numbers.js";
 import { can, navigate, pageHref } from "./nav.js";
 import { actionForm, badge, fact, field, load, pageHead, table } from "./ui.js";
 import { exportStatusWords, money } from "./words.js";
@@ -58,6 +59,7 @@ export function showFundingAccount(view, session, id) {
     ]);
     document.title = `${account.nickname} · Funding account · paysync`;
     replaceChildren(heading.querySelector("h1"), `Funding account: ${account.nickname}`);
+    const erp = new ErpCheckNumbers(session, path, view.signal);
     replaceChildren(
       body,
       h(
@@ -66,18 +68,22 @@ export function showFundingAccount(view, session, id) {
         fact("Bank ID", h("span", { class: "mono" }, account.bank_id)),
         fact("Next Check Number", h("span", { class: "mono", id: "next-check-number" }, account.next_check_number)),
         fact("Highest issued", account.highest_issued_check_number ?? "none yet"),
+        erp.facts(),
         fact("Status", account.deactivated ? "Deactivated" : "Active"),
       ),
+      erp.note,
       can(session, "edit_account") && !account.deactivated
-        ? nextCheckNumberForm(session, account)
+        ? nextCheckNumberForm(session, account, erp)
         : null,
       registerSection(register, session, path),
     );
+    // The page is drawn first: the ERP's answer may take a while, and fills in where it says.
+    erp.ask();
   };
   load(view, body, draw);
 }
 
-function nextCheckNumberForm(session, account) {
+function nextCheckNumberForm(session, account, erp) {
   const input = h("input", {
     type: "text",
     inputmode: "numeric",
@@ -123,6 +129,7 @@ function nextCheckNumberForm(session, account) {
               "For example, if the most recent check number in your ERP is 100, start at 10000: ",
               "the next 9,900 checks cannot collide.",
             ),
+            erp.offerFor(input),
           ),
         ),
         h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "Save Next Check Number")),
@@ -139,6 +146,7 @@ function nextCheckNumberForm(session, account) {
         });
         // The facts above change in place; the message stays where the user is looking.
         document.getElementById("next-check-number").textContent = saved.next_check_number;
+        erp.ask();
         return `Saved. The next check from ${account.nickname} will be number ${typed}.`;
       },
       (error) =>

@@ -1,7 +1,8 @@
-// The ERP Integrations page, beyond its list: a search by vendor, invoice or check number;
-// several failed records selected and exported at once; counts on the tabs; and the list
-// kept current by itself (server-sent events, polling as the fallback) without touching what
-// the user is typing (the list redraws keep typed values and the caret).
+// The ERP Integrations page, beyond its list: a search by vendor, invoice or check number
+// (sent to the server, which searches every record of the tab); several failed records
+// selected and exported at once; counts on the tabs; and the list kept current by itself
+// (server-sent events, polling as the fallback) without touching what the user is typing
+// (the list redraws keep typed values and the caret).
 
 import { APP_ROOT, pageHref } from "./nav.js";
 import { call } from "./api.js";
@@ -11,7 +12,8 @@ import { sleep, untilAbort } from "./timing.js";
 const COUNTED = ["failed_to_export", "pending", "exported", "all"];
 const COUNT_LIMIT = 500;
 const POLL_MS = 5000;
-const HELP = "Vendor, invoice or check number, among the records listed (Load more to search further).";
+const SEARCH_PAUSE_MS = 300; // a search is sent once typing pauses, not on every key
+const HELP = "Vendor, invoice or check number, searched among every record of this tab.";
 
 export class RecordExtras {
   constructor(list) {
@@ -34,7 +36,8 @@ export class RecordExtras {
       oninput: () => {
         this.query = this.search.value;
         history.replaceState(null, "", pageHref("/payment-records", { filter: this.list.filter.value, q: this.query.trim() }));
-        this.decorate();
+        clearTimeout(this.searchTimer);
+        this.searchTimer = setTimeout(() => this.list.search(), SEARCH_PAUSE_MS);
       },
     });
     this.found = h("span", { class: "help", id: "record-search-help", "aria-live": "polite" }, HELP);
@@ -48,23 +51,26 @@ export class RecordExtras {
     );
   }
 
-  /** After each drawing of the list: hide what the search excludes, add selection boxes. */
+  /** The search as the server takes it: trimmed, or none. */
+  searchText() {
+    return this.query.trim() || undefined;
+  }
+
+  /** After each drawing of the list: selection boxes, and what the search found. */
   decorate() {
     const list = this.list;
-    const words = this.query.trim().toLowerCase();
-    let shown = 0;
     for (const item of list.items) {
       const rows = list.rows.get(item.payment_id) ?? [];
-      const haystack = `${item.vendor_name} ${item.invoice_number} ${item.check_number ?? ""}`.toLowerCase();
-      const match = !words || haystack.includes(words);
-      if (match) shown += 1;
-      for (const row of rows) row.hidden = !match;
-      if (match && list.withActions && item.export_status === "failed_to_export") this.addBox(rows[0], item);
+      if (list.withActions && item.export_status === "failed_to_export") this.addBox(rows[0], item);
     }
     for (const id of this.selected) {
       if (!list.items.some((i) => i.payment_id === id && i.export_status === "failed_to_export")) this.selected.delete(id);
     }
-    this.found.textContent = words ? `${shown} of ${list.items.length} records match “${this.query.trim()}”.` : HELP;
+    const words = this.searchText();
+    const count = `${list.items.length}${list.cursor ? "+" : ""}`;
+    this.found.textContent = words
+      ? `${count} record${count === "1" ? " matches" : "s match"} “${words}”${list.cursor ? " (Load more for the rest)" : ""}.`
+      : HELP;
     this.showBulk();
   }
 

@@ -4,6 +4,7 @@
 import { seg } from "./api.js";
 import { h, timeOf } from "./dom.js";
 import {
+  connectorName,
   exportStatusWords,
   failureIsTransient,
   failureRemedy,
@@ -110,9 +111,12 @@ export function recordRows(list, item) {
   return rows;
 }
 
-/** The ERP's reference of an exported record; one marked by hand says so. */
+/** The ERP's reference of an exported record, after the name of the ERP that holds it (the
+ * one its export named, which may not be the company's connector today); one marked by hand
+ * says so. */
 function referenceOf(item) {
-  const reference = item.erp_payment_ref ?? "—";
+  const held = item.erp_payment_ref ?? "—";
+  const reference = item.erp_connector ? `${connectorName(item.erp_connector)}: ${held}` : held;
   return item.marked_by_hand
     ? [reference, h("span", { class: "by-hand" }, " (marked by hand)")]
     : reference;

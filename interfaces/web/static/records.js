@@ -140,9 +140,16 @@ class RecordList {
 
   async fetchPage(cursor, limit) {
     return call(this.session, "GET", "/erp-integrations/payment-records", {
-      query: { filter: this.filter.value, cursor, limit },
+      query: { filter: this.filter.value, cursor, limit, q: this.extras.searchText() },
       signal: this.view.signal,
     });
+  }
+
+  /** The search changed: the list starts again from its first page of matches. */
+  search() {
+    this.items = [];
+    this.cursor = null;
+    this.refresh();
   }
 
   /** Read the list again (as many rows as are shown), until it agrees with what this tab did. */
@@ -156,12 +163,15 @@ class RecordList {
     this.body.setAttribute("aria-busy", "true");
     try {
       const limit = this.items.length > 50 ? Math.min(this.items.length, MAX_LIMIT) : undefined;
+      const searched = this.extras.searchText();
       let page = await this.fetchPage(null, limit);
       for (let attempt = 0; attempt < 20 && !this.agrees(page); attempt++) {
         await sleep(250, this.view.signal);
         page = await this.fetchPage(null, limit);
       }
-      this.take(page);
+      // An answer to a search the user has since changed is not drawn; the new one follows.
+      if (searched === this.extras.searchText()) this.take(page);
+      else this.refreshAgain = true;
     } catch (error) {
       if (!this.loaded && !untilAbort(error)) replaceChildren(this.body);
       this.failed(error, "The payment records could not be read");
@@ -188,7 +198,7 @@ class RecordList {
           item.check_number !== expect.check_number
         )
           return false;
-      } else if (this.belongs(expect.export_status) && !page.next_cursor) {
+      } else if (this.belongs(expect.export_status) && !page.next_cursor && !this.extras.searchText()) {
         return false;
       }
     }
@@ -257,12 +267,12 @@ class RecordList {
       delay = Math.min(delay * 2, 10_000);
       if (this.refreshing) continue;
       try {
-        this.take(
-          await this.fetchPage(
-            null,
-            this.items.length > 50 ? Math.min(this.items.length, MAX_LIMIT) : undefined,
-          ),
+        const searched = this.extras.searchText();
+        const page = await this.fetchPage(
+          null,
+          this.items.length > 50 ? Math.min(this.items.length, MAX_LIMIT) : undefined,
         );
+        if (searched === this.extras.searchText() && !this.refreshing) this.take(page);
       } catch (error) {
         if (untilAbort(error)) return;
       }
@@ -295,7 +305,11 @@ class RecordList {
     const focused = rememberFocus(this.view.main);
     this.rows.clear();
     if (!this.items.length) {
-      replaceChildren(this.body, h("p", { class: "empty" }, this.filter.empty));
+      const searched = this.extras.searchText();
+      replaceChildren(
+        this.body,
+        h("p", { class: "empty" }, searched ? `No record on this tab matches “${searched}”.` : this.filter.empty),
+      );
     } else {
       const headers = [
         "Invoice",

@@ -10,6 +10,7 @@ import { badge, field, listAll, load, pageHead, queryInput, querySelect, submits
 import { connectorName, exportStatusWords, humanize, money } from "./words.js";
 
 const FILTERS = ["funding_account_id", "vendor_name", "from", "to"];
+const SHOWN = 200; // rows a report shows; the CSV has them all
 
 export function showReports(view, session, query) {
   document.title = "Reports · paysync";
@@ -18,25 +19,35 @@ export function showReports(view, session, query) {
   replaceChildren(view.main, pageHead("Reports", "What was paid, from which account, and how fast it reached the ERP."), form, body);
   const filters = Object.fromEntries(FILTERS.map((n) => [n, query.get(n) || undefined]));
   load(view, body, async () => {
-    // Each report is drawn as soon as its own numbers arrive.
-    const accounts = await fundingAccounts(session, view.signal);
-    const names = new Map(accounts.map((a) => [a.id, a.nickname]));
-    filterForm(form, query, accounts);
+    // Every request at once, each report drawn as soon as its own numbers arrive.
+    const accounts = fundingAccounts(session, view.signal);
+    const named = accounts.then((list) => new Map(list.map((a) => [a.id, a.nickname])));
     const places = [0, 1, 2].map(() => h("div", {}, h("p", { class: "loading" }, "Loading…")));
     replaceChildren(body, places);
     const fill = (place, work) => load(view, place, async () => replaceChildren(place, await work()));
     await Promise.all([
+      accounts.then((list) => filterForm(form, query, list)),
       fill(places[0], async () =>
         latencySection(await call(session, "GET", "/reports/export-latency", { query: { from: filters.from, to: filters.to, limit: 100 }, signal: view.signal })),
       ),
-      fill(places[1], async () =>
-        paymentsSection(await listAll(session, "/reports/payments", { query: filters, signal: view.signal, max: 5000 }), names),
-      ),
-      fill(places[2], async () =>
-        disbursementsSection(await listAll(session, "/reports/disbursements", { query: filters, signal: view.signal, max: 5000 }), names),
-      ),
+      fill(places[1], () => payments(view, session, filters, named, places[1])),
+      fill(places[2], async () => {
+        const listed = listAll(session, "/reports/disbursements", { query: filters, signal: view.signal, max: 5000 });
+        return disbursementsSection(...(await Promise.all([listed, named])));
+      }),
     ]);
   });
+}
+
+/** The payments report: the rows shown are drawn from the first page, the totals (and the
+ * CSV) once every page is in. */
+async function payments(view, session, filters, named, place) {
+  const first = call(session, "GET", "/reports/payments", { query: { ...filters, limit: SHOWN }, signal: view.signal });
+  const [names, page] = await Promise.all([named, first]);
+  if (!page.next_cursor) return paymentsSection({ items: page.items, more: false }, names);
+  replaceChildren(place, paymentsSection({ items: page.items, more: true, partial: true }, names));
+  const rest = await listAll(session, "/reports/payments", { query: filters, cursor: page.next_cursor, signal: view.signal, max: 5000 - SHOWN });
+  return paymentsSection({ items: [...page.items, ...rest.items], more: rest.more }, names);
 }
 
 function filterForm(form, query, accounts) {
@@ -63,7 +74,7 @@ function section(id, title, summary, csv, ...content) {
   return h(
     "section",
     { class: "report", "aria-labelledby": `${id}-heading` },
-    h("div", { class: "report-head" }, h("h2", { id: `${id}-heading` }, title), csvButton(title, csv)),
+    h("div", { class: "report-head" }, h("h2", { id: `${id}-heading` }, title), csv ? csvButton(title, csv) : null),
     h("p", { class: "summary" }, summary),
     content,
   );
@@ -115,13 +126,15 @@ function latencySection(latency) {
   );
 }
 
-function paymentsSection({ items, more }, names) {
+function paymentsSection({ items, more, partial = false }, names) {
   const columns = ["invoice_number", "vendor_name", "amount", "check_number", "bank_id", "export_status", "payout_status", "disbursement_name", "status", "funding_account_id", "funded_at"].map((k) => [k, k]);
   return section(
     "payments",
     "Payments",
-    `${items.length}${more ? "+" : ""} payment${items.length === 1 ? "" : "s"}, ${total(cents(items, "amount"))} in all.`,
-    { columns, rows: items },
+    partial
+      ? `More than ${items.length} payments; totalling them all…`
+      : `${items.length}${more ? "+" : ""} payment${items.length === 1 ? "" : "s"}, ${total(cents(items, "amount"))} in all.`,
+    partial ? null : { columns, rows: items },
     table(
       "Payments",
       [
@@ -134,10 +147,10 @@ function paymentsSection({ items, more }, names) {
         ["Export status", (p) => badge(p.export_status, exportStatusWords(p.export_status))],
         ["Funded", (p) => timeOf(p.funded_at)],
       ],
-      items.slice(0, 200),
+      items.slice(0, SHOWN),
       { empty: "No payment matches." },
     ),
-    items.length > 200 ? h("p", { class: "help" }, `The first 200 are shown; the CSV has all ${items.length}.`) : null,
+    items.length > SHOWN && !partial ? h("p", { class: "help" }, `The first ${SHOWN} are shown; the CSV has all ${items.length}.`) : null,
   );
 }
 
@@ -161,7 +174,7 @@ function disbursementsSection({ items, more }, names) {
         ["Total", (d) => money(d.total_amount), { num: true }],
         ["Funded", (d) => timeOf(d.funded_at)],
       ],
-      items.slice(0, 200),
+      items.slice(0, SHOWN),
       { empty: "No disbursement matches." },
     ),
   );

@@ -90,10 +90,10 @@ export function table(caption, columns, items, { rowClass, empty = "Nothing to s
   );
 }
 
-/** Every item of a keyset-paged list, following `next_cursor` up to `max` items. */
-export async function listAll(session, path, { query = {}, signal, max = 2000 } = {}) {
+/** Every item of a keyset-paged list (from `cursor`), following `next_cursor` up to `max`. */
+export async function listAll(session, path, { query = {}, signal, max = 2000, cursor: from = null } = {}) {
   const items = [];
-  let cursor = null;
+  let cursor = from;
   do {
     const page = await call(session, "GET", path, {
       query: { ...query, cursor, limit: Math.min(500, max - items.length) },
