@@ -14,7 +14,7 @@ import hashlib
 import hmac
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Any
 from uuid import UUID
 
@@ -101,6 +101,10 @@ class ChainLink:
             link=bytes(row["link"]),
             key_id=str(row["key_id"]),
         )
+
+    def values(self) -> tuple[Any, ...]:
+        """The fields in their order, as either store's row takes them."""
+        return astuple(self)
 
 
 class AuditChainStore(TrackingRecorder, ABC):

@@ -2,7 +2,8 @@
 
 A benchmark is a function `(backend, settings, size, repeats) -> list[Figure]`: it sets its
 store up once, then measures paysync and its baseline in turn, `repeats` times, so both see
-the same machine load; the report gives each one's median and range, and their ratio.
+the same machine load; the report gives each one's median and range, and their ratio. The
+benchmarks that pay invoices pay the same one, `received_invoice`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,22 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+from domain.invoice import Invoice
+
+
+def received_invoice(company_id: str, n: int) -> Invoice:
+    """The n-th invoice of a benchmark's company: 100.00 owed to one vendor, not yet saved."""
+    return Invoice.receive(
+        company_id=company_id,
+        invoice_number=f"INV-{n}",
+        vendor_id="v-1",
+        vendor_name="Steel LLC",
+        erp_vendor_id="V1",
+        project="Tower A",
+        amount_due="100.00",
+        actor="invoice-management",
+    )
 
 
 @dataclass

@@ -19,11 +19,10 @@ from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError
 
 from application.payments import Payments
-from bench.harness import Figure
+from bench.harness import Figure, received_invoice
 from domain import drawdown
 from domain.check_numbers import CheckNumber
 from domain.funding_account import FundingAccount
-from domain.invoice import Invoice
 from domain.text import BankId
 from infrastructure.event_store import event_store_env
 from infrastructure.hot_locks import hot_locks
@@ -76,16 +75,7 @@ def drafts(payments: Payments, account_id: UUID, count: int) -> list[UUID]:
     assert isinstance(account, FundingAccount)
     ids, pending = [], []
     for n in range(count):
-        invoice = Invoice.receive(
-            company_id=COMPANY,
-            invoice_number=f"INV-{n}",
-            vendor_id="v-1",
-            vendor_name="Steel LLC",
-            erp_vendor_id="V1",
-            project="Tower A",
-            amount_due="100.00",
-            actor="invoice-management",
-        )
+        invoice = received_invoice(COMPANY, n)
         invoice.approve(APPROVER)
         draft = drawdown.draft_disbursement(
             name=f"Run {n}", account=account, payments=[(invoice, "10.00")], actor=DISBURSER

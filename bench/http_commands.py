@@ -26,8 +26,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from application.payments import Payments
-from bench.harness import Figure
-from domain.invoice import Invoice
+from bench.harness import Figure, received_invoice
 from infrastructure.event_store import event_store_env
 from infrastructure.settings import Settings
 from infrastructure.tokens import Role, Tokens
@@ -41,16 +40,7 @@ CONNECTIONS = 32
 def invoices(payments: Payments, count: int) -> list[UUID]:
     ids, pending = [], []
     for n in range(count):
-        invoice = Invoice.receive(
-            company_id=COMPANY,
-            invoice_number=f"INV-{n}",
-            vendor_id="v-1",
-            vendor_name="Steel LLC",
-            erp_vendor_id="V1",
-            project="Tower A",
-            amount_due="100.00",
-            actor="invoice-management",
-        )
+        invoice = received_invoice(COMPANY, n)
         ids.append(invoice.id)
         pending.append(invoice)
         if len(pending) >= 500:

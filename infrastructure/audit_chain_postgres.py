@@ -42,17 +42,7 @@ class PostgresAuditChain(PostgresTrackingRecorder, AuditChainStore):
                 SQL("INSERT INTO {0} ({1}) VALUES (%s, %s, %s, %s, %s, %s)").format(
                     self.links_table, COLUMNS
                 ),
-                [
-                    (
-                        link.notification_id,
-                        link.originator_id,
-                        link.originator_version,
-                        link.payload_digest,
-                        link.link,
-                        link.key_id,
-                    )
-                    for link in links
-                ],
+                [link.values() for link in links],
             )
 
     def head(self) -> ChainLink | None:

@@ -32,14 +32,7 @@ class SQLiteAuditChain(SQLiteTrackingRecorder, AuditChainStore):
             for link in links:
                 c.execute(
                     f"INSERT INTO audit_chain ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-                    (
-                        link.notification_id,
-                        link.originator_id,
-                        link.originator_version,
-                        link.payload_digest,
-                        link.link,
-                        link.key_id,
-                    ),
+                    link.values(),
                 )
 
     def head(self) -> ChainLink | None:

@@ -11,11 +11,10 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
 from application.export_queue import Enqueue, ExportJob, ExportQueue, QueueChange
+from infrastructure.export_queue_rows import COLUMNS as ROW_COLUMNS
+from infrastructure.export_queue_rows import job_from_row, job_values
 
-COLUMNS = SQL(
-    "payment_id, company_id, disbursement_id, attempt, enqueued_at, due_at, tries, last_error, "
-    "request_id"
-)
+COLUMNS = SQL(ROW_COLUMNS)
 
 
 class PostgresExportQueue(PostgresTrackingRecorder, ExportQueue):
@@ -44,7 +43,6 @@ class PostgresExportQueue(PostgresTrackingRecorder, ExportQueue):
             self._insert_tracking(curs, tracking)
             for change in changes:
                 if isinstance(change, Enqueue):
-                    job = change.job
                     curs.execute(
                         SQL(
                             "INSERT INTO {0} ({1}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
@@ -53,17 +51,7 @@ class PostgresExportQueue(PostgresTrackingRecorder, ExportQueue):
                             "tries=EXCLUDED.tries, last_error=NULL, lease_owner=NULL, "
                             "lease_until=NULL, request_id=EXCLUDED.request_id"
                         ).format(self.jobs_table, COLUMNS),
-                        (
-                            job.payment_id,
-                            job.company_id,
-                            job.disbursement_id,
-                            job.attempt,
-                            job.enqueued_at,
-                            job.due_at,
-                            job.tries,
-                            job.last_error,
-                            job.request_id,
-                        ),
+                        job_values(change.job),
                     )
                 elif change.attempt is None:
                     curs.execute(
@@ -132,17 +120,3 @@ class PostgresExportQueue(PostgresTrackingRecorder, ExportQueue):
                 SQL("SELECT {1} FROM {0} ORDER BY due_at").format(self.jobs_table, COLUMNS)
             )
             return [job_from_row(row) for row in curs.fetchall()]
-
-
-def job_from_row(row: Any) -> ExportJob:
-    return ExportJob(
-        payment_id=row["payment_id"],
-        company_id=row["company_id"],
-        disbursement_id=row["disbursement_id"],
-        attempt=int(row["attempt"]),
-        enqueued_at=float(row["enqueued_at"]),
-        due_at=float(row["due_at"]),
-        tries=int(row["tries"]),
-        last_error=row["last_error"],
-        request_id=row["request_id"],
-    )

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
 from application.export_queue import Enqueue, ExportJob, ExportQueue, QueueChange
-
-COLUMNS = (
-    "payment_id, company_id, disbursement_id, attempt, enqueued_at, due_at, tries, last_error, "
-    "request_id"
-)
+from infrastructure.export_queue_rows import COLUMNS, job_from_row, job_values
 
 
 class SQLiteExportQueue(SQLiteTrackingRecorder, ExportQueue):
@@ -42,21 +37,10 @@ class SQLiteExportQueue(SQLiteTrackingRecorder, ExportQueue):
             self._insert_tracking(c, tracking)
             for change in changes:
                 if isinstance(change, Enqueue):
-                    job = change.job
                     c.execute(
                         f"INSERT OR REPLACE INTO export_jobs ({COLUMNS}) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            str(job.payment_id),
-                            job.company_id,
-                            str(job.disbursement_id),
-                            job.attempt,
-                            job.enqueued_at,
-                            job.due_at,
-                            job.tries,
-                            job.last_error,
-                            job.request_id,
-                        ),
+                        job_values(change.job),
                     )
                 elif change.attempt is None:
                     c.execute(
@@ -123,17 +107,3 @@ class SQLiteExportQueue(SQLiteTrackingRecorder, ExportQueue):
         with self.datastore.transaction(commit=False) as c:
             c.execute(f"SELECT {COLUMNS} FROM export_jobs ORDER BY due_at")
             return [job_from_row(row) for row in c.fetchall()]
-
-
-def job_from_row(row: Any) -> ExportJob:
-    return ExportJob(
-        payment_id=UUID(str(row["payment_id"])),
-        company_id=row["company_id"],
-        disbursement_id=UUID(str(row["disbursement_id"])),
-        attempt=int(row["attempt"]),
-        enqueued_at=float(row["enqueued_at"]),
-        due_at=float(row["due_at"]),
-        tries=int(row["tries"]),
-        last_error=row["last_error"],
-        request_id=row["request_id"],
-    )

@@ -11,7 +11,7 @@ from typing import Annotated, TextIO
 import typer
 
 from application.audit_verification import Anchor, InvalidAnchor
-from interfaces.process import check_database, settings, stop_on_signals
+from interfaces.process import open_paysync, stop_on_signals
 from interfaces.progress import progress
 
 app = typer.Typer(help="Export the history; verify it was not altered.", no_args_is_help=True)
@@ -25,13 +25,10 @@ def export(
     ] = None,
 ) -> None:
     """Every event as JSON lines, oldest first (progress on stderr)."""
-    from interfaces.bootstrap import bootstrap
     from interfaces.ndjson import ndjson_chunks
 
     stop_on_signals()
-    config = settings()
-    check_database(config)
-    paysync = bootstrap(config)
+    paysync = open_paysync()
     try:
         end = paysync.payments.recorder.max_notification_id() or 0
         with ExitStack() as files, progress("exporting the history", total=end) as bar:
@@ -75,12 +72,8 @@ def verify(
     ] = None,
 ) -> None:
     """Check every stored event against the hash chain; exit status 1 if any was altered."""
-    from interfaces.bootstrap import bootstrap
-
     stop_on_signals()
-    config = settings()
-    check_database(config)
-    paysync = bootstrap(config)
+    paysync = open_paysync()
     try:
         with progress("verifying the hash chain") as bar:
             verification = paysync.audit.verify(anchor)

@@ -20,7 +20,14 @@ from pydantic import ValidationError
 from infrastructure.keys import UnsafeSettings, check_keys
 from infrastructure.tokens import Role, Tokens
 from interfaces import audit_commands, projections_commands, reconcile_command
-from interfaces.process import CannotStart, Stopping, prepare, settings, stop_on_signals
+from interfaces.process import (
+    CannotStart,
+    Stopping,
+    open_paysync,
+    prepare,
+    settings,
+    stop_on_signals,
+)
 
 app = typer.Typer(
     name="paysync",
@@ -112,13 +119,8 @@ def worker() -> None:
 
     Jobs in flight are finished and recorded before it exits; any other worker may run
     beside it (jobs are leased, never exported twice)."""
-    from interfaces.bootstrap import bootstrap
-    from interfaces.process import check_database
-
     stop_on_signals()
-    config = settings()
-    check_database(config)
-    paysync = bootstrap(config)
+    paysync = open_paysync()
     try:
         paysync.start_worker()
         print(f"paysync worker {paysync.export_executor.owner} exporting")

@@ -18,12 +18,16 @@ import socket
 import sys
 import time
 from types import FrameType
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import psycopg
 
 from infrastructure.settings import Settings
 from interfaces.logs import configure_logging
+
+if TYPE_CHECKING:
+    from interfaces.bootstrap import Paysync
 
 DB_CHECK_SECONDS = 3
 # PostgreSQL's "too many connections" (for the server or the role): others hold the slots,
@@ -85,6 +89,15 @@ def check_database(settings: Settings) -> None:
                 FULL_RETRY_SECONDS,
             )
             time.sleep(FULL_RETRY_SECONDS)
+
+
+def open_paysync() -> Paysync:
+    """paysync built on the settings' store, once the database has answered."""
+    from interfaces.bootstrap import bootstrap  # on demand: a command's help stays quick
+
+    config = settings()
+    check_database(config)
+    return bootstrap(config)
 
 
 def _sqlstate(error: psycopg.Error) -> str | None:

@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 
 from infrastructure.read_models.catalog import READ_MODELS
-from interfaces.process import check_database, settings, stop_on_signals
+from interfaces.process import open_paysync, stop_on_signals
 from interfaces.progress import progress
 
 app = typer.Typer(
@@ -35,12 +35,8 @@ def follow(ctx: typer.Context) -> None:
     """Follow the log until SIGTERM or Ctrl-C: the read models and the audit chain."""
     if ctx.invoked_subcommand is not None:
         return
-    from interfaces.bootstrap import bootstrap
-
     stop_on_signals()
-    config = settings()
-    check_database(config)
-    paysync = bootstrap(config)
+    paysync = open_paysync()
     try:
         positions = ", ".join(f"{n} at {p}" for n, p in paysync.read_models.positions().items())
         print(f"paysync projections: following the log ({positions})", file=sys.stderr)
@@ -55,11 +51,7 @@ def follow(ctx: typer.Context) -> None:
 @app.command()
 def status() -> None:
     """Each read model's position against the end of the log."""
-    from interfaces.bootstrap import bootstrap
-
-    config = settings()
-    check_database(config)
-    paysync = bootstrap(config)
+    paysync = open_paysync()
     try:
         end = paysync.payments.recorder.max_notification_id() or 0
         for name, position in paysync.read_models.positions().items():
@@ -73,12 +65,8 @@ def rebuild(
     name: Annotated[ReadModelName, typer.Argument(help="the read model to rebuild")],
 ) -> None:
     """Rebuild one read model from the whole log and swap it in while the API keeps serving."""
-    from interfaces.bootstrap import bootstrap
-
     stop_on_signals()
-    config = settings()
-    check_database(config)
-    paysync = bootstrap(config)
+    paysync = open_paysync()
     started = time.monotonic()
     try:
         with progress(f"rebuilding {name.value}") as bar:

@@ -29,7 +29,7 @@ from application.ports import (
     PaymentRecordToExport,
 )
 from domain.export_failure import ExportFailureReason
-from infrastructure.erp import http_exchange
+from infrastructure.erp import json_api
 from infrastructure.erp.connection import (
     BuildContext,
     ConnectorModule,
@@ -39,7 +39,7 @@ from infrastructure.erp.connection import (
 )
 
 ERP_NAME = "Acumatica"
-ENDPOINT = "/entity/Default/22.200.001"
+ENDPOINT = "entity/Default/22.200.001"
 SESSION_COOKIE = ".ASPXAUTH"
 
 # The Check's field at fault, as the Failed to Export list words it.
@@ -130,10 +130,9 @@ class AcumaticaConnector:
     def __init__(
         self, base_url: str, login: dict[str, str], expense_account: str, client: httpx.Client
     ) -> None:
-        self._base_url = base_url.rstrip("/")
+        self._api = json_api.JsonApi(ERP_NAME, client, base_url.rstrip("/"), translate_refusal)
         self._login = login
         self._expense_account = expense_account
-        self._client = client
         self._session: str | None = None
         self._session_lock = threading.Lock()
 
@@ -148,11 +147,9 @@ class AcumaticaConnector:
 
     def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
         quoted = bank_id.replace("'", "''")
-        response = self._call("GET", "Check", params={"$filter": f"CashAccount eq '{quoted}'"})
+        response = self._taken("GET", "Check", params={"$filter": f"CashAccount eq '{quoted}'"})
         if isinstance(response, ErpRefused):
             return response
-        if not response.is_success:
-            return translate_refusal(response)
         checks = response.json() if isinstance(response.json(), list) else []
         return [
             str(check["PaymentRef"]["value"])
@@ -162,50 +159,45 @@ class AcumaticaConnector:
 
     def _find_check(self, key: str) -> BillAnswer | None:
         quoted = key.replace("'", "''")
-        response = self._call("GET", "Check", params={"$filter": f"Description eq '{quoted}'"})
+        response = self._taken("GET", "Check", params={"$filter": f"Description eq '{quoted}'"})
         if isinstance(response, ErpRefused):
             return response
-        if not response.is_success:
-            return translate_refusal(response)
         checks = response.json()
         if isinstance(checks, list) and checks:
             return accepted(checks[0]) or translate_refusal(response)
         return None
 
     def _create(self, entity: str, payload: dict[str, Any]) -> BillAnswer:
-        response = self._call("PUT", entity, json=payload)
+        response = self._taken("PUT", entity, json=payload)
         if isinstance(response, ErpRefused):
             return response
-        if response.is_success:
-            return accepted(response.json()) or translate_refusal(response)
-        return translate_refusal(response)
+        return accepted(response.json()) or translate_refusal(response)
 
-    def _call(self, method: str, entity: str, **kwargs: Any) -> httpx.Response | ErpRefused:
+    def _taken(self, method: str, entity: str, **kwargs: Any) -> httpx.Response | ErpRefused:
+        """The answer to a request the ERP took, in a session opened again once if it ended."""
         for _ in range(2):
             session = self._open_session()
             if isinstance(session, ErpRefused):
                 return session
-            request = self._client.build_request(
+            response = self._api.send(
                 method,
-                f"{self._base_url}{ENDPOINT}/{entity}",
+                f"{ENDPOINT}/{entity}",
                 headers={"Cookie": f"{SESSION_COOKIE}={session}", "Accept": "application/json"},
                 **kwargs,
             )
-            response = http_exchange.send(self._client, request, ERP_NAME)
             if isinstance(response, ErpRefused) or response.status_code != httpx.codes.UNAUTHORIZED:
-                return response
+                break
             with self._session_lock:
                 self._session = None  # ended on the ERP's side: log in again, once
-        return response
+        if isinstance(response, ErpRefused) or response.is_success:
+            return response
+        return translate_refusal(response)
 
     def _open_session(self) -> str | ErpRefused:
         with self._session_lock:
             if self._session is not None:
                 return self._session
-            request = self._client.build_request(
-                "POST", f"{self._base_url}/entity/auth/login", json=self._login
-            )
-            response = http_exchange.send(self._client, request, ERP_NAME)
+            response = self._api.send("POST", "entity/auth/login", json=self._login)
             if isinstance(response, ErpRefused):
                 return response
             token = response.cookies.get(SESSION_COOKIE)
@@ -237,32 +229,22 @@ def field_errors(entity: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def translate_refusal(response: httpx.Response) -> ErpRefused:
-    code = str(response.status_code)
-    if http_exchange.is_unavailable(response):
-        return ErpRefused(
-            ExportFailureReason.ERP_UNAVAILABLE,
-            f"{ERP_NAME} answered HTTP {code}: {response.text[:300]}",
-            code,
-        )
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if isinstance(body, dict):
-        errors = field_errors(body)
-        if errors:
-            field, _ = errors[0]
-            message = "; ".join(f"{name}: {words}" for name, words in errors)
-            reason = REASONS.get(field, ExportFailureReason.ERP_REJECTED)
-            return ErpRefused(reason, message, code)
-        words = body.get("exceptionMessage") or body.get("message")
-        if words:
-            return ErpRefused(ExportFailureReason.ERP_REJECTED, f"{ERP_NAME}: {words}", code)
-    return ErpRefused(
-        ExportFailureReason.ERP_REJECTED,
-        f"{ERP_NAME} answered HTTP {code}: {response.text[:300]}",
-        code,
-    )
+    return json_api.refusal(response, ERP_NAME, read_errors)
+
+
+def read_errors(body: Any, code: str) -> ErpRefused | None:
+    """The errors Acumatica put on the entity's fields, or its exception's words."""
+    if not isinstance(body, dict):
+        return None
+    errors = field_errors(body)
+    if errors:
+        field, _ = errors[0]
+        message = "; ".join(f"{name}: {words}" for name, words in errors)
+        return ErpRefused(REASONS.get(field, ExportFailureReason.ERP_REJECTED), message, code)
+    words = body.get("exceptionMessage") or body.get("message")
+    if words:
+        return ErpRefused(ExportFailureReason.ERP_REJECTED, f"{ERP_NAME}: {words}", code)
+    return None
 
 
 MODULE = ConnectorModule(Connection, build)

@@ -20,13 +20,12 @@ from application.ports import (
     BillToExport,
     Capabilities,
     ConnectorKind,
-    ErpAccepted,
     ErpRefused,
     Idempotency,
     PaymentRecordToExport,
 )
 from domain.export_failure import ExportFailureReason
-from infrastructure.erp import http_exchange
+from infrastructure.erp import json_api
 from infrastructure.erp.connection import (
     BuildContext,
     ConnectorModule,
@@ -107,84 +106,52 @@ class CmicConnector:
     )
 
     def __init__(self, connection: Connection, authorization: str, client: httpx.Client):
-        self._url = connection.base_url.rstrip("/") + PREFIX
         self._connection = connection
-        self._authorization = authorization
-        self._client = client
+        self._api = json_api.JsonApi(
+            ERP_NAME,
+            client,
+            connection.base_url.rstrip("/") + PREFIX,
+            translate_refusal,
+            {"Authorization": authorization, "Accept": "application/json"},
+        )
 
     def export_bill(self, bill: BillToExport) -> BillAnswer:
         payload = voucher_payload(bill, self._connection.company_code)
-        return self._create("apvoucher", "VouNum", payload)
+        return self._api.create("POST", "apvoucher", json_api.field("VouNum"), json=payload)
 
     def export_payment(self, record: PaymentRecordToExport) -> BillAnswer:
         quoted = record.idempotency_key.replace("'", "''")
-        found = self._send("GET", "apmanualcheque", params={"q": f"ChqMemo='{quoted}'"})
-        if isinstance(found, ErpRefused):
+        found = self._api.made_before(
+            "apmanualcheque", "ChqId", params={"q": f"ChqMemo='{quoted}'"}
+        )
+        if found is not None:
             return found
-        if not found.is_success:
-            return translate_refusal(found)
-        items = found.json().get("items") or []
-        if items and items[0].get("ChqId"):
-            return ErpAccepted(erp_ref=str(items[0]["ChqId"]))
         payload = cheque_payload(
             record, self._connection.company_code, self._connection.bank_company_code
         )
-        return self._create("apmanualcheque", "ChqId", payload)
+        return self._api.create("POST", "apmanualcheque", json_api.field("ChqId"), json=payload)
 
     def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
         quoted = bank_id.replace("'", "''")
-        found = self._send("GET", "apmanualcheque", params={"q": f"ChqAccCode='{quoted}'"})
-        if isinstance(found, ErpRefused):
-            return found
-        if not found.is_success:
-            return translate_refusal(found)
-        return [
-            str(item["ChqNum"]) for item in found.json().get("items") or [] if item.get("ChqNum")
-        ]
-
-    def _create(self, resource: str, id_field: str, payload: dict[str, Any]) -> BillAnswer:
-        response = self._send("POST", resource, json=payload)
-        if isinstance(response, ErpRefused):
-            return response
-        if response.is_success:
-            created = response.json().get(id_field)
-            if created:
-                return ErpAccepted(erp_ref=str(created))
-        return translate_refusal(response)
-
-    def _send(self, method: str, resource: str, **kwargs: Any) -> httpx.Response | ErpRefused:
-        request = self._client.build_request(
-            method,
-            f"{self._url}/{resource}",
-            headers={"Authorization": self._authorization, "Accept": "application/json"},
-            **kwargs,
-        )
-        return http_exchange.send(self._client, request, ERP_NAME)
+        items = self._api.items("apmanualcheque", params={"q": f"ChqAccCode='{quoted}'"})
+        if isinstance(items, ErpRefused):
+            return items
+        return [str(item["ChqNum"]) for item in items if item.get("ChqNum")]
 
 
 def translate_refusal(response: httpx.Response) -> ErpRefused:
-    code = str(response.status_code)
-    if http_exchange.is_unavailable(response):
-        return ErpRefused(
-            ExportFailureReason.ERP_UNAVAILABLE,
-            f"{ERP_NAME} answered HTTP {code}: {response.text[:300]}",
-            code,
-        )
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
+    return json_api.refusal(response, ERP_NAME, read_errors)
+
+
+def read_errors(body: Any, code: str) -> ErpRefused | None:
+    """The ADF error details: the first one's path names the reason."""
     details = body.get("o:errorDetails") if isinstance(body, dict) else None
-    if isinstance(details, list) and details and isinstance(details[0], dict):
-        first = details[0]
-        message = "; ".join(str(d.get("detail", "")) for d in details if isinstance(d, dict))
-        reason = REASONS.get(str(first.get("o:errorPath", "")), ExportFailureReason.ERP_REJECTED)
-        return ErpRefused(reason, message, str(first.get("o:errorCode") or code))
-    return ErpRefused(
-        ExportFailureReason.ERP_REJECTED,
-        f"{ERP_NAME} answered HTTP {code}: {response.text[:300]}",
-        code,
-    )
+    if not (isinstance(details, list) and details and isinstance(details[0], dict)):
+        return None
+    first = details[0]
+    message = "; ".join(str(d.get("detail", "")) for d in details if isinstance(d, dict))
+    reason = REASONS.get(str(first.get("o:errorPath", "")), ExportFailureReason.ERP_REJECTED)
+    return ErpRefused(reason, message, str(first.get("o:errorCode") or code))
 
 
 MODULE = ConnectorModule(Connection, build)

@@ -8,6 +8,7 @@ built (PAYSYNC_ERP_SECRETS), so neither the event history nor a GET ever holds i
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Generic, TypeVar
@@ -63,6 +64,26 @@ class Secrets:
                 f"the secret {ref!r} named by the connection is not configured"
                 " (add it to PAYSYNC_ERP_SECRETS)"
             ) from None
+
+
+def is_agent_login(
+    connection: Mapping[str, str] | None,
+    configured: Mapping[str, str],
+    prefix: str,
+    username: str,
+    password: str,
+) -> bool:
+    """Whether an agent's login is the one its company's connection names: the username in
+    `{prefix}_username`, the password the configured secret `{prefix}_password_ref` names
+    (compared in constant time)."""
+    if connection is None:
+        return False
+    expected = configured.get(connection.get(f"{prefix}_password_ref", ""))
+    return (
+        expected is not None
+        and username == connection.get(f"{prefix}_username")
+        and secrets.compare_digest(password, expected)
+    )
 
 
 @dataclass(frozen=True)

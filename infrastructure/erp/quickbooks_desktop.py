@@ -44,6 +44,7 @@ from infrastructure.erp.connection import (
     ConnectorModule,
     Name,
     SecretRef,
+    is_agent_login,
 )
 
 CONNECTOR = "quickbooks_desktop"
@@ -219,16 +220,8 @@ class WebConnectorService:
         """[ticket, ""] to go on with the open company file, "none" when nothing waits,
         "nvu" for a wrong login, as the Web Connector expects."""
         connection = self.exchange.connection(company_id, CONNECTOR)
-        expected = None
-        if connection is not None:
-            expected = self._secrets.get(connection.get("web_connector_password_ref", ""))
         ticket = secrets.token_hex(16)
-        if (
-            connection is None
-            or expected is None
-            or username != connection.get("web_connector_username")
-            or not secrets.compare_digest(password, expected)
-        ):
+        if not is_agent_login(connection, self._secrets, "web_connector", username, password):
             return [ticket, "nvu"]
         work = self.exchange.waiting(company_id)
         if not work:

@@ -14,7 +14,6 @@ The same ERP as the sandbox plays it: infrastructure/erp_sandbox/dialects/sage_3
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from application.agent_exchange import AgentExchange, AgentWork
@@ -37,6 +36,7 @@ from infrastructure.erp.connection import (
     ConnectorModule,
     Name,
     SecretRef,
+    is_agent_login,
 )
 
 CONNECTOR = "sage_300_cre"
@@ -122,16 +122,8 @@ class Sage300AgentService:
 
     def _connection(self, company_id: str, username: str, password: str) -> dict[str, str]:
         connection = self.exchange.connection(company_id, CONNECTOR)
-        expected = (
-            None
-            if connection is None
-            else self._secrets.get(connection.get("agent_password_ref", ""))
-        )
-        if (
-            connection is None
-            or expected is None
-            or username != connection.get("agent_username")
-            or not secrets.compare_digest(password, expected)
+        if connection is None or not is_agent_login(
+            connection, self._secrets, "agent", username, password
         ):
             raise PermissionError("the agent's login is not this company's")
         return connection

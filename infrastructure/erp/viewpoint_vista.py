@@ -19,13 +19,12 @@ from application.ports import (
     BillToExport,
     Capabilities,
     ConnectorKind,
-    ErpAccepted,
     ErpRefused,
     Idempotency,
     PaymentRecordToExport,
 )
 from domain.export_failure import ExportFailureReason
-from infrastructure.erp import http_exchange
+from infrastructure.erp import json_api
 from infrastructure.erp.connection import (
     BuildContext,
     ConnectorModule,
@@ -100,75 +99,52 @@ class ViewpointVistaConnector:
     )
 
     def __init__(self, connection: Connection, token: str, client: httpx.Client) -> None:
-        self._url = connection.base_url.rstrip("/") + PREFIX
         self._connection = connection
-        self._headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-        self._client = client
+        self._api = json_api.JsonApi(
+            ERP_NAME,
+            client,
+            connection.base_url.rstrip("/") + PREFIX,
+            translate_refusal,
+            {"Authorization": f"Bearer {token}", "Accept": "application/json"},
+        )
 
     def export_bill(self, bill: BillToExport) -> BillAnswer:
         payload = transaction_payload(bill, self._connection)
-        return self._create("ap/transactions", "APTrans", payload)
+        return self._api.create("POST", "ap/transactions", json_api.field("APTrans"), json=payload)
 
     def export_payment(self, record: PaymentRecordToExport) -> BillAnswer:
-        found = self._send("GET", "ap/payments", params={"externalId": record.idempotency_key})
-        if isinstance(found, ErpRefused):
+        found = self._api.made_before(
+            "ap/payments", "KeyID", params={"externalId": record.idempotency_key}
+        )
+        if found is not None:
             return found
-        if not found.is_success:
-            return translate_refusal(found)
-        items = found.json().get("items") or []
-        if items and items[0].get("KeyID"):
-            return ErpAccepted(erp_ref=str(items[0]["KeyID"]))
-        return self._create("ap/payments", "KeyID", payment_payload(record, self._connection))
+        payload = payment_payload(record, self._connection)
+        return self._api.create("POST", "ap/payments", json_api.field("KeyID"), json=payload)
 
     def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
-        found = self._send("GET", "ap/payments", params={"cmAcct": bank_id})
-        if isinstance(found, ErpRefused):
-            return found
-        if not found.is_success:
-            return translate_refusal(found)
-        return [str(item["CMRef"]) for item in found.json().get("items") or [] if item.get("CMRef")]
-
-    def _create(self, path: str, id_field: str, payload: dict[str, Any]) -> BillAnswer:
-        response = self._send("POST", path, json=payload)
-        if isinstance(response, ErpRefused):
-            return response
-        if response.is_success and response.json().get(id_field):
-            return ErpAccepted(erp_ref=str(response.json()[id_field]))
-        return translate_refusal(response)
-
-    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response | ErpRefused:
-        request = self._client.build_request(
-            method, f"{self._url}/{path}", headers=self._headers, **kwargs
-        )
-        return http_exchange.send(self._client, request, ERP_NAME)
+        items = self._api.items("ap/payments", params={"cmAcct": bank_id})
+        if isinstance(items, ErpRefused):
+            return items
+        return [str(item["CMRef"]) for item in items if item.get("CMRef")]
 
 
 def translate_refusal(response: httpx.Response) -> ErpRefused:
-    code = str(response.status_code)
-    if http_exchange.is_unavailable(response):
-        return ErpRefused(
-            ExportFailureReason.ERP_UNAVAILABLE,
-            f"{ERP_NAME} answered HTTP {code}: {response.text[:300]}",
-            code,
-        )
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
+    return json_api.refusal(response, ERP_NAME, read_errors)
+
+
+def read_errors(body: Any, code: str) -> ErpRefused | None:
+    """The platform's `errors`: the first one's code names the reason."""
     errors = body.get("errors") if isinstance(body, dict) else None
-    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-        first_code = str(errors[0].get("code", code))
-        message = "; ".join(
-            f"{error.get('field') or 'request'}: {error.get('message', '')}"
-            for error in errors
-            if isinstance(error, dict)
-        )
-        reason = REASONS.get(first_code, ExportFailureReason.ERP_REJECTED)
-        return ErpRefused(reason, message, first_code)
+    if not (isinstance(errors, list) and errors and isinstance(errors[0], dict)):
+        return None
+    first_code = str(errors[0].get("code", code))
+    message = "; ".join(
+        f"{error.get('field') or 'request'}: {error.get('message', '')}"
+        for error in errors
+        if isinstance(error, dict)
+    )
     return ErpRefused(
-        ExportFailureReason.ERP_REJECTED,
-        f"{ERP_NAME} answered HTTP {code}: {response.text[:300]}",
-        code,
+        REASONS.get(first_code, ExportFailureReason.ERP_REJECTED), message, first_code
     )
 
 

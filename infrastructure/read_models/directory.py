@@ -13,7 +13,7 @@ from application.projections.directory import (
     InvoiceRow,
     InvoicesQuery,
 )
-from application.projections.paging import Page, decode_cursor, page_of
+from application.projections.paging import Page
 from infrastructure.read_models.postgres_read_model import PostgresReadModel
 from infrastructure.read_models.sql_read_model import SqlReadModel
 from infrastructure.read_models.sqlite_read_model import SQLiteReadModel
@@ -64,22 +64,13 @@ class DirectorySql(SqlReadModel, DirectoryView):
         cursor: str | None,
         limit: int,
     ) -> Page[Any]:
-        after = decode_cursor(cursor, 1)
         where: list[str] = ["company_id = ?"]
         params: list[object] = [company_id]
         for column, value in filters.items():
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(str(value))
-        if after is not None:
-            where.append("seq > ?")
-            params.append(after[0])
-        rows = self.rows(
-            table,
-            f"SELECT * FROM {{t}} WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?",
-            [*params, limit + 1],
-        )
-        return page_of(rows, limit, lambda row: (row.seq,))
+        return self.page_in_seq_order(table, where, params, cursor, limit)
 
 
 class SQLiteDirectory(SQLiteReadModel, DirectorySql):

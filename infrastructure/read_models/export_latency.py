@@ -6,9 +6,8 @@ The storage (view) of the read model application/projections/export_latency.py.
 from __future__ import annotations
 
 from application.projections.export_latency import ExportLatencyView, ExportTiming, LatencyQuery
-from application.projections.moments import end_of, start_of
 from infrastructure.read_models.postgres_read_model import PostgresReadModel
-from infrastructure.read_models.sql_read_model import SqlReadModel
+from infrastructure.read_models.sql_read_model import SqlReadModel, within_days
 from infrastructure.read_models.sqlite_read_model import SQLiteReadModel
 from infrastructure.read_models.tables import Table
 
@@ -50,14 +49,7 @@ class ExportLatencySql(SqlReadModel, ExportLatencyView):
         where, params = conditions(company_id, query)
         where.append("latency_ms > ?")
         params.append(over_ms)
-        if after is not None:
-            where.append("seq > ?")
-            params.append(after[0])
-        return self.rows(
-            "exports",
-            f"SELECT * FROM {{t}} WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?",
-            [*params, limit],
-        )
+        return self.in_seq_order("exports", where, params, after, limit)
 
 
 def conditions(company_id: str, query: LatencyQuery) -> tuple[list[str], list[object]]:
@@ -66,13 +58,8 @@ def conditions(company_id: str, query: LatencyQuery) -> tuple[list[str], list[ob
     if query.connector is not None:
         where.append("connector = ?")
         params.append(query.connector)
-    if query.funded_from is not None:
-        where.append("funding_completed_at >= ?")
-        params.append(start_of(query.funded_from))
-    if query.funded_to is not None:
-        where.append("funding_completed_at < ?")
-        params.append(end_of(query.funded_to))
-    return where, params
+    day_where, day_params = within_days("funding_completed_at", query.funded_from, query.funded_to)
+    return where + day_where, params + day_params
 
 
 class SQLiteExportLatency(SQLiteReadModel, ExportLatencySql):

@@ -5,7 +5,7 @@ The storage (view) of the read model application/projections/payment_records.py.
 
 from __future__ import annotations
 
-from application.projections.paging import Page, decode_cursor, page_of
+from application.projections.paging import Page
 from application.projections.payment_records import (
     PaymentRecord,
     PaymentRecordsView,
@@ -50,7 +50,6 @@ class PaymentRecordsSql(SqlReadModel, PaymentRecordsView):
         limit: int,
         search: str | None = None,
     ) -> Page[PaymentRecord]:
-        after = decode_cursor(cursor, 1)
         where: list[str] = ["company_id = ?"]
         params: list[object] = [company_id]
         if status is not None:
@@ -59,15 +58,7 @@ class PaymentRecordsSql(SqlReadModel, PaymentRecordsView):
         if search:
             where.append(MATCHES)
             params += [contains(search)] * 3
-        if after is not None:
-            where.append("seq > ?")
-            params.append(after[0])
-        rows = self.rows(
-            "items",
-            f"SELECT * FROM {{t}} WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?",
-            [*params, limit + 1],
-        )
-        return page_of(rows, limit, lambda record: (record.seq,))
+        return self.page_in_seq_order("items", where, params, cursor, limit)
 
 
 class SQLitePaymentRecords(SQLiteReadModel, PaymentRecordsSql):

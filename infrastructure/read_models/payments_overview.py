@@ -5,8 +5,7 @@ The storage (view) of the read model application/projections/payments_overview.p
 
 from __future__ import annotations
 
-from application.projections.moments import end_of, start_of
-from application.projections.paging import Page, decode_cursor, page_of
+from application.projections.paging import Page
 from application.projections.payments_overview import (
     DisbursementRow,
     PaymentRow,
@@ -14,7 +13,7 @@ from application.projections.payments_overview import (
     PaymentsQuery,
 )
 from infrastructure.read_models.postgres_read_model import PostgresReadModel
-from infrastructure.read_models.sql_read_model import SqlReadModel
+from infrastructure.read_models.sql_read_model import SqlReadModel, within_days
 from infrastructure.read_models.sqlite_read_model import SQLiteReadModel
 from infrastructure.read_models.tables import Table
 
@@ -44,38 +43,26 @@ class PaymentsOverviewSql(SqlReadModel, PaymentsOverviewView):
     def payments(
         self, company_id: str, query: PaymentsQuery, cursor: str | None, limit: int
     ) -> Page[PaymentRow]:
-        where, params = conditions(company_id, query, decode_cursor(cursor, 1))
+        where, params = conditions(company_id, query)
         if query.vendor_name is not None:
             where.append("vendor_name = ?")
             params.append(query.vendor_name)
-        rows = self.rows(
-            "payments",
-            f"SELECT * FROM {{t}} WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?",
-            [*params, limit + 1],
-        )
-        return page_of(rows, limit, lambda row: (row.seq,))
+        return self.page_in_seq_order("payments", where, params, cursor, limit)
 
     def disbursements(
         self, company_id: str, query: PaymentsQuery, cursor: str | None, limit: int
     ) -> Page[DisbursementRow]:
-        where, params = conditions(company_id, query, decode_cursor(cursor, 1))
+        where, params = conditions(company_id, query)
         if query.vendor_name is not None:
             where.append(
                 f"disbursement_id IN (SELECT disbursement_id FROM {self.table_name('payments')} "
                 "WHERE company_id = ? AND vendor_name = ?)"
             )
             params += [company_id, query.vendor_name]
-        rows = self.rows(
-            "disbursements",
-            f"SELECT * FROM {{t}} WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?",
-            [*params, limit + 1],
-        )
-        return page_of(rows, limit, lambda row: (row.seq,))
+        return self.page_in_seq_order("disbursements", where, params, cursor, limit)
 
 
-def conditions(
-    company_id: str, query: PaymentsQuery, after: tuple[int, ...] | None
-) -> tuple[list[str], list[object]]:
+def conditions(company_id: str, query: PaymentsQuery) -> tuple[list[str], list[object]]:
     """The filters both tables share (their columns have the same names)."""
     where: list[str] = ["company_id = ?"]
     params: list[object] = [company_id]
@@ -86,16 +73,8 @@ def conditions(
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)
-    if query.funded_from is not None:
-        where.append("funded_at >= ?")
-        params.append(start_of(query.funded_from))
-    if query.funded_to is not None:
-        where.append("funded_at < ?")
-        params.append(end_of(query.funded_to))
-    if after is not None:
-        where.append("seq > ?")
-        params.append(after[0])
-    return where, params
+    day_where, day_params = within_days("funded_at", query.funded_from, query.funded_to)
+    return where + day_where, params + day_params
 
 
 class SQLitePaymentsOverview(SQLiteReadModel, PaymentsOverviewSql):

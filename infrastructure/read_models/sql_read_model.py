@@ -11,10 +11,13 @@ import logging
 from abc import abstractmethod
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager
+from datetime import date
 from typing import Any, ClassVar
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
+from application.projections.moments import end_of, start_of
+from application.projections.paging import Page, decode_cursor, page_of
 from application.projections.read_model import ReadModel, ViewUpdate
 from infrastructure.read_models.tables import STATES, Table, state_table_statement
 
@@ -106,6 +109,36 @@ class SqlReadModel(ReadModel):
         with self.reading() as c:
             found = self.select(c, statement.format(t=self.table_name(suffix)), params)
         return [table.row_of(record) for record in found]
+
+    def in_seq_order(
+        self,
+        suffix: str,
+        where: Sequence[str],
+        params: Sequence[object],
+        after: tuple[int, ...] | None,
+        limit: int,
+    ) -> list[Any]:
+        """At most `limit` rows meeting every condition of `where`, in the order they were made
+        (`seq`), from after the row whose seq is `after`."""
+        if after is not None:
+            where, params = [*where, "seq > ?"], [*params, after[0]]
+        return self.rows(
+            suffix,
+            f"SELECT * FROM {{t}} WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?",
+            [*params, limit],
+        )
+
+    def page_in_seq_order(
+        self,
+        suffix: str,
+        where: Sequence[str],
+        params: Sequence[object],
+        cursor: str | None,
+        limit: int,
+    ) -> Page[Any]:
+        """One page of `in_seq_order`, from the cursor of the page before."""
+        rows = self.in_seq_order(suffix, where, params, decode_cursor(cursor, 1), limit + 1)
+        return page_of(rows, limit, lambda row: (row.seq,))
 
     def position(self, c: Any, application_name: str) -> int | None:
         found = self.select(
@@ -205,6 +238,21 @@ def check_not_behind(kind: str, live: dict[str, int], rebuilt: dict[str, int]) -
                 f"the rebuilt {kind} is at {rebuilt.get(name, 0)} of {name}, behind the live "
                 f"view's {position}: it was not caught up, so it was not swapped in"
             )
+
+
+def within_days(
+    column: str, first: date | None, last: date | None
+) -> tuple[list[str], list[object]]:
+    """Conditions keeping the rows whose moment `column` falls on the UTC days first..last."""
+    where: list[str] = []
+    params: list[object] = []
+    if first is not None:
+        where.append(f"{column} >= ?")
+        params.append(start_of(first))
+    if last is not None:
+        where.append(f"{column} < ?")
+        params.append(end_of(last))
+    return where, params
 
 
 def chunks(items: list[str]) -> Iterator[list[str]]:

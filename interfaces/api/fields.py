@@ -17,7 +17,17 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    PlainSerializer,
+    WithJsonSchema,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 from application.projections.paging import MAX_LIMIT
 from domain.check_numbers import MAX_CHECK_NUMBER
@@ -54,64 +64,49 @@ def clean_text(value: str) -> str:
     return unicodedata.normalize("NFC", value).strip()
 
 
-class _TextRule:
-    """Clean, then bound the length of the normalised text."""
+class _Text:
+    """Text cleaned, then bounded in length once normalised; the schema says the same.
+
+    `required` is stated in the schema only (minLength 1): emptiness is the domain's to
+    refuse, in its own words ("needs a reason")."""
 
     def __init__(self, max_length: int, *, required: bool) -> None:
         self.max_length = max_length
         self.required = required
 
     def __call__(self, value: str) -> str:
-        # Emptiness is the domain's to refuse, in its own words ("needs a reason").
         text = clean_text(value)
         if len(text) > self.max_length:
             raise ValueError(f"must be at most {self.max_length} characters")
         return text
 
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            self, core_schema.str_schema(strict=True)
+        )
 
-def _schema(max_length: int, *, required: bool) -> dict[str, Any]:
-    return {
-        "type": "string",
-        "maxLength": max_length,
-        "minLength": 1 if required else 0,
-        "pattern": TEXT_PATTERN,
-    }
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "maxLength": self.max_length,
+            "minLength": 1 if self.required else 0,
+            "pattern": TEXT_PATTERN,
+        }
 
 
-Name = Annotated[
-    str,
-    Field(strict=True),
-    AfterValidator(_TextRule(200, required=True)),
-    WithJsonSchema(_schema(200, required=True)),
-]
+Name = Annotated[str, _Text(200, required=True)]
 """A name people read: a vendor, an account's nickname, a project, a disbursement."""
-Identifier = Annotated[
-    str,
-    Field(strict=True),
-    AfterValidator(_TextRule(100, required=True)),
-    WithJsonSchema(_schema(100, required=True)),
-]
+Identifier = Annotated[str, _Text(100, required=True)]
 """A number or id from another system: an invoice number, a vendor id, a Bank ID."""
-Reason = Annotated[
-    str,
-    Field(strict=True),
-    AfterValidator(_TextRule(500, required=True)),
-    WithJsonSchema(_schema(500, required=True)),
-]
+Reason = Annotated[str, _Text(500, required=True)]
 """Why something happened, in a person's or a bank's words."""
-Note = Annotated[
-    str,
-    Field(strict=True),
-    AfterValidator(_TextRule(1000, required=False)),
-    WithJsonSchema(_schema(1000, required=False)),
-]
+Note = Annotated[str, _Text(1000, required=False)]
 """A free note, or a reference typed by hand; may be empty."""
-Url = Annotated[
-    str,
-    Field(strict=True),
-    AfterValidator(_TextRule(500, required=False)),
-    WithJsonSchema(_schema(500, required=False)),
-]
+Url = Annotated[str, _Text(500, required=False)]
 """An address; which ones may be called is the ERP address check's business."""
 QueryText = Annotated[
     str | None,

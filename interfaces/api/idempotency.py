@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from application.idempotency import IdempotentRequest, PendingClaim, claiming
 from infrastructure.tokens import InvalidToken
+from interfaces.api.limits import replaying
 from interfaces.api.problems import PROBLEM_JSON
 
 HEADER = "idempotency-key"
@@ -74,7 +75,7 @@ class IdempotencyMiddleware:
         who = "" if natural else subject
         fingerprint = hashlib.sha256(f"{who}\n{path}\n".encode() + body).hexdigest()
         call = _Call(paysync.payments, company["company"], key, fingerprint, natural)
-        await call.run(self.app, scope, _replaying(body, receive), send)
+        await call.run(self.app, scope, replaying(body, receive), send)
 
 
 class _Call:
@@ -211,19 +212,6 @@ async def _read_body(receive: Receive) -> bytes | None:
         body += bytes(message.get("body", b""))
         if not message.get("more_body", False):
             return body
-
-
-def _replaying(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
 
 
 async def _problem(send: Send, status: int, detail: str) -> None:

@@ -45,7 +45,7 @@ class BodyLimit:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        await self.app(scope, _replaying(b"".join(chunks), receive), send)
+        await self.app(scope, replaying(b"".join(chunks), receive), send)
 
     async def _refuse(self, send: Send) -> None:
         body = json.dumps(
@@ -65,7 +65,8 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-def _replaying(body: bytes, receive: Receive) -> Receive:
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands the app the body already read, then the stream's own messages."""
     sent = False
 
     async def replay() -> Message:

@@ -22,7 +22,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from infrastructure.erp_sandbox import ledger
-from infrastructure.erp_sandbox.dialect import Dialect, json_object, money, required
+from infrastructure.erp_sandbox.dialect import Dialect, add_json_route, json_object, money, required
 from infrastructure.erp_sandbox.ledger import BillIn, PaymentIn, Refusal, Rule
 from infrastructure.erp_sandbox.records import PaymentLine
 from infrastructure.erp_sandbox.storage import SandboxStore
@@ -73,19 +73,10 @@ def router(store: SandboxStore) -> APIRouter:
     def logged_in(request: Request) -> bool:
         return request.cookies.get(SESSION_COOKIE) in sessions
 
-    @routes.put(ENDPOINT + "/Bill")
-    async def put_bill(request: Request) -> Response:
-        if not logged_in(request):
-            return _not_logged_in()
-        work = partial(create_bill, store, json_object(await request.body()))
-        return await anyio.to_thread.run_sync(work)
-
-    @routes.put(ENDPOINT + "/Check")
-    async def put_check(request: Request) -> Response:
-        if not logged_in(request):
-            return _not_logged_in()
-        work = partial(create_check, store, json_object(await request.body()))
-        return await anyio.to_thread.run_sync(work)
+    for entity, create in (("/Bill", create_bill), ("/Check", create_check)):
+        add_json_route(
+            routes, "PUT", ENDPOINT + entity, logged_in, _not_logged_in, partial(create, store)
+        )
 
     @routes.get(ENDPOINT + "/Check")
     async def get_checks(request: Request) -> Response:

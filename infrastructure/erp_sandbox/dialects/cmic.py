@@ -20,7 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from infrastructure.erp_sandbox import ledger
-from infrastructure.erp_sandbox.dialect import Dialect, json_object, money, required
+from infrastructure.erp_sandbox.dialect import Dialect, add_json_route, money, required
 from infrastructure.erp_sandbox.ledger import BillIn, PaymentIn, Refusal, Rule
 from infrastructure.erp_sandbox.records import PaymentLine
 from infrastructure.erp_sandbox.storage import SandboxStore
@@ -55,19 +55,8 @@ def connection(base_url: str) -> dict[str, str]:
 def router(store: SandboxStore) -> APIRouter:
     routes = APIRouter(prefix=PREFIX, tags=["CMiC"])
 
-    @routes.post("/apvoucher")
-    async def post_voucher(request: Request) -> Response:
-        if not _authenticated(request):
-            return _unauthorized()
-        body = json_object(await request.body())
-        return await anyio.to_thread.run_sync(partial(create_voucher, store, body))
-
-    @routes.post("/apmanualcheque")
-    async def post_cheque(request: Request) -> Response:
-        if not _authenticated(request):
-            return _unauthorized()
-        body = json_object(await request.body())
-        return await anyio.to_thread.run_sync(partial(create_cheque, store, body))
+    for path, create in (("/apvoucher", create_voucher), ("/apmanualcheque", create_cheque)):
+        add_json_route(routes, "POST", path, _authenticated, _unauthorized, partial(create, store))
 
     @routes.get("/apmanualcheque")
     async def find_cheques(request: Request) -> Response:

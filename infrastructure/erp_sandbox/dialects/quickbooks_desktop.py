@@ -13,18 +13,15 @@ The same ERP as paysync's connector speaks to it: infrastructure/erp/quickbooks_
 
 from __future__ import annotations
 
-import logging
-import threading
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 
 import httpx
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
 
 from infrastructure.erp_sandbox import ledger
 from infrastructure.erp_sandbox.dialect import Dialect, money, required
 from infrastructure.erp_sandbox.ledger import PaymentIn, Refusal, Rule
+from infrastructure.erp_sandbox.pollers import Poller, poller_router
 from infrastructure.erp_sandbox.records import Payment, PaymentLine
 from infrastructure.erp_sandbox.storage import SandboxStore
 
@@ -42,61 +39,17 @@ STATUS = {
     Rule.MALFORMED: ("3000", "The request is not valid qbXML: {}"),
     Rule.CHECK_NUMBER_IN_USE: ("0", "Status OK"),  # QuickBooks Desktop takes it
 }
-log = logging.getLogger(__name__)
 
 
 def connection(base_url: str) -> dict[str, str]:
     return {"web_connector_username": "paysync-sandbox", "web_connector_password_ref": "sandbox"}
 
 
-class WebConnectorIn(BaseModel):
-    app_url: str = Field(min_length=1)  # paysync's .../quickbooks-desktop/web-connector
-    username: str = "paysync-sandbox"
-    password: str = "sandbox"  # noqa: S105 - the sandbox secret's value
-    poll_seconds: float = Field(default=1.0, gt=0)
-
-
-@dataclass
-class WebConnector:
-    app_url: str
-    username: str
-    password: str
-    poll_seconds: float
-
-
 def router(store: SandboxStore) -> APIRouter:
-    routes = APIRouter(prefix="/sandbox", tags=["sandbox admin"])
-    registered: list[WebConnector] = []
-    wake = threading.Event()
-
-    def run() -> None:
-        with httpx.Client(timeout=10.0) as client:
-            while True:
-                for app in list(registered):
-                    try:
-                        run_session(client, store, app)
-                    except Exception:  # a bad session must not stop the polling for good
-                        log.exception("web connector session to %s failed", app.app_url)
-                wait = min((app.poll_seconds for app in registered), default=1.0)
-                wake.wait(wait)
-                wake.clear()
-
-    threading.Thread(target=run, name="web-connector", daemon=True).start()
-
-    @routes.post("/web-connectors", status_code=201)
-    def register(body: WebConnectorIn) -> dict[str, str]:
-        registered.append(WebConnector(**body.model_dump()))
-        wake.set()
-        return {"app_url": body.app_url}
-
-    @routes.delete("/web-connectors", status_code=204)
-    def forget() -> None:
-        registered.clear()
-
-    return routes
+    return poller_router(store, "/web-connectors", "web connector", "web-connector", run_session)
 
 
-def call(client: httpx.Client, app: WebConnector, method: str, **args: str) -> ET.Element:
+def call(client: httpx.Client, app: Poller, method: str, **args: str) -> ET.Element:
     envelope = ET.Element(f"{{{SOAP}}}Envelope")
     body = ET.SubElement(ET.SubElement(envelope, f"{{{SOAP}}}Body"), f"{{{QBWC}}}{method}")
     for name, value in args.items():
@@ -114,7 +67,7 @@ def call(client: httpx.Client, app: WebConnector, method: str, **args: str) -> E
     return result
 
 
-def run_session(client: httpx.Client, store: SandboxStore, app: WebConnector) -> None:
+def run_session(client: httpx.Client, store: SandboxStore, app: Poller) -> None:
     """One Web Connector session, as the real one runs it on its schedule."""
     answer = call(client, app, "authenticate", strUserName=app.username, strPassword=app.password)
     ticket, status = [item.text or "" for item in answer.findall(f"{{{QBWC}}}string")][:2]

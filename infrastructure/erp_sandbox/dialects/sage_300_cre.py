@@ -12,18 +12,15 @@ The same ERP as paysync's connector speaks to it: infrastructure/erp/sage_300_cr
 
 from __future__ import annotations
 
-import logging
-import threading
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
 
 from infrastructure.erp_sandbox import ledger
 from infrastructure.erp_sandbox.dialect import Dialect, money, required
 from infrastructure.erp_sandbox.ledger import Refusal, Rule
+from infrastructure.erp_sandbox.pollers import Poller, poller_router
 from infrastructure.erp_sandbox.records import PaymentLine
 from infrastructure.erp_sandbox.storage import SandboxStore
 
@@ -36,7 +33,6 @@ CODES = {
     Rule.PARTIAL_PAYMENT: "partial_payment",
     Rule.MALFORMED: "invalid_request",
 }
-log = logging.getLogger(__name__)
 
 
 def connection(base_url: str) -> dict[str, str]:
@@ -47,53 +43,13 @@ def connection(base_url: str) -> dict[str, str]:
     }
 
 
-class AgentIn(BaseModel):
-    app_url: str = Field(min_length=1)  # paysync's .../sage-300-cre/agent
-    username: str = "paysync-sandbox"
-    password: str = "sandbox"  # noqa: S105 - the sandbox secret's value
-    poll_seconds: float = Field(default=1.0, gt=0)
-
-
-@dataclass
-class Agent:
-    app_url: str
-    username: str
-    password: str
-    poll_seconds: float
-
-
 def router(store: SandboxStore) -> APIRouter:
-    routes = APIRouter(prefix="/sandbox", tags=["sandbox admin"])
-    registered: list[Agent] = []
-    wake = threading.Event()
-
-    def run() -> None:
-        with httpx.Client(timeout=10.0) as client:
-            while True:
-                for agent in list(registered):
-                    try:
-                        poll_once(client, store, agent)
-                    except Exception:  # a bad poll must not stop the agent for good
-                        log.exception("Sage 300 CRE agent poll of %s failed", agent.app_url)
-                wake.wait(min((agent.poll_seconds for agent in registered), default=1.0))
-                wake.clear()
-
-    threading.Thread(target=run, name="sage-300-cre-agent", daemon=True).start()
-
-    @routes.post("/sage-300-cre-agents", status_code=201)
-    def register(body: AgentIn) -> dict[str, str]:
-        registered.append(Agent(**body.model_dump()))
-        wake.set()
-        return {"app_url": body.app_url}
-
-    @routes.delete("/sage-300-cre-agents", status_code=204)
-    def forget() -> None:
-        registered.clear()
-
-    return routes
+    return poller_router(
+        store, "/sage-300-cre-agents", "Sage 300 CRE agent", "sage-300-cre-agent", poll_once
+    )
 
 
-def poll_once(client: httpx.Client, store: SandboxStore, agent: Agent) -> None:
+def poll_once(client: httpx.Client, store: SandboxStore, agent: Poller) -> None:
     auth = (agent.username, agent.password)
     polled = client.post(f"{agent.app_url}/poll", auth=auth)
     polled.raise_for_status()

@@ -22,7 +22,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from infrastructure.erp_sandbox import ledger
-from infrastructure.erp_sandbox.dialect import Dialect, json_object, money, required
+from infrastructure.erp_sandbox.dialect import Dialect, add_json_route, money, required
 from infrastructure.erp_sandbox.ledger import BillIn, PaymentIn, Refusal, Rule
 from infrastructure.erp_sandbox.records import PaymentLine
 from infrastructure.erp_sandbox.storage import SandboxStore
@@ -59,19 +59,11 @@ def router(store: SandboxStore) -> APIRouter:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         return scheme.lower() == "bearer" and bool(token.strip())
 
-    @routes.post("/ap/transactions")
-    async def post_transaction(request: Request) -> Response:
-        if not authorized(request):
-            return _unauthorized()
-        body = json_object(await request.body())
-        return await anyio.to_thread.run_sync(partial(create_transaction, store, body))
-
-    @routes.post("/ap/payments")
-    async def post_payment(request: Request) -> Response:
-        if not authorized(request):
-            return _unauthorized()
-        body = json_object(await request.body())
-        return await anyio.to_thread.run_sync(partial(create_payment, store, body))
+    for path, create in (
+        ("/ap/transactions", create_transaction),
+        ("/ap/payments", create_payment),
+    ):
+        add_json_route(routes, "POST", path, authorized, _unauthorized, partial(create, store))
 
     @routes.get("/ap/payments")
     async def find_payments(

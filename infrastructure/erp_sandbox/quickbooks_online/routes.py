@@ -7,7 +7,7 @@ accepted and they all share the sandbox's books; any bearer token is accepted.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Annotated
 
@@ -33,27 +33,8 @@ AuthorizationHeader = Annotated[str | None, Header()]
 def quickbooks_online_router(store: SandboxStore) -> APIRouter:
     router = APIRouter(prefix=PATH_PREFIX + "{realm_id}", tags=["QuickBooks Online"])
 
-    @router.post("/bill")
-    async def create_bill(
-        realm_id: str,
-        request: Request,
-        authorization: AuthorizationHeader = None,
-        requestid: str | None = None,
-        minorversion: str | None = None,
-    ) -> JSONResponse:
-        work = partial(books.create_bill, store, await request.body())
-        return await _write_once(store, realm_id, requestid, authorization, work)
-
-    @router.post("/billpayment")
-    async def create_bill_payment(
-        realm_id: str,
-        request: Request,
-        authorization: AuthorizationHeader = None,
-        requestid: str | None = None,
-        minorversion: str | None = None,
-    ) -> JSONResponse:
-        work = partial(books.create_bill_payment, store, await request.body())
-        return await _write_once(store, realm_id, requestid, authorization, work)
+    for path, create in (("/bill", books.create_bill), ("/billpayment", books.create_bill_payment)):
+        router.add_api_route(path, _creating(store, create), methods=["POST"], name=create.__name__)
 
     @router.get("/query")
     async def query(
@@ -67,6 +48,24 @@ def quickbooks_online_router(store: SandboxStore) -> APIRouter:
         return _response(await anyio.to_thread.run_sync(books.run_query, store, query))
 
     return router
+
+
+def _creating(
+    store: SandboxStore, create: Callable[[SandboxStore, bytes], Answer]
+) -> Callable[..., Awaitable[JSONResponse]]:
+    """The route of one create: the body goes to `create`, answered once per request id."""
+
+    async def route(
+        realm_id: str,
+        request: Request,
+        authorization: AuthorizationHeader = None,
+        requestid: str | None = None,
+        minorversion: str | None = None,
+    ) -> JSONResponse:
+        work = partial(create, store, await request.body())
+        return await _write_once(store, realm_id, requestid, authorization, work)
+
+    return route
 
 
 async def _write_once(

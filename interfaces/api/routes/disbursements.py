@@ -11,10 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from application.queries import DisbursementSnapshot
 from domain.disbursement import MAX_PAYMENTS
-from interfaces.api.deps import Admin, FundingNotifier, PaymentsDep, Reader, ReadModelsDep
+from interfaces.api.deps import Admin, FundingNotifier, PaymentsDep, Reader
 from interfaces.api.fields import CompanyId, Moment, Money, Name, PastMoment, Reason, Version
-from interfaces.api.paging import LIMIT, Cursor, Limit
-from interfaces.api.routes.reports import DisbursementRowsBody, Filters
+from interfaces.api.routes import reports
 from interfaces.api.versions import if_match
 
 router = APIRouter(
@@ -82,20 +81,17 @@ class OneDisbursement:
 DisbursementPath = Annotated[OneDisbursement, Depends()]
 
 
-@router.get("", response_model=DisbursementRowsBody)
-def list_disbursements(
-    company_id: CompanyId,
-    caller: Reader,
-    read_models: ReadModelsDep,
-    filters: Filters,
-    cursor: Cursor = None,
-    limit: Limit = LIMIT,
-) -> BaseModel:
-    """The company's disbursements in the order they were drafted, by `status`,
-    `funding_account_id`, and `from`/`to` (the UTC days their funding completed); each item
-    sums one disbursement, whose payments `GET .../disbursements/{id}` shows."""
-    page = read_models.payments_overview.disbursements(company_id, filters, cursor, limit)
-    return DisbursementRowsBody.model_validate(page, from_attributes=True)
+# The same list as the disbursements report, where a client of this resource looks for it.
+router.add_api_route(
+    "",
+    reports.disbursements,
+    methods=["GET"],
+    response_model=reports.DisbursementRowsBody,
+    name="list_disbursements",
+    description="The company's disbursements in the order they were drafted, by `status`,\n"
+    "`funding_account_id`, and `from`/`to` (the UTC days their funding completed); each item\n"
+    "sums one disbursement, whose payments `GET .../disbursements/{id}` shows.",
+)
 
 
 @router.get("/{disbursement_id}", response_model=DisbursementSnapshot)

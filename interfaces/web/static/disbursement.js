@@ -1,10 +1,11 @@
 // One disbursement: its drawdown status and its invoice payments; and its audit history.
 
-import { ApiError, call, seg } from "./api.js";
+import { call, seg } from "./api.js";
 import { disbursementActions } from "./disbursement_actions.js";
 import { exactTime, h, replaceChildren, timeOf } from "./dom.js";
 import { HistoryReader, actorWords } from "./history_words.js";
 import { untilAbort } from "./timing.js";
+import { fact, load } from "./ui.js";
 import { connectorName, exportStatusWords, failureWords, humanize, money } from "./words.js";
 
 export function showDisbursement(view, session, id) {
@@ -233,25 +234,6 @@ export function showHistory(view, session, id) {
   });
 }
 
-async function load(view, body, work) {
-  try {
-    await work();
-  } catch (error) {
-    if (untilAbort(error)) return;
-    if (error instanceof ApiError && error.status === 401) {
-      view.unauthorized(error.message);
-      return;
-    }
-    replaceChildren(body, h("p", { class: "problem", role: "alert" }, error.message));
-  } finally {
-    body.removeAttribute("aria-busy");
-  }
-}
-
 function backLink() {
   return h("p", { class: "back" }, h("a", { href: "#/payment-records" }, "← ERP Integrations"));
-}
-
-function fact(term, ...description) {
-  return h("div", {}, h("dt", {}, term), h("dd", {}, description));
 }

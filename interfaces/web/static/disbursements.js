@@ -5,7 +5,7 @@ import { ApiError, call, seg } from "./api.js";
 import { fundingAccounts, invoices } from "./collections.js";
 import { h, replaceChildren, timeOf } from "./dom.js";
 import { can, navigate, pageHref } from "./nav.js";
-import { actionForm, badge, field, listAll, load, pageHead, table } from "./ui.js";
+import { actionForm, badge, field, listAll, load, pageHead, queryInput, querySelect, submitsFilters, table } from "./ui.js";
 import { money } from "./words.js";
 
 const MAX_PAYMENTS = 100;
@@ -67,23 +67,16 @@ export function showDisbursements(view, session, query) {
 }
 
 function filterForm(form, query, accounts) {
-  const select = (name, options) =>
-    h("select", { name }, options.map(([value, label]) => h("option", { value, selected: query.get(name) === value || undefined }, label)));
-  const input = (name, type) => h("input", { name, type, value: query.get(name) ?? "", class: "field" });
   replaceChildren(
     form,
-    field("filter-status", "Status", select("status", STATUSES)),
-    field("filter-account", "Funding account", select("funding_account_id", [["", "Any account"], ...accounts.map((a) => [a.id, a.nickname])])),
-    field("filter-vendor", "Vendor", input("vendor_name", "search")),
-    field("filter-from", "Funded from", input("from", "date")),
-    field("filter-to", "Funded to", input("to", "date")),
+    field("filter-status", "Status", querySelect(query, "status", STATUSES)),
+    field("filter-account", "Funding account", querySelect(query, "funding_account_id", [["", "Any account"], ...accounts.map((a) => [a.id, a.nickname])])),
+    field("filter-vendor", "Vendor", queryInput(query, "vendor_name", "search")),
+    field("filter-from", "Funded from", queryInput(query, "from", "date")),
+    field("filter-to", "Funded to", queryInput(query, "to", "date")),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary" }, "Filter")),
   );
-  form.onsubmit = (event) => {
-    event.preventDefault();
-    const data = new FormData(form);
-    navigate(pageHref("/disbursements", Object.fromEntries(FILTERS.map((n) => [n, data.get(n)]))));
-  };
+  submitsFilters(form, "/disbursements", FILTERS);
 }
 
 export function showDraft(view, session) {

@@ -4,8 +4,8 @@
 import { call, seg } from "./api.js";
 import { invoicePage } from "./collections.js";
 import { h, replaceChildren } from "./dom.js";
-import { can, navigate, pageHref } from "./nav.js";
-import { badge, field, load, pageHead, problem, table } from "./ui.js";
+import { can } from "./nav.js";
+import { badge, field, load, pageHead, problem, querySelect, submitsFilters, table } from "./ui.js";
 import { money } from "./words.js";
 
 const SYNC_WORDS = { not_synced: "Not synced", synced: "Synced" };
@@ -79,15 +79,11 @@ function filterForm(query) {
   const form = h("form", { class: "filters", role: "search", "aria-label": "Filter invoices" });
   replaceChildren(
     form,
-    field("filter-payment", "Payment status", h("select", { name: "payment_status" }, FILTERS.payment_status.map(([v, l]) => h("option", { value: v, selected: query.get("payment_status") === v || undefined }, l)))),
-    field("filter-sync", "ERP sync", h("select", { name: "erp_sync_status" }, FILTERS.erp_sync_status.map(([v, l]) => h("option", { value: v, selected: query.get("erp_sync_status") === v || undefined }, l)))),
+    field("filter-payment", "Payment status", querySelect(query, "payment_status", FILTERS.payment_status)),
+    field("filter-sync", "ERP sync", querySelect(query, "erp_sync_status", FILTERS.erp_sync_status)),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary" }, "Filter")),
   );
-  form.onsubmit = (event) => {
-    event.preventDefault();
-    const data = new FormData(form);
-    navigate(pageHref("/invoices", Object.fromEntries(Object.keys(FILTERS).map((n) => [n, data.get(n)]))));
-  };
+  submitsFilters(form, "/invoices", Object.keys(FILTERS));
   return form;
 }
 

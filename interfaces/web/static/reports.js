@@ -5,8 +5,8 @@ import { call, saveFile } from "./api.js";
 import { latencyChart } from "./chart.js";
 import { fundingAccounts } from "./collections.js";
 import { h, replaceChildren, timeOf } from "./dom.js";
-import { navigate, pageHref } from "./nav.js";
-import { badge, field, listAll, load, pageHead, table } from "./ui.js";
+import { pageHref } from "./nav.js";
+import { badge, field, listAll, load, pageHead, queryInput, querySelect, submitsFilters, table } from "./ui.js";
 import { connectorName, exportStatusWords, humanize, money } from "./words.js";
 
 const FILTERS = ["funding_account_id", "vendor_name", "from", "to"];
@@ -51,20 +51,15 @@ async function payments(view, session, filters, named, place) {
 }
 
 function filterForm(form, query, accounts) {
-  const input = (name, type) => h("input", { name, type, value: query.get(name) ?? "", class: "field" });
   replaceChildren(
     form,
-    field("report-account", "Funding account", h("select", { name: "funding_account_id" }, [["", "Any account"], ...accounts.map((a) => [a.id, a.nickname])].map(([value, label]) => h("option", { value, selected: query.get("funding_account_id") === value || undefined }, label)))),
-    field("report-vendor", "Vendor", input("vendor_name", "search")),
-    field("report-from", "Funded from", input("from", "date")),
-    field("report-to", "Funded to", input("to", "date")),
+    field("report-account", "Funding account", querySelect(query, "funding_account_id", [["", "Any account"], ...accounts.map((a) => [a.id, a.nickname])])),
+    field("report-vendor", "Vendor", queryInput(query, "vendor_name", "search")),
+    field("report-from", "Funded from", queryInput(query, "from", "date")),
+    field("report-to", "Funded to", queryInput(query, "to", "date")),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary" }, "Show")),
   );
-  form.onsubmit = (event) => {
-    event.preventDefault();
-    const data = new FormData(form);
-    navigate(pageHref("/reports", Object.fromEntries(FILTERS.map((n) => [n, data.get(n)]))));
-  };
+  submitsFilters(form, "/reports", FILTERS);
 }
 
 function cents(items, key) {

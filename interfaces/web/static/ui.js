@@ -3,6 +3,7 @@
 
 import { ApiError, call } from "./api.js";
 import { h, replaceChildren } from "./dom.js";
+import { navigate, pageHref } from "./nav.js";
 import { untilAbort } from "./timing.js";
 import { humanize } from "./words.js";
 
@@ -115,6 +116,25 @@ export function field(id, label, control, help) {
     control,
     help ? h("p", { class: "help", id: `${id}-help` }, help) : null,
   );
+}
+
+/** A filter's select of [value, label] options, the one the page's query names selected. */
+export function querySelect(query, name, options) {
+  return h("select", { name }, options.map(([value, label]) => h("option", { value, selected: query.get(name) === value || undefined }, label)));
+}
+
+/** A filter's input, showing the page's query value. */
+export function queryInput(query, name, type) {
+  return h("input", { name, type, value: query.get(name) ?? "", class: "field" });
+}
+
+/** A filter form's submit: the page at `path` again, with the form's `names` as its query. */
+export function submitsFilters(form, path, names) {
+  form.onsubmit = (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    navigate(pageHref(path, Object.fromEntries(names.map((n) => [n, data.get(n)]))));
+  };
 }
 
 /**
