@@ -12,12 +12,12 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 
-from application.payments import Payments
+from application.payments.payments import Payments
 from bench.harness import Figure, interleaved, stopwatch
 from bench.http_commands import COMPANY, invoices
 from domain.invoice import Invoice
-from infrastructure.event_store import event_store_env
 from infrastructure.settings import Settings
+from infrastructure.store.event_store import event_store_env
 
 APPROVER = "alice.approver"
 

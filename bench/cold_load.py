@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from uuid import UUID, uuid4
 
-from application.payments import Payments
+from application.payments.payments import Payments
 from bench.harness import Figure, interleaved, stopwatch
 from domain.check_numbers import CheckNumber
 from domain.funding_account import FundingAccount
 from domain.text import BankId
-from infrastructure.event_store import event_store_env
 from infrastructure.settings import Settings
+from infrastructure.store.event_store import event_store_env
 
 COMPANY = "bench"
 ACTOR = "bench"

@@ -18,15 +18,15 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError
 
-from application.payments import Payments
+from application.payments.payments import Payments
 from bench.harness import Figure, received_invoice
 from domain import drawdown
 from domain.check_numbers import CheckNumber
 from domain.funding_account import FundingAccount
 from domain.text import BankId
-from infrastructure.event_store import event_store_env
-from infrastructure.hot_locks import hot_locks
 from infrastructure.settings import Settings
+from infrastructure.store.event_store import event_store_env
+from infrastructure.store.hot_locks import hot_locks
 
 COMPANY = "bench"
 APPROVER, DISBURSER = "alice.approver", "dan.disburser"

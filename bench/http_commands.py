@@ -25,10 +25,10 @@ from shutil import which
 from typing import Any, TypeVar
 from uuid import UUID
 
-from application.payments import Payments
+from application.payments.payments import Payments
 from bench.harness import Figure, received_invoice
-from infrastructure.event_store import event_store_env
 from infrastructure.settings import Settings
+from infrastructure.store.event_store import event_store_env
 from infrastructure.tokens import Role, Tokens
 
 T = TypeVar("T")

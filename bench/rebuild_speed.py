@@ -29,16 +29,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from application.following import LocalWakeup
-from application.payments import Payments
+from application.payments.payments import Payments
 from domain import drawdown
 from domain.company import Company
 from domain.disbursement import Disbursement
 from domain.export_failure import ExportFailureReason
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
-from infrastructure.event_store import event_store_env
 from infrastructure.read_models.catalog import READ_MODELS
 from infrastructure.settings import Settings
+from infrastructure.store.event_store import event_store_env
 from interfaces.read_models import ReadModels
 from tests.stores import fresh_settings
 

@@ -12,12 +12,12 @@ import time
 from typing import Any
 
 from application.following import LocalWakeup
-from application.payments import Payments
+from application.payments.payments import Payments
 from bench.harness import Figure, interleaved
 from bench.rebuild_speed import fill
-from infrastructure.event_store import event_store_env
 from infrastructure.read_models.catalog import READ_MODELS
 from infrastructure.settings import Settings
+from infrastructure.store.event_store import event_store_env
 from interfaces.read_models import ReadModels
 
 BATCH = 500

@@ -12,7 +12,7 @@ import base64
 import binascii
 import re
 
-from application.audit_chain import ChainKeys, chain_key
+from application.audit.audit_chain import ChainKeys, chain_key
 from infrastructure.settings import DEVELOPMENT_SIGNING_KEY, Settings
 
 MIN_KEY_LENGTH = 32

@@ -10,7 +10,7 @@ from typing import Annotated, TextIO
 
 import typer
 
-from application.audit_verification import Anchor, InvalidAnchor
+from application.audit.audit_verification import Anchor, InvalidAnchor
 from interfaces.process import open_paysync, stop_on_signals
 from interfaces.progress import progress
 

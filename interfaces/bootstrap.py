@@ -9,32 +9,32 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from application.agent_exchange import AgentExchange
-from application.audit import Audit
-from application.audit_chain import AuditChain, AuditChainStore
-from application.audit_verification import ChainVerifier
-from application.erp_export import ExportExecutor, ExportPolicy, RetryPolicy
-from application.export_queue import ExportQueue
+from application.audit.audit import Audit
+from application.audit.audit_chain import AuditChain, AuditChainStore
+from application.audit.audit_verification import ChainVerifier
+from application.export.agent_exchange import AgentExchange
+from application.export.erp_export import ExportExecutor, ExportPolicy, RetryPolicy
+from application.export.export_queue import ExportQueue
+from application.export.invoice_sync import InvoiceSync
 from application.following import Follower, LocalWakeup, Wakeup
-from application.invoice_sync import InvoiceSync
-from application.payments import Payments
-from infrastructure.audit_chain_postgres import PostgresAuditChain
-from infrastructure.audit_chain_sqlite import SQLiteAuditChain
-from infrastructure.connection_pool import pool_usage
+from application.payments.payments import Payments
+from infrastructure.audit.chain_postgres import PostgresAuditChain
+from infrastructure.audit.chain_sqlite import SQLiteAuditChain
+from infrastructure.erp.addresses import ErpAddresses
 from infrastructure.erp.directory import ConnectorDirectory
 from infrastructure.erp.quickbooks_desktop import WebConnectorService
 from infrastructure.erp.sage_300_cre import Sage300AgentService
-from infrastructure.erp_addresses import ErpAddresses
-from infrastructure.event_store import event_store_env
-from infrastructure.export_queue_postgres import PostgresExportQueue
-from infrastructure.export_queue_sqlite import SQLiteExportQueue
-from infrastructure.hot_locks import hot_locks
+from infrastructure.export.queue_postgres import PostgresExportQueue
+from infrastructure.export.queue_sqlite import SQLiteExportQueue
 from infrastructure.keys import chain_keys, check_keys
 from infrastructure.metrics import Metrics, Readings
-from infrastructure.postgres_wakeup import NotifyRelay, PostgresWakeup
 from infrastructure.settings import Settings
+from infrastructure.store.connection_pool import pool_usage
+from infrastructure.store.event_store import event_store_env
+from infrastructure.store.hot_locks import hot_locks
+from infrastructure.store.postgres_wakeup import NotifyRelay, PostgresWakeup
+from infrastructure.store.views import open_view
 from infrastructure.tokens import Tokens
-from infrastructure.views import open_view
 from interfaces.read_models import ReadModels
 
 

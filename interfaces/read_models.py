@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from application.following import Follower, Wakeup
-from application.payments import Payments
-from application.projections.check_register import CheckRegisterView
-from application.projections.directory import DirectoryView
-from application.projections.export_latency import ExportLatencyView
-from application.projections.payment_records import PaymentRecordsView
-from application.projections.payments_overview import PaymentsOverviewView
-from application.projections.read_model import ReadModel
-from application.projections.rebuild import Progress, Rebuild
+from application.payments.payments import Payments
+from application.read_models.check_register import CheckRegisterView
+from application.read_models.directory import DirectoryView
+from application.read_models.export_latency import ExportLatencyView
+from application.read_models.payment_records import PaymentRecordsView
+from application.read_models.payments_overview import PaymentsOverviewView
+from application.read_models.read_model import ReadModel
+from application.read_models.rebuild import Progress, Rebuild
 from infrastructure.read_models.catalog import READ_MODELS
 from infrastructure.settings import Settings
 

@@ -15,8 +15,8 @@ from typing import Annotated, TextIO
 
 import typer
 
+from application.export.reconciliation import KINDS, Reconciliation, ReconciliationReport
 from application.ports import ErpUnreadable
-from application.reconciliation import KINDS, Reconciliation, ReconciliationReport
 
 UNREADABLE = 2
 

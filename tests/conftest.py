@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from application.payments import Payments
-from infrastructure.event_store import event_store_env
+from application.payments.payments import Payments
 from infrastructure.settings import Settings
+from infrastructure.store.event_store import event_store_env
 from tests.stores import BACKENDS, fresh_settings
 
 pytest_plugins = ["tests.fixtures.erp_sandbox"]

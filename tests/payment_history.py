@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.payments import Payments
+from application.payments.payments import Payments
 
 
 @dataclass(frozen=True)

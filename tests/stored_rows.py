@@ -14,8 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import psycopg
 
-from infrastructure.event_store import SQLITE_FILE_NAME
 from infrastructure.settings import Settings
+from infrastructure.store.event_store import SQLITE_FILE_NAME
 from tests.stores import POSTGRES_URL
 
 FAR = 1_000_000  # an id offset no test store reaches

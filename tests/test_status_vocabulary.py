@@ -6,8 +6,8 @@ import ast
 from enum import StrEnum
 from pathlib import Path
 
-from application.projections.check_register import AccountStatus
-from application.projections.payment_state import CheckSource
+from application.read_models.check_register import AccountStatus
+from application.read_models.payment_state import CheckSource
 from domain.disbursement import DisbursementStatus
 from domain.export_failure import ExportFailureReason
 from domain.invoice import ErpSyncStatus, PaymentStatus

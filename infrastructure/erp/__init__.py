@@ -1,0 +1,1 @@
+"""The ERP room: a connector per ERP, and which ERP addresses a company may name."""

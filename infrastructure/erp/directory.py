@@ -4,7 +4,7 @@ The registry says which connectors exist; this directory checks a company's conn
 settings against its connector (the one place an ERP address is accepted, so a check of the
 hosts a company may name belongs in `address_check`) and builds connectors from them.
 
-Not the read model of the same name (application/projections/directory.py): a different
+Not the read model of the same name (application/read_models/directory.py): a different
 concept that a later rename should tell apart.
 """
 
@@ -31,6 +31,7 @@ from application.ports import (
 from domain.company import Connector
 from domain.errors import InvalidConnection
 from domain.export_failure import ExportFailureReason
+from infrastructure.erp.addresses import ErpAddressRefused
 from infrastructure.erp.connection import (
     BuildContext,
     ConnectorModule,
@@ -39,7 +40,6 @@ from infrastructure.erp.connection import (
     as_text,
 )
 from infrastructure.erp.registry import REGISTRY
-from infrastructure.erp_addresses import ErpAddressRefused
 
 # What paysync knows without configuration: the ERP sandbox takes any credential.
 SANDBOX_SECRETS = {"sandbox": "sandbox"}

@@ -24,7 +24,7 @@ import threading
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from application.agent_exchange import AgentExchange, AgentWork
+from application.export.agent_exchange import AgentExchange, AgentWork
 from application.ports import (
     BillAnswer,
     BillToExport,

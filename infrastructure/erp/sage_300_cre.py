@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from application.agent_exchange import AgentExchange, AgentWork
+from application.export.agent_exchange import AgentExchange, AgentWork
 from application.ports import (
     BillAnswer,
     BillToExport,

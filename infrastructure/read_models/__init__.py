@@ -1,1 +1,1 @@
-"""The read models' views on SQLite and PostgreSQL (see application/projections)."""
+"""The read models' views on SQLite and PostgreSQL (see application/read_models)."""

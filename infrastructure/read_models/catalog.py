@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.following import BatchProjection
-from application.projections.check_register import CheckRegister
-from application.projections.directory import Directory
-from application.projections.export_latency import ExportLatency
-from application.projections.payment_records import PaymentRecords
-from application.projections.payments_overview import PaymentsOverview
-from application.projections.read_model import ReadModel
+from application.read_models.check_register import CheckRegister
+from application.read_models.directory import Directory
+from application.read_models.export_latency import ExportLatency
+from application.read_models.payment_records import PaymentRecords
+from application.read_models.payments_overview import PaymentsOverview
+from application.read_models.read_model import ReadModel
 from infrastructure.read_models.check_register import PostgresCheckRegister, SQLiteCheckRegister
 from infrastructure.read_models.directory import PostgresDirectory, SQLiteDirectory
 from infrastructure.read_models.export_latency import PostgresExportLatency, SQLiteExportLatency
@@ -25,7 +25,7 @@ from infrastructure.read_models.payments_overview import (
 from infrastructure.read_models.postgres_read_model import PostgresReadModel
 from infrastructure.read_models.sqlite_read_model import SQLiteReadModel
 from infrastructure.settings import Settings
-from infrastructure.views import open_view
+from infrastructure.store.views import open_view
 
 SCRATCH_SUFFIX = "_rebuild"  # where a rebuild builds, beside the live view
 

@@ -1,12 +1,12 @@
 """The funding accounts' check registers, on SQLite and PostgreSQL.
 
-The storage (view) of the read model application/projections/check_register.py; the same
+The storage (view) of the read model application/read_models/check_register.py; the same
 concept over HTTP is interfaces/api/routes/check_register.py.
 """
 
 from __future__ import annotations
 
-from application.projections.check_register import (
+from application.read_models.check_register import (
     AccountRow,
     CheckRegisterView,
     CheckRow,

@@ -1,19 +1,19 @@
 """The directory of funding accounts and invoices, on SQLite and PostgreSQL.
 
-The storage (view) of the read model application/projections/directory.py (the same concept).
+The storage (view) of the read model application/read_models/directory.py (the same concept).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from application.projections.directory import (
+from application.read_models.directory import (
     DirectoryView,
     FundingAccountRow,
     InvoiceRow,
     InvoicesQuery,
 )
-from application.projections.paging import Page
+from application.read_models.paging import Page
 from infrastructure.read_models.postgres_read_model import PostgresReadModel
 from infrastructure.read_models.sql_read_model import SqlReadModel
 from infrastructure.read_models.sqlite_read_model import SQLiteReadModel

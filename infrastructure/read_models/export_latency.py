@@ -1,11 +1,11 @@
 """Export latencies per company and connector, on SQLite and PostgreSQL.
 
-The storage (view) of the read model application/projections/export_latency.py.
+The storage (view) of the read model application/read_models/export_latency.py.
 """
 
 from __future__ import annotations
 
-from application.projections.export_latency import ExportLatencyView, ExportTiming, LatencyQuery
+from application.read_models.export_latency import ExportLatencyView, ExportTiming, LatencyQuery
 from infrastructure.read_models.postgres_read_model import PostgresReadModel
 from infrastructure.read_models.sql_read_model import SqlReadModel, within_days
 from infrastructure.read_models.sqlite_read_model import SQLiteReadModel

@@ -1,12 +1,12 @@
 """The ERP Integrations tool's payment records, on SQLite and PostgreSQL.
 
-The storage (view) of the read model application/projections/payment_records.py.
+The storage (view) of the read model application/read_models/payment_records.py.
 """
 
 from __future__ import annotations
 
-from application.projections.paging import Page
-from application.projections.payment_records import (
+from application.read_models.paging import Page
+from application.read_models.payment_records import (
     PaymentRecord,
     PaymentRecordsView,
 )

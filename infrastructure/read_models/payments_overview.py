@@ -1,12 +1,12 @@
 """The payments report's disbursements and invoice payments, on SQLite and PostgreSQL.
 
-The storage (view) of the read model application/projections/payments_overview.py.
+The storage (view) of the read model application/read_models/payments_overview.py.
 """
 
 from __future__ import annotations
 
-from application.projections.paging import Page
-from application.projections.payments_overview import (
+from application.read_models.paging import Page
+from application.read_models.payments_overview import (
     DisbursementRow,
     PaymentRow,
     PaymentsOverviewView,

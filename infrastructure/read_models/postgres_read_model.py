@@ -15,7 +15,7 @@ from typing import Any
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg.sql import SQL
 
-from application.projections.read_model import ReadModel
+from application.read_models.read_model import ReadModel
 from infrastructure.read_models.sql_read_model import SqlReadModel, check_not_behind
 from infrastructure.read_models.tables import STATES
 

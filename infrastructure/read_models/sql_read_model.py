@@ -16,9 +16,9 @@ from typing import Any, ClassVar
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
-from application.projections.moments import end_of, start_of
-from application.projections.paging import Page, decode_cursor, page_of
-from application.projections.read_model import ReadModel, ViewUpdate
+from application.read_models.moments import end_of, start_of
+from application.read_models.paging import Page, decode_cursor, page_of
+from application.read_models.read_model import ReadModel, ViewUpdate
 from infrastructure.read_models.tables import STATES, Table, state_table_statement
 
 CHUNK = 500  # ids per IN list

@@ -1,4 +1,4 @@
-"""A read model's view in SQLite: a file of its own (see infrastructure/views.py).
+"""A read model's view in SQLite: a file of its own (see infrastructure/store/views.py).
 
 Writers take the file's write lock up front (BEGIN IMMEDIATE), so a batch's check of the
 position and its writes see the same state; they commit without waiting for the disk
@@ -16,7 +16,7 @@ from typing import Any
 
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
-from application.projections.read_model import ReadModel
+from application.read_models.read_model import ReadModel
 from infrastructure.read_models.sql_read_model import SqlReadModel, check_not_behind, marks
 from infrastructure.read_models.tables import STATES
 

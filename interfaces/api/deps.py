@@ -12,10 +12,10 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from application.audit import Audit
+from application.audit.audit import Audit
 from application.errors import NotFound
-from application.invoice_sync import InvoiceSync
-from application.payments import Payments
+from application.export.invoice_sync import InvoiceSync
+from application.payments.payments import Payments
 from infrastructure.tokens import InvalidToken, Principal, Role
 from interfaces.bootstrap import Paysync
 from interfaces.read_models import ReadModels

@@ -29,7 +29,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-from application.projections.paging import MAX_LIMIT
+from application.read_models.paging import MAX_LIMIT
 from domain.check_numbers import MAX_CHECK_NUMBER
 from domain.errors import InvalidAmount
 from domain.money import money

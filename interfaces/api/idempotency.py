@@ -5,7 +5,7 @@ a company by a caller whose token holds for that company:
 - with a key already answered (within 24 hours): the same request gets the first answer again
   (`Idempotent-Replayed: true`); another request with the key is 422;
 - otherwise the command runs with a pending claim, which goes into its first save (see
-  application/idempotency.py); if the command stored something, its answer is kept.
+  application/payments/idempotency.py); if the command stored something, its answer is kept.
 The bank's notifications (funding-complete, funding-failed, payout-returned) are idempotent by
 nature: they are keyed by their path, so a retry without a key gets the first answer too.
 Requests it cannot attribute (no valid token) pass through untouched, to be refused there.
@@ -26,7 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from application.idempotency import IdempotentRequest, PendingClaim, claiming
+from application.payments.idempotency import IdempotentRequest, PendingClaim, claiming
 from infrastructure.tokens import InvalidToken
 from interfaces.api.limits import replaying
 from interfaces.api.problems import PROBLEM_JSON

@@ -13,8 +13,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from application.errors import ErpUnreachable, NotFound
-from application.idempotency import ClaimedElsewhere
-from application.preconditions import PreconditionFailed
+from application.payments.idempotency import ClaimedElsewhere
+from application.payments.preconditions import PreconditionFailed
 from domain.errors import BadInput, DomainError, RuleRefused
 
 PROBLEM_JSON = "application/problem+json"

@@ -1,6 +1,6 @@
 """The API's bodies for read-model rows, made from the rows: where the two differ, said here once.
 
-A read model's row (a frozen dataclass of application/projections) is the one declaration of
+A read model's row (a frozen dataclass of application/read_models) is the one declaration of
 what a listed record holds; the response model of a route listing it is generated from the
 row. The API differs from the row only as declared in this module:
 - `seq` and `company_id` are the store's bookkeeping (the cursor; the path names the company);
@@ -86,7 +86,7 @@ def body_model(
 
 
 def page_model(item: type[BaseModel], name: str, **more: Any) -> type[BaseModel]:
-    """A page of `item` bodies (what application.projections.paging.Page holds), and `more`
+    """A page of `item` bodies (what application.read_models.paging.Page holds), and `more`
     fields given as create_model takes them."""
     fields: dict[str, Any] = {
         "items": (list_of(item), ...),

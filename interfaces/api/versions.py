@@ -3,7 +3,7 @@
 Every answer carrying one record (a disbursement, an invoice, a funding account) has
 `ETag: "<version>"`. A PATCH or command with `If-Match: "<version>"` runs only if the record is
 still at that version when the command loads it (412 otherwise); see
-application/preconditions.py for why that holds under concurrency. See docs/adr/0035.
+application/payments/preconditions.py for why that holds under concurrency. See docs/adr/0035.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from fastapi import Request
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from application.preconditions import PreconditionFailed, expect_version
+from application.payments.preconditions import PreconditionFailed, expect_version
 
 RECORD_IDS = ("disbursement_id", "invoice_id", "account_id")
 _RECORD_PATH = re.compile(r"^/v1/companies/[^/]+/(disbursements|invoices|funding-accounts)(/|$)")

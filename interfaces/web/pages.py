@@ -14,7 +14,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from application.projections.payment_records import LISTED_STATUSES
+from application.read_models.payment_records import LISTED_STATUSES
 
 # The page loads only its own scripts and styles and talks only to its own origin, so an
 # injected script could neither run nor send a token elsewhere.

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 from fastapi.testclient import TestClient
 
-from application.idempotency import PendingClaim, claiming
+from application.payments.idempotency import PendingClaim, claiming
 from interfaces.api.app import create_app
 from interfaces.api.idempotency import WAIT_FOR_FIRST_SECONDS
 from interfaces.bootstrap import bootstrap

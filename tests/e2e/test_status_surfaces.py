@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from application.projections.payment_records import LISTED_STATUSES
+from application.read_models.payment_records import LISTED_STATUSES
 from domain.disbursement import DisbursementStatus
 from domain.invoice_payment import ExportStatus
 from interfaces.api.app import create_app

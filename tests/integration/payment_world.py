@@ -12,8 +12,8 @@ from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from application.payments import Payments
-from application.queries import DisbursementSnapshot, PaymentSnapshot
+from application.payments.payments import Payments
+from application.payments.queries import DisbursementSnapshot, PaymentSnapshot
 from domain.company import Connector
 from domain.errors import DomainError
 from domain.export_failure import ExportFailureReason

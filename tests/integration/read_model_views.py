@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from application.following import Follower
-from application.payments import Payments
-from application.projections.read_model import ReadModel
+from application.payments.payments import Payments
+from application.read_models.read_model import ReadModel
 from infrastructure.read_models.catalog import READ_MODELS
 from infrastructure.settings import Settings
-from infrastructure.views import open_view
+from infrastructure.store.views import open_view
 
 NAMES = tuple(READ_MODELS)
 

@@ -12,7 +12,7 @@ from uuid import uuid4
 
 import pytest
 
-from application.agent_exchange import AgentWork
+from application.export.agent_exchange import AgentWork
 from application.ports import ErpAccepted, ErpRefused, PaymentRecordToExport
 from domain.export_failure import ExportFailureReason
 from infrastructure.erp import quickbooks_desktop as qbd

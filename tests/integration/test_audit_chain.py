@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from application.audit_chain import chain_key, next_link
-from application.audit_verification import BadEvent, Problem
+from application.audit.audit_chain import chain_key, next_link
+from application.audit.audit_verification import BadEvent, Problem
 from infrastructure.settings import Settings
 from interfaces.bootstrap import Paysync, bootstrap
 from tests.payment_history import record_history

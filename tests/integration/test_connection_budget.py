@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from infrastructure.connection_pool import pool_usage
+from infrastructure.store.connection_pool import pool_usage
 from interfaces.bootstrap import Paysync, bootstrap
 from tests.e2e.api import wait_for
 from tests.stores import fresh_settings

@@ -7,10 +7,10 @@ import os
 
 import pytest
 
-from application.payments import Payments
-from infrastructure.event_store import event_store_env
+from application.payments.payments import Payments
 from infrastructure.keys import UnsafeSettings, check_keys
 from infrastructure.settings import Settings
+from infrastructure.store.event_store import event_store_env
 from tests.stored_rows import StoredRows
 
 BANK_ID = "BANK-7731-SECRET"

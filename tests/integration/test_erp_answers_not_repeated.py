@@ -16,8 +16,8 @@ import pytest
 
 from application.ports import ErpRefused
 from domain.export_failure import ExportFailureReason
+from infrastructure.erp.addresses import ErpAddresses
 from infrastructure.erp.directory import ConnectorDirectory
-from infrastructure.erp_addresses import ErpAddresses
 from tests.integration.test_quickbooks_online_connector import a_payment_record
 
 SECRET = "internal-admin-panel-secret"

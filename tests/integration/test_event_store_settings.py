@@ -9,9 +9,9 @@ import psycopg
 import pytest
 from pydantic import ValidationError
 
-from application.payments import Payments
-from infrastructure.event_store import SQLITE_FILE_NAME, event_store_env
+from application.payments.payments import Payments
 from infrastructure.settings import Settings
+from infrastructure.store.event_store import SQLITE_FILE_NAME, event_store_env
 from tests.stores import POSTGRES_URL, fresh_settings
 
 
@@ -93,7 +93,7 @@ def test_a_postgresql_url_selects_the_postgresql_store() -> None:
         Settings(database_url="postgresql://payer:s%40cret%2Fx@db.internal:6543/pay%20sync")
     )
     # The library's PostgreSQL factory, sharing one pool per process (connection_pool.py).
-    assert env["PERSISTENCE_MODULE"] == "infrastructure.connection_pool:SharedPostgresFactory"
+    assert env["PERSISTENCE_MODULE"] == "infrastructure.store.connection_pool:SharedPostgresFactory"
     assert (env["POSTGRES_HOST"], env["POSTGRES_PORT"]) == ("db.internal", "6543")
     assert (env["POSTGRES_USER"], env["POSTGRES_PASSWORD"]) == ("payer", "s@cret/x")
     assert env["POSTGRES_DBNAME"] == "pay sync"
@@ -118,7 +118,7 @@ def test_the_database_url_is_read_from_paysync_database_url(
     monkeypatch.setenv("PAYSYNC_DATABASE_URL", "postgresql://u@h:5433/db?schema=s")
     env = event_store_env(Settings())
     assert (env["PERSISTENCE_MODULE"], env["POSTGRES_PORT"], env["POSTGRES_SCHEMA"]) == (
-        "infrastructure.connection_pool:SharedPostgresFactory",
+        "infrastructure.store.connection_pool:SharedPostgresFactory",
         "5433",
         "s",
     )

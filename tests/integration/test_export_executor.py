@@ -9,16 +9,16 @@ from uuid import UUID, uuid4
 import pytest
 from eventsourcing.persistence import Tracking
 
-from application.erp_export import ExportExecutor, ExportPolicy, RetryPolicy
-from application.export_queue import Enqueue, ExportJob, ExportQueue
+from application.export.erp_export import ExportExecutor, ExportPolicy, RetryPolicy
+from application.export.export_queue import Enqueue, ExportJob, ExportQueue
+from application.export.invoice_sync import InvoiceSync
 from application.following import Follower
-from application.invoice_sync import InvoiceSync
-from application.payments import Payments
+from application.payments.payments import Payments
 from application.ports import ErpAnswer, PaymentRecordToExport
-from infrastructure.export_queue_postgres import PostgresExportQueue
-from infrastructure.export_queue_sqlite import SQLiteExportQueue
+from infrastructure.export.queue_postgres import PostgresExportQueue
+from infrastructure.export.queue_sqlite import SQLiteExportQueue
 from infrastructure.settings import Settings
-from infrastructure.views import open_view
+from infrastructure.store.views import open_view
 from tests.stateful.fake_erp import FakeConnectors, FakeErp
 
 COMPANY = "acme"

@@ -5,16 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 from uuid import UUID
 
-from application.payments import Authorization, Payments
+from application.payments.payments import Authorization, Payments
 from domain.disbursement import Disbursement
 from domain.errors import (
     AmountExceedsOpenAmount,
     DisbursementNotInDraft,
     SeparationOfDutiesViolated,
 )
-from infrastructure.event_store import event_store_env
-from infrastructure.hot_locks import hot_locks
 from infrastructure.settings import Settings
+from infrastructure.store.event_store import event_store_env
+from infrastructure.store.hot_locks import hot_locks
 from tests.integration.test_payments_application import (
     APPROVER,
     COMPANY,

@@ -14,7 +14,7 @@ from uuid import UUID
 import pytest
 
 from application.errors import NotFound, UnknownReference
-from application.payments import Payments
+from application.payments.payments import Payments
 from domain.company import Company
 from domain.errors import (
     AmountExceedsOpenAmount,
@@ -37,8 +37,8 @@ from domain.errors import (
 from domain.export_failure import ExportFailureReason
 from domain.funding_account import FundingAccount
 from domain.invoice_payment import ExportStatus
-from infrastructure.event_store import event_store_env
 from infrastructure.settings import Settings
+from infrastructure.store.event_store import event_store_env
 
 COMPANY = "acme"
 OTHER_COMPANY = "globex"

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from infrastructure.postgres_wakeup import PostgresWakeup
+from infrastructure.store.postgres_wakeup import PostgresWakeup
 from tests.stores import POSTGRES_URL
 
 pytestmark = pytest.mark.postgres

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from application.payments import Payments
+from application.payments.payments import Payments
 from infrastructure.settings import Settings
 from tests.integration.payment_world import PaymentWorld
 from tests.integration.read_model_views import NAMES, opened, replayed

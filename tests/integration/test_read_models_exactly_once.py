@@ -8,10 +8,10 @@ import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
 
 from application.following import Follower
-from application.payments import Payments
+from application.payments.payments import Payments
 from infrastructure.read_models.catalog import READ_MODELS
 from infrastructure.settings import Settings
-from infrastructure.views import open_view
+from infrastructure.store.views import open_view
 from tests.integration.payment_world import PaymentWorld
 from tests.integration.read_model_views import NAMES, follow, opened, replayed
 

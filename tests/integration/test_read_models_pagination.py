@@ -7,11 +7,11 @@ from uuid import UUID
 
 import pytest
 
-from application.payments import Payments
-from application.projections.check_register import CheckRegisterView
-from application.projections.paging import InvalidCursor
-from application.projections.payment_records import PaymentRecordsView
-from application.projections.payments_overview import PaymentsOverviewView, PaymentsQuery
+from application.payments.payments import Payments
+from application.read_models.check_register import CheckRegisterView
+from application.read_models.paging import InvalidCursor
+from application.read_models.payment_records import PaymentRecordsView
+from application.read_models.payments_overview import PaymentsOverviewView, PaymentsQuery
 from domain.invoice_payment import ExportStatus
 from infrastructure.settings import Settings
 from tests.integration.payment_world import COMPANY, PaymentWorld

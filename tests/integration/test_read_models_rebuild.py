@@ -7,9 +7,9 @@ import time
 import pytest
 
 from application.following import Follower, LocalWakeup
-from application.payments import Payments
-from application.projections.payment_records import PaymentRecordsView
-from application.projections.rebuild import Rebuild
+from application.payments.payments import Payments
+from application.read_models.payment_records import PaymentRecordsView
+from application.read_models.rebuild import Rebuild
 from infrastructure.read_models.catalog import READ_MODELS
 from infrastructure.settings import Settings
 from interfaces.read_models import ReadModels

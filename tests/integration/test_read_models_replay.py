@@ -9,10 +9,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from application.payments import Payments
-from application.projections.paging import MAX_LIMIT
-from application.projections.payment_records import PaymentRecordsView
-from infrastructure.event_store import event_store_env
+from application.payments.payments import Payments
+from application.read_models.paging import MAX_LIMIT
+from application.read_models.payment_records import PaymentRecordsView
+from infrastructure.store.event_store import event_store_env
 from tests.integration.payment_world import STEPS, PaymentWorld
 from tests.integration.read_model_views import NAMES, follow, opened, replayed
 from tests.stores import fresh_settings

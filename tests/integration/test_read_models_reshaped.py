@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from application.payments import Payments
+from application.payments.payments import Payments
 from infrastructure.settings import Settings
 from tests.integration.read_model_views import follow, opened
 from tests.integration.test_read_models_rebuild import a_story

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from application.payments import Payments
-from application.projections.payment_records import PaymentRecord, PaymentRecordsView
+from application.payments.payments import Payments
+from application.read_models.payment_records import PaymentRecord, PaymentRecordsView
 from domain.invoice_payment import ExportStatus
 from infrastructure.settings import Settings
 from tests.integration.payment_world import BANK, COMPANY, DISBURSER, PaymentWorld

@@ -9,12 +9,12 @@ from uuid import UUID, uuid4
 import psycopg
 import pytest
 
-from application.payments import Payments
-from application.snapshots import SNAPSHOT_EVERY
+from application.payments.payments import Payments
+from application.payments.snapshots import SNAPSHOT_EVERY
 from domain.company import Company
 from domain.funding_account import FundingAccount
-from infrastructure.event_store import SQLITE_FILE_NAME, event_store_env, postgres_env
 from infrastructure.settings import Settings
+from infrastructure.store.event_store import SQLITE_FILE_NAME, event_store_env, postgres_env
 from tests.stores import POSTGRES_URL
 
 COMPANY = "acme"

@@ -12,10 +12,10 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-from application.payments import Payments
+from application.payments.payments import Payments
 from domain.disbursement import Disbursement
 from domain.invoice_payment import IssuedCheck, PaymentLine
-from infrastructure.event_store import event_store_env
+from infrastructure.store.event_store import event_store_env
 from tests.stores import fresh_settings
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate
 
-from application.erp_export import ExportPolicy
-from application.payments import Payments
+from application.export.erp_export import ExportPolicy
+from application.payments.payments import Payments
 from domain.company import Company
 from domain.disbursement import Disbursement
 from domain.invoice_payment import ExportStatus

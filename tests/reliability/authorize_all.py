@@ -14,9 +14,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from uuid import UUID
 
-from application.payments import Payments
-from infrastructure.event_store import event_store_env
+from application.payments.payments import Payments
 from infrastructure.settings import Settings
+from infrastructure.store.event_store import event_store_env
 from tests.reliability.harness import COMPANY
 
 

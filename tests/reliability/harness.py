@@ -22,11 +22,11 @@ from uuid import UUID
 import httpx
 
 from application.errors import NotFound
-from application.invoice_sync import InvoiceSync
-from application.payments import Payments
+from application.export.invoice_sync import InvoiceSync
+from application.payments.payments import Payments
 from infrastructure.erp.directory import ConnectorDirectory
-from infrastructure.event_store import event_store_env
 from infrastructure.settings import Settings
+from infrastructure.store.event_store import event_store_env
 from tests.fixtures.erp_sandbox import ErpSandbox
 from tests.stores import process_env
 

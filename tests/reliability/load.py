@@ -24,10 +24,10 @@ from typing import Any
 import httpx
 from eventsourcing.application import AggregateNotFoundError
 
-from application.invoice_numbers import InvoiceNumber
-from application.payments import Payments
-from infrastructure.event_store import event_store_env
+from application.payments.invoice_numbers import InvoiceNumber
+from application.payments.payments import Payments
 from infrastructure.settings import Settings
+from infrastructure.store.event_store import event_store_env
 from infrastructure.tokens import Tokens
 from tests.reliability.harness import COMPANY, VENDOR
 

@@ -26,17 +26,17 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from application.erp_export import ExportExecutor, ExportPolicy, RetryPolicy
+from application.export.erp_export import ExportExecutor, ExportPolicy, RetryPolicy
+from application.export.invoice_sync import InvoiceSync
+from application.export.reconciliation import Reconciliation
 from application.following import Follower, LocalWakeup
-from application.invoice_sync import InvoiceSync
-from application.payments import Payments
-from application.reconciliation import Reconciliation
+from application.payments.payments import Payments
 from infrastructure.erp.directory import ConnectorDirectory
-from infrastructure.event_store import event_store_env
-from infrastructure.export_queue_postgres import PostgresExportQueue
-from infrastructure.export_queue_sqlite import SQLiteExportQueue
+from infrastructure.export.queue_postgres import PostgresExportQueue
+from infrastructure.export.queue_sqlite import SQLiteExportQueue
 from infrastructure.settings import Settings
-from infrastructure.views import open_view
+from infrastructure.store.event_store import event_store_env
+from infrastructure.store.views import open_view
 from interfaces.read_models import ReadModels
 from tests.fixtures.erp_sandbox import ErpSandbox
 from tests.stores import fresh_settings

@@ -26,16 +26,16 @@ from hypothesis.stateful import (
     rule,
 )
 
-from application.erp_export import ExportExecutor, ExportPolicy, RetryPolicy
+from application.export.erp_export import ExportExecutor, ExportPolicy, RetryPolicy
+from application.export.invoice_sync import InvoiceSync
 from application.following import Follower
-from application.invoice_sync import InvoiceSync
-from application.payments import Payments
+from application.payments.payments import Payments
 from domain.errors import DomainError
 from domain.invoice_payment import ExportStatus
-from infrastructure.event_store import event_store_env
-from infrastructure.export_queue_postgres import PostgresExportQueue
-from infrastructure.export_queue_sqlite import SQLiteExportQueue
-from infrastructure.views import open_view
+from infrastructure.export.queue_postgres import PostgresExportQueue
+from infrastructure.export.queue_sqlite import SQLiteExportQueue
+from infrastructure.store.event_store import event_store_env
+from infrastructure.store.views import open_view
 from tests.stateful.fake_erp import FakeConnectors, FakeErp
 from tests.stores import fresh_settings
 

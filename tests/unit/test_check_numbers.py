@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from application.projections.check_register import Gap, SkipRow, split_unused
+from application.read_models.check_register import Gap, SkipRow, split_unused
 from domain.check_numbers import MAX_CHECK_NUMBER, CheckNumberSet, check_number
 from domain.errors import InvalidCheckNumber
 

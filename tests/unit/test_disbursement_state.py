@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from application.projections.disbursement_state import DisbursementState, drafted, fold
+from application.read_models.disbursement_state import DisbursementState, drafted, fold
 from domain import drawdown
 from domain.disbursement import Disbursement
 from domain.export_failure import ExportFailureReason

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from infrastructure.erp_addresses import ErpAddresses, ErpAddressRefused
+from infrastructure.erp.addresses import ErpAddresses, ErpAddressRefused
 
 ALLOWED = frozenset({"erp.example", "sandbox.internal:8443", "127.0.0.1"})
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from application.projections.export_latency import SLA_MS, summarize
+from application.read_models.export_latency import SLA_MS, summarize
 
 
 def test_percentiles_are_nearest_rank_and_the_median_is_the_middle() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from application.erp_export import ExportPolicy
-from application.export_queue import Dequeue, Enqueue, QueueChange
+from application.export.erp_export import ExportPolicy
+from application.export.export_queue import Dequeue, Enqueue, QueueChange
 from domain.company import Company
 from domain.export_failure import ExportFailureReason
 from tests.unit.builders import ACCOUNTANT, approved_invoices, funded, opened_account

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from application.projections.paging import InvalidCursor, decode_cursor, encode_cursor, page_of
+from application.read_models.paging import InvalidCursor, decode_cursor, encode_cursor, page_of
 
 
 def test_a_cursor_names_the_key_it_was_made_from() -> None:

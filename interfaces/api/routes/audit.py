@@ -1,7 +1,7 @@
 """The auditor's history: every event of a record, any record as it was, the whole log, and
 whether the stored history still matches its hash chain.
 
-The HTTP face of the same concept as application/audit.py (the Audit application)."""
+The HTTP face of the same concept as application/audit/audit.py (the Audit application)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
-from application.audit_records import AuditEvent, AuditRecord
-from application.audit_verification import Anchor
+from application.audit.audit_records import AuditEvent, AuditRecord
+from application.audit.audit_verification import Anchor
 from interfaces.api.deps import AuditDep, Reader
 from interfaces.api.fields import CompanyId, Moment, Version
 from interfaces.ndjson import ndjson_chunks

@@ -1,6 +1,6 @@
 """A funding account's check register: every check number it gave out, over HTTP.
 
-The same concept as the read model application/projections/check_register.py, whose rows
+The same concept as the read model application/read_models/check_register.py, whose rows
 the body is made from (see row_bodies.py).
 """
 
@@ -13,7 +13,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from application.errors import NotFound
-from application.projections.check_register import AccountRow, CheckRow
+from application.read_models.check_register import AccountRow, CheckRow
 from interfaces.api.deps import Reader, ReadModelsDep
 from interfaces.api.fields import CompanyId
 from interfaces.api.paging import LIMIT, Cursor, Limit

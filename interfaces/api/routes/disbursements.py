@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from application.queries import DisbursementSnapshot
+from application.payments.queries import DisbursementSnapshot
 from domain.disbursement import MAX_PAYMENTS
 from interfaces.api.deps import Admin, FundingNotifier, PaymentsDep, Reader
 from interfaces.api.fields import CompanyId, Moment, Money, Name, PastMoment, Reason, Version

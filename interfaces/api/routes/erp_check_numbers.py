@@ -1,7 +1,7 @@
 """The funding account's bank account as the ERP sees it: the highest check number used there,
 and the Next Check Number the support article's advice proposes.
 
-The same concept in the application: application/erp_check_numbers.py.
+The same concept in the application: application/export/erp_check_numbers.py.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from application.erp_check_numbers import ErpCheckNumberAdvice
+from application.export.erp_check_numbers import ErpCheckNumberAdvice
 from interfaces.api.deps import PaysyncDep, Reader
 
 router = APIRouter(prefix="/v1/companies/{company_id}/funding-accounts", tags=["funding accounts"])

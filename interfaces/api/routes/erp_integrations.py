@@ -8,9 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from application.payment_record_commands import MAX_FIXES, RecordFix
-from application.projections.payment_records import PaymentRecord
-from application.queries import DisbursementSnapshot
+from application.payments.payment_record_commands import MAX_FIXES, RecordFix
+from application.payments.queries import DisbursementSnapshot
+from application.read_models.payment_records import PaymentRecord
 from domain.invoice_payment import ExportStatus
 from interfaces.api.deps import AdminOrApprover, PaymentsDep, Reader, ReadModelsDep
 from interfaces.api.fields import CheckNumber, CompanyId, Identifier, QueryText

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from application.queries import ErpSettingsSnapshot
+from application.payments.queries import ErpSettingsSnapshot
 from interfaces.api.deps import Approver, PaymentsDep, PaysyncDep, Reader
 from interfaces.api.fields import CompanyId, Identifier, Url
 

@@ -7,10 +7,10 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from application.payment_record_commands import MAX_FIXES, RecordFix
-from application.projections.directory import FundingAccountRow
-from application.projections.paging import MAX_LIMIT
-from application.queries import FundingAccountSnapshot
+from application.payments.payment_record_commands import MAX_FIXES, RecordFix
+from application.payments.queries import FundingAccountSnapshot
+from application.read_models.directory import FundingAccountRow
+from application.read_models.paging import MAX_LIMIT
 from domain.check_numbers import check_number
 from domain.export_failure import ExportFailureReason
 from domain.invoice_payment import ExportStatus

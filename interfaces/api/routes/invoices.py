@@ -8,8 +8,8 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
 
-from application.projections.directory import InvoiceRow, InvoicesQuery
-from application.queries import InvoiceSnapshot
+from application.payments.queries import InvoiceSnapshot
+from application.read_models.directory import InvoiceRow, InvoicesQuery
 from domain.invoice import ErpSyncStatus, PaymentStatus
 from interfaces.api.deps import (
     AdminOrApprover,

@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from application.queries import DisbursementSnapshot
+from application.payments.queries import DisbursementSnapshot
 from domain.check_numbers import check_number
 from domain.text import bank_id
 from infrastructure.tokens import Role

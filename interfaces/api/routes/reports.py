@@ -9,13 +9,13 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from application.projections.export_latency import (
+from application.read_models.export_latency import (
     ConnectorLatency,
     ExportTiming,
     LatencyQuery,
     Measure,
 )
-from application.projections.payments_overview import DisbursementRow, PaymentRow, PaymentsQuery
+from application.read_models.payments_overview import DisbursementRow, PaymentRow, PaymentsQuery
 from domain.company import Connector
 from domain.disbursement import DisbursementStatus
 from interfaces.api.deps import Reader, ReadModelsDep

@@ -1,0 +1,1 @@
+"""The export room: what paysync writes into the company's ERP and what it reads back."""

@@ -1,0 +1,1 @@
+"""The payments room: the Payments application's commands and queries, and what they stand on."""
