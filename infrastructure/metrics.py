@@ -49,7 +49,7 @@ class Metrics:
             registry=self.registry,
         )
 
-    # --- the export's observer (application/export/observing.py) -------------------------------------
+    # --- the export's observer (application/export/observing.py) ----------------------------------
     def erp_answered(self, connector: str, seconds: float, outcome: str) -> None:
         self.export_seconds.labels(connector, outcome).observe(seconds)
 
