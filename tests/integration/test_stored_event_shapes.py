@@ -1,18 +1,25 @@
 """Events stored in an earlier shape still load: each change of shape comes with its upcast.
 
 The old rows are written as the earlier code wrote them (the same JSON, without the new
-`class_version`), into a store of their own, and read back by today's application.
+`class_version`, or under the topic of a module since moved), into a store of their own, and
+read back by today's application.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
+from application.former_topics import FORMER_MODULES
+from application.payments.idempotency import Answer, IdempotentRequest
+from application.payments.invoice_numbers import InvoiceNumber
 from application.payments.payments import Payments
+from application.payments.snapshots import CompanySnapshot
+from domain.company import Company
 from domain.disbursement import Disbursement
 from domain.invoice_payment import IssuedCheck, PaymentLine
 from infrastructure.store.event_store import event_store_env
@@ -102,5 +109,74 @@ def test_a_disbursement_stored_with_plain_payment_lines_and_check_pairs_still_lo
             assert isinstance(added, Disbursement.PaymentAdded)
             assert all(isinstance(line, PaymentLine) for line in drafted.payments)
             assert isinstance(added.payment, PaymentLine)
+        finally:
+            old_store.close()
+
+
+def as_formerly_stored(stored: StoredEvent, payments: Payments) -> StoredEvent:
+    """The row as paysync stored it while the class's module was at its former place."""
+    former = {module.__name__: name for name, module in FORMER_MODULES.items()}
+
+    def topic(now: str) -> str:
+        module, _, qualname = now.partition(":")
+        return f"{former.get(module, module)}:{qualname}"
+
+    transcoder = payments.mapper.transcoder
+    state = transcoder.decode(stored.state)
+    if "originator_topic" in state:
+        state["originator_topic"] = topic(state["originator_topic"])
+    return StoredEvent(
+        originator_id=stored.originator_id,
+        originator_version=stored.originator_version,
+        topic=topic(stored.topic),
+        state=transcoder.encode(state),
+    )
+
+
+def test_events_and_snapshots_stored_under_their_modules_former_paths_still_load(
+    payments: Payments, backend: str, tmp_path: Path
+) -> None:
+    authorized_with_an_added_payment(payments)
+    request = IdempotentRequest.open("acme", "key-1")
+    request.claim("acme", "key-1", "fingerprint", time.time())
+    request.answered(201, '{"id": 1}', "application/json")
+    payments.save(request)
+    company_id = Company.id_for("acme")
+    payments.take_snapshot(company_id)
+    number_id = InvoiceNumber.id_for("acme", "v-42", "INV-1")
+    assert payments.snapshots is not None
+    with fresh_settings(backend, tmp_path / "old") as settings:
+        old_store = Payments(event_store_env(settings))
+        try:
+            assert old_store.snapshots is not None
+            rows = [
+                as_formerly_stored(stored, payments)
+                for aggregate_id in (number_id, request.id)
+                for stored in payments.recorder.select_events(aggregate_id)
+            ]
+            snapshot_rows = [
+                as_formerly_stored(stored, payments)
+                for stored in payments.snapshots.recorder.select_events(company_id)
+            ]
+            assert {row.topic.partition(":")[0] for row in rows + snapshot_rows} == set(
+                FORMER_MODULES
+            )
+            old_store.recorder.insert_events(rows)
+            # The company only as its snapshot: loading it must read the former topic.
+            old_store.snapshots.recorder.insert_events(snapshot_rows)
+
+            number = old_store.repository.get(number_id)
+            assert isinstance(number, InvoiceNumber)
+            assert number.invoice_number == "INV-1"
+            assert number.invoice_id == payments.repository.get(number_id).invoice_id
+            answered = old_store.repository.get(request.id)
+            assert isinstance(answered, IdempotentRequest)
+            assert answered.answer == Answer(201, '{"id": 1}', "application/json")
+            assert [type(s) for s in old_store.snapshots.get(company_id)] == [CompanySnapshot]
+            company = old_store.repository.get(company_id)
+            assert isinstance(company, Company)
+            expected = payments.repository.get(company_id)
+            assert company.funding_accounts == expected.funding_accounts
+            assert company.version == expected.version
         finally:
             old_store.close()
