@@ -185,7 +185,7 @@ class ErpUnreadable(Exception):
 
 
 class BetweenProcesses(Protocol):
-    """A lock per hot aggregate shared by every process on one store (see group_commit.py).
+    """A lock per hot aggregate shared by every process on one store (see payments/group_commit.py).
 
     Only ever a speed-up: the library's version check still decides every race, so a lock
     lost with its connection costs a retry, never a wrong number.

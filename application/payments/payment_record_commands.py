@@ -25,7 +25,7 @@ from domain.invoice import Invoice
 from domain.payment_export import waits_for_its_invoice
 from domain.text import BankId, bank_id
 
-EXPORTER = "paysync-export"  # the actor of what the export records (see erp_export.py)
+EXPORTER = "paysync-export"  # the actor of what the export records (see export/erp_export.py)
 
 
 MAX_FIXES = 500  # records one bulk fix may change

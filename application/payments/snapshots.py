@@ -8,7 +8,7 @@ snapshot at or below the version asked for and replays only the events after it.
 
 Snapshots are derived data, written after the events they summarise and never instead of
 them: the events stay the record, and an audit replays them (see `replayed` in
-company_scoped.py and the snapshot check in audit_verification.py).
+company_scoped.py and the snapshot check in application/audit/audit_verification.py).
 """
 
 from __future__ import annotations
