@@ -273,7 +273,7 @@ class PaymentFlow(RuleBasedStateMachine):
 
 
 PaymentFlow.TestCase.settings = settings(
-    max_examples=60,
+    max_examples=30,
     stateful_step_count=50,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
