@@ -24,9 +24,17 @@ def field_names(record: type[DataclassInstance]) -> tuple[str, ...]:
 def copied(record: type[R], *sources: object, **given: object) -> R:
     """A `record` whose fields are read, by name, from the first source that has them;
     `given` holds the fields its sources name differently (or not at all)."""
+    return record(**fields_of(record, *sources, **given))
+
+
+def fields_of(
+    record: type[DataclassInstance], *sources: object, **given: object
+) -> dict[str, object]:
+    """The values `copied` builds a `record` of, for a caller that parses them first (the
+    API lists a stored row, whose text and 0/1 become the record's types, as its record)."""
     values = dict(given)
     for name in field_names(record):
         if name not in values:
             source = next(s for s in sources if hasattr(s, name))
             values[name] = getattr(source, name)
-    return record(**values)
+    return values

@@ -145,8 +145,6 @@ Money = Annotated[
 ]
 """Money in and out as a string with two places: "1234.50"."""
 
-MoneyOut = Annotated[Decimal, PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str)]
-
 
 # --- numbers ----------------------------------------------------------------------------------
 CheckNumber = Annotated[int, Field(strict=True, ge=1, le=MAX_CHECK_NUMBER)]

@@ -8,6 +8,11 @@ row. The API differs from the row only as declared in this module:
 - the three failure columns are one nested `export_failure`, the shape the disbursement has;
 - a route may rename a field (`renamed`) or add one the row does not hold (`extra`);
 - a row field's `metadata["description"]` is its description in the schema.
+
+A row whose record has a snapshot (a funding account, an invoice) is listed as that snapshot,
+what the record's `GET` answers: `page_model` takes the snapshot, and the route reads its
+fields from the row by name (`application.copying.fields_of`), giving only those the row
+names differently.
 """
 
 from __future__ import annotations
@@ -85,9 +90,10 @@ def body_model(
     return model
 
 
-def page_model(item: type[BaseModel], name: str, **more: Any) -> type[BaseModel]:
+def page_model(item: type[Any], name: str, **more: Any) -> type[BaseModel]:
     """A page of `item` bodies (what application.read_models.paging.Page holds), and `more`
-    fields given as create_model takes them."""
+    fields given as create_model takes them; `item` is a row's body, or the snapshot of a
+    record its row lists."""
     fields: dict[str, Any] = {
         "items": (list_of(item), ...),
         "next_cursor": (str | None, ...),

@@ -21,38 +21,9 @@ from interfaces.ndjson import ndjson_chunks
 router = APIRouter(prefix="/v1/companies/{company_id}/audit", tags=["audit"])
 
 
-class AuditEventOut(BaseModel):
-    type: str
-    version: int
-    timestamp: str
-    actor: str | None
-    data: dict[str, Any]
-    request_id: str | None = None
-
-
 class AuditEventsOut(BaseModel):
     aggregate_id: UUID
-    events: list[AuditEventOut]
-
-    @classmethod
-    def of(cls, aggregate_id: UUID, events: list[AuditEvent]) -> AuditEventsOut:
-        return cls(
-            aggregate_id=aggregate_id,
-            events=[AuditEventOut.model_validate(e, from_attributes=True) for e in events],
-        )
-
-
-class AuditRecordOut(BaseModel):
-    id: UUID
-    type: str
-    version: int
-    created_at: str
-    modified_at: str
-    attributes: dict[str, Any]
-
-    @classmethod
-    def of(cls, record: AuditRecord) -> AuditRecordOut:
-        return cls.model_validate(record, from_attributes=True)
+    events: list[AuditEvent]
 
 
 @router.get("/events", response_model=AuditEventsOut)
@@ -60,10 +31,10 @@ def events(
     company_id: CompanyId, aggregate_id: UUID, caller: Reader, audit: AuditDep
 ) -> AuditEventsOut:
     """Every event of one record, oldest first: what happened, to which version, when, by whom."""
-    return AuditEventsOut.of(aggregate_id, audit.events(company_id, aggregate_id))
+    return AuditEventsOut(aggregate_id=aggregate_id, events=audit.events(company_id, aggregate_id))
 
 
-@router.get("/records/{aggregate_id}", response_model=AuditRecordOut)
+@router.get("/records/{aggregate_id}", response_model=AuditRecord)
 def record(
     company_id: CompanyId,
     aggregate_id: UUID,
@@ -71,11 +42,11 @@ def record(
     audit: AuditDep,
     version: Version = None,
     as_of: Annotated[Moment | None, Query()] = None,
-) -> AuditRecordOut:
+) -> AuditRecord:
     """Any record of the company now, or as it was at `version`, or at the moment `as_of`."""
     if version is not None and as_of is not None:
         raise HTTPException(422, "give either version or as_of, not both")
-    return AuditRecordOut.of(audit.record(company_id, aggregate_id, version=version, as_of=as_of))
+    return audit.record(company_id, aggregate_id, version=version, as_of=as_of)
 
 
 @router.get(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
+from application.copying import copied, fields_of
 from application.payments.payment_record_commands import MAX_FIXES, RecordFix
 from application.payments.queries import FundingAccountSnapshot
 from application.read_models.directory import FundingAccountRow
@@ -18,6 +20,7 @@ from domain.text import bank_id
 from interfaces.api.deps import Admin, AdminOrApprover, PaymentsDep, Reader, ReadModelsDep
 from interfaces.api.fields import CheckNumber, CompanyId, Identifier, Name
 from interfaces.api.paging import LIMIT, Cursor, Limit
+from interfaces.api.row_bodies import page_model
 from interfaces.api.versions import if_match
 from interfaces.read_models import ReadModels
 
@@ -52,51 +55,27 @@ class FundingAccountChange(BaseModel):
     )
 
 
-class FundingAccountOut(BaseModel):
-    id: UUID
-    company_id: str
-    nickname: str
-    bank_id: str
-    next_check_number: int
-    highest_issued_check_number: int | None
-    verified: bool
-    deactivated: bool
-    version: int
-
-    @classmethod
-    def of(cls, view: FundingAccountSnapshot) -> FundingAccountOut:
-        return cls.model_validate(view, from_attributes=True)
+FundingAccountsBody = page_model(FundingAccountSnapshot, "FundingAccounts")
 
 
-class FundingAccountsOut(BaseModel):
-    items: list[FundingAccountOut]
-    next_cursor: str | None
+def listed(row: FundingAccountRow) -> dict[str, object]:
+    """The row as the account's `GET` shows it: the page model parses the row's text and 0/1."""
+    return fields_of(FundingAccountSnapshot, row, id=row.funding_account_id)
 
 
-def listed(row: FundingAccountRow) -> FundingAccountOut:
-    return FundingAccountOut.model_validate(
-        {
-            **row.__dict__,
-            "id": row.funding_account_id,
-            "verified": bool(row.verified),
-            "deactivated": bool(row.deactivated),
-        }
-    )
-
-
-@router.get("", response_model=FundingAccountsOut)
+@router.get("", response_model=FundingAccountsBody)
 def list_accounts(
     company_id: CompanyId,
     caller: Reader,
     read_models: ReadModelsDep,
     cursor: Cursor = None,
     limit: Limit = LIMIT,
-) -> FundingAccountsOut:
+) -> BaseModel:
     """The company's funding accounts in the order they were opened (from a read model:
     an account opened a moment ago may take some milliseconds to be listed)."""
     page = read_models.directory.funding_accounts(company_id, cursor, limit)
-    return FundingAccountsOut(
-        items=[listed(row) for row in page.items], next_cursor=page.next_cursor
+    return FundingAccountsBody.model_validate(
+        {"items": [listed(row) for row in page.items], "next_cursor": page.next_cursor}
     )
 
 
@@ -121,15 +100,20 @@ def read(
     return payments.funding_account(company_id, account_id)
 
 
-class FundingAccountChangedOut(FundingAccountOut):
-    failed_records_with_old_bank_id: list[UUID] = Field(
-        description="after a Bank ID change: failed records that still hold the old Bank ID "
-        "(fix them in one command: POST .../erp-integrations/payment-records/fix)"
+@dataclass(frozen=True)
+class FundingAccountChanged(FundingAccountSnapshot):
+    """The account after a change, and what became of its failed records' Bank IDs."""
+
+    failed_records_with_old_bank_id: list[UUID] = field(
+        metadata={
+            "description": "after a Bank ID change: failed records that still hold the old Bank "
+            "ID (fix them in one command: POST .../erp-integrations/payment-records/fix)"
+        }
     )
     records_given_new_bank_id: list[UUID]
 
 
-@router.patch("/{account_id}", response_model=FundingAccountChangedOut)
+@router.patch("/{account_id}", response_model=FundingAccountChanged)
 def change(
     company_id: CompanyId,
     account_id: UUID,
@@ -137,7 +121,7 @@ def change(
     caller: AdminOrApprover,
     payments: PaymentsDep,
     read_models: ReadModelsDep,
-) -> FundingAccountChangedOut:
+) -> FundingAccountChanged:
     """Rename, change the Bank ID, or raise the next check number (never to a used one).
 
     A Bank ID change names the account's failed records still holding the old Bank ID, and
@@ -163,12 +147,11 @@ def change(
         fixes = [RecordFix(d, p, bank_id=view.bank_id) for d, p in waiting]
         payments.fix_failed_records(company_id, fixes, export=True, actor=caller.subject)
         given, waiting = [p for _, p in waiting], []
-    return FundingAccountChangedOut.model_validate(
-        {
-            **FundingAccountOut.of(view).model_dump(),
-            "failed_records_with_old_bank_id": [p for _, p in waiting],
-            "records_given_new_bank_id": given,
-        }
+    return copied(
+        FundingAccountChanged,
+        view,
+        failed_records_with_old_bank_id=[p for _, p in waiting],
+        records_given_new_bank_id=given,
     )
 
 

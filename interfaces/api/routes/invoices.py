@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
 
+from application.copying import fields_of
 from application.payments.queries import InvoiceSnapshot
 from application.read_models.directory import InvoiceRow, InvoicesQuery
 from domain.invoice import ErpSyncStatus, PaymentStatus
@@ -19,8 +19,9 @@ from interfaces.api.deps import (
     Reader,
     ReadModelsDep,
 )
-from interfaces.api.fields import CompanyId, Identifier, Money, MoneyOut, Name, QueryText
+from interfaces.api.fields import CompanyId, Identifier, Money, Name, QueryText
 from interfaces.api.paging import LIMIT, Cursor, Limit
+from interfaces.api.row_bodies import page_model
 from interfaces.api.versions import if_match
 
 router = APIRouter(
@@ -43,50 +44,21 @@ class InvoiceIn(BaseModel):
     retainage: Money | None = None
 
 
-class InvoiceOut(BaseModel):
-    id: UUID
-    company_id: str
-    invoice_number: str
-    vendor_id: str
-    vendor_name: str
-    erp_vendor_id: str
-    project: str
-    commitment: str | None
-    amount_due: MoneyOut
-    retainage: MoneyOut
-    approved: bool
-    approved_by: str | None
-    payment_status: str
-    amount_paid: MoneyOut
-    open_amount: MoneyOut
-    erp_sync_status: str
-    erp_ref: str | None
-    erp_invoice_number: str | None
-    received_on: datetime
-    version: int
-
-    @classmethod
-    def of(cls, view: InvoiceSnapshot) -> InvoiceOut:
-        return cls.model_validate({**view.__dict__, "approved": view.approved_by is not None})
+InvoicesBody = page_model(InvoiceSnapshot, "Invoices")
 
 
-class InvoicesOut(BaseModel):
-    items: list[InvoiceOut]
-    next_cursor: str | None
-
-
-def listed(row: InvoiceRow) -> InvoiceOut:
-    return InvoiceOut.model_validate(
-        {
-            **row.__dict__,
-            "id": row.invoice_id,
-            "approved": row.approved_by is not None,
-            "received_on": row.received_at,
-        }
+def listed(row: InvoiceRow) -> dict[str, object]:
+    """The row as the invoice's `GET` shows it: the page model parses the row's text."""
+    return fields_of(
+        InvoiceSnapshot,
+        row,
+        id=row.invoice_id,
+        approved=row.approved_by is not None,
+        received_on=row.received_at,
     )
 
 
-@router.get("", response_model=InvoicesOut)
+@router.get("", response_model=InvoicesBody)
 def list_invoices(
     company_id: CompanyId,
     caller: Reader,
@@ -96,12 +68,14 @@ def list_invoices(
     erp_sync_status: ErpSyncStatus | None = None,
     cursor: Cursor = None,
     limit: Limit = LIMIT,
-) -> InvoicesOut:
+) -> BaseModel:
     """The company's invoices in the order they were received, filtered by vendor, payment
     status and ERP sync status (from a read model, current within milliseconds)."""
     query = InvoicesQuery(vendor_id, payment_status, erp_sync_status)
     page = read_models.directory.invoices(company_id, query, cursor, limit)
-    return InvoicesOut(items=[listed(row) for row in page.items], next_cursor=page.next_cursor)
+    return InvoicesBody.model_validate(
+        {"items": [listed(row) for row in page.items], "next_cursor": page.next_cursor}
+    )
 
 
 @router.post("", status_code=201, response_model=InvoiceSnapshot)
