@@ -10,11 +10,25 @@ drops its own unopened one. Users close it as before; the pool closes when the l
 
 from __future__ import annotations
 
+import logging
+import random
 import threading
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from eventsourcing.postgres import PostgresDatastore, PostgresFactory
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    InternalError,
+    ProcessRecorder,
+)
+from eventsourcing.postgres import PostgresDatastore, PostgresFactory, PostgresTrackingRecorder
 from eventsourcing.utils import Environment
+
+R = TypeVar("R")
+T = TypeVar("T", bound=PostgresTrackingRecorder)
+log = logging.getLogger(__name__)
+DDL_TRIES = 5
 
 _LOCK = threading.Lock()
 _POOLS: dict[tuple[object, ...], SharedPostgresDatastore] = {}
@@ -49,6 +63,37 @@ class SharedPostgresFactory(PostgresFactory):
         if not self._released:
             self._released = True
             self.datastore.close()
+
+    # Each recorder creates its tables as it is built; see `created`.
+    def application_recorder(self) -> ApplicationRecorder:
+        return created(super().application_recorder)
+
+    def tracking_recorder(self, tracking_recorder_class: type[T] | None = None) -> T:
+        return created(lambda: super(SharedPostgresFactory, self).tracking_recorder(
+            tracking_recorder_class
+        ))  # fmt: skip
+
+    def process_recorder(self) -> ProcessRecorder:
+        return created(super().process_recorder)
+
+
+def created(build: Callable[[], R]) -> R:
+    """A recorder built, trying again when another process created the same tables at once.
+
+    The library's table creation runs `CREATE OR REPLACE FUNCTION` every time; two processes
+    doing so together (two workers restarted at the same moment) make PostgreSQL refuse one
+    with "tuple concurrently updated", and that process died at start. Every statement is
+    idempotent, so the refused one is simply run again a moment later.
+    """
+    for _ in range(DDL_TRIES - 1):
+        try:
+            return build()
+        except InternalError as error:
+            if "concurrently" not in str(error):
+                raise
+            log.info("tables created by another process at the same moment; trying again")
+            time.sleep(random.uniform(0.05, 0.25))
+    return build()
 
 
 def share(own: PostgresDatastore) -> SharedPostgresDatastore:
