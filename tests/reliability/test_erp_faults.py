@@ -48,7 +48,6 @@ def test_an_erp_failing_30_percent_of_calls_every_way_loses_and_doubles_no_recor
     outcomes = books.settle(timeout=300 + records / 8, while_waiting=processes.check_alive)
     erp_requests = sum(erp_sandbox.requests().values()) - requests_before
     dealt = erp_sandbox.faults_suffered()
-    erp_sandbox.client.delete("/sandbox/fault-rate").raise_for_status()  # reconcile reads calmly
     processes.check_alive()
     worker_log = processes.logs[worker.pid].read_text(errors="replace")
     figures = end_of_run_figures(books, erp_sandbox, settings)

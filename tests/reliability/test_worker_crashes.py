@@ -65,6 +65,7 @@ def test_workers_killed_at_random_moments_export_every_record_once_or_fail_it_wi
 
     outcomes = books.settle(timeout=60 + SCALE.crash_records / 10)
     processes.check_alive()
+    dealt = erp_sandbox.faults_suffered()  # before the figures, which stop the faults
     figures = end_of_run_figures(books, erp_sandbox, settings)
     figures |= {
         "backend": backend,
@@ -73,7 +74,7 @@ def test_workers_killed_at_random_moments_export_every_record_once_or_fail_it_wi
         "records_in_erp_at_the_last_kill": in_erp_at_last_kill,
         "kills_with_records_stored_in_erp_and_unrecorded": kills_in_doubt,
         "records_stored_in_erp_and_unrecorded_at_a_kill": records_in_doubt,
-        "erp_faults_dealt": erp_sandbox.faults_suffered(),
+        "erp_faults_dealt": dealt,
         "worker_processes_started": processes.started,
         "workers_that_died_unasked": len(processes.crashed),
     }
