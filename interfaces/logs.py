@@ -51,6 +51,10 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    # httpx logs every request at INFO: a line per ERP call drowned the export's own lines
+    # (and `paysync run`'s banner). Its warnings still show; DEBUG shows every call again.
+    calls = logging.DEBUG if root.level <= logging.DEBUG else logging.WARNING
+    logging.getLogger("httpx").setLevel(calls)
     structlog.configure(
         processors=[*SHARED, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
