@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import ast
-from enum import StrEnum
+import re
 from pathlib import Path
 
-from application.read_models.check_register import AccountStatus
-from application.read_models.payment_state import CheckSource
-from domain.disbursement import DisbursementStatus
-from domain.export_failure import ExportFailureReason
-from domain.invoice import ErpSyncStatus, PaymentStatus
-from domain.invoice_payment import ExportStatus, PayoutStatus
+from interfaces.web.vocabulary import VOCABULARIES
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ("domain", "application", "infrastructure", "interfaces")
-VOCABULARIES: tuple[type[StrEnum], ...] = (
-    ExportStatus,
-    PayoutStatus,
-    DisbursementStatus,
-    ExportFailureReason,
-    PaymentStatus,
-    ErpSyncStatus,
-    AccountStatus,
-    CheckSource,
-)
+SCRIPTS = ROOT / "interfaces" / "web" / "static"
+QUOTED = re.compile(r"""(["'])([a-z_]+)\1""")
+# Words in the scripts that are spelled like a status and are not one.
+NOT_STATUSES = {("reports.js", "exported")}  # the latency report's count of exported records
 # The ERP sandbox plays someone else's ERP: its words are QuickBooks', not paysync's.
 OUTSIDE_PAYSYNC = ("infrastructure/erp_sandbox/",)
 
@@ -67,8 +56,27 @@ def status_literals_in_code() -> list[str]:
     return found
 
 
+def status_literals_in_scripts() -> list[str]:
+    """Status words the pages' scripts spell, which should name vocabulary.js's members."""
+    words = status_words()
+    found = []
+    for path in sorted(SCRIPTS.glob("*.js")):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if line.lstrip().startswith(("//", "/*", "*")):
+                continue
+            for quoted in QUOTED.finditer(line):
+                word = quoted.group(2)
+                if word in words and (path.name, word) not in NOT_STATUSES:
+                    found.append(f"{path.name}:{number}: {word!r}")
+    return found
+
+
 def test_no_status_word_is_spelled_outside_its_enum() -> None:
     assert status_literals_in_code() == []
+
+
+def test_the_pages_scripts_name_statuses_by_the_enums_they_are_written_from() -> None:
+    assert status_literals_in_scripts() == []
 
 
 def test_the_scan_finds_a_status_word_written_as_a_literal() -> None:

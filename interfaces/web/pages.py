@@ -11,10 +11,11 @@ from __future__ import annotations
 from importlib.resources import files
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from application.read_models.payment_records import LISTED_STATUSES
+from interfaces.web.vocabulary import MODULE, vocabulary_js
 
 # The page loads only its own scripts and styles and talks only to its own origin, so an
 # injected script could neither run nor send a token elsewhere.
@@ -58,7 +59,7 @@ def module_preloads() -> str:
     """A preload of every script module, so the browser fetches them all at once instead of
     finding each one only when a module that imports it has arrived (a chain four deep)."""
     static = files("interfaces.web").joinpath("static")
-    names = sorted(f.name for f in static.iterdir() if f.name.endswith(".js"))
+    names = sorted([MODULE, *(f.name for f in static.iterdir() if f.name.endswith(".js"))])
     return "\n  ".join(
         f'<link rel="modulepreload" href="{{{{app_root}}}}static/{name}">' for name in names
     )
@@ -70,9 +71,19 @@ def deep_link(request: Request, page: str) -> HTMLResponse:
     return index(request)
 
 
+def vocabulary(request: Request) -> Response:
+    return Response(
+        vocabulary_js(),
+        media_type="text/javascript",
+        headers={"X-Content-Type-Options": "nosniff"},
+    )
+
+
 def mount_web(app: FastAPI) -> None:
     """Serve the pages at /app/ and their scripts and styles at /app/static/."""
-    # The static files first: the pages' catch-all path would otherwise answer for them.
+    # The written module and the static files first: the pages' catch-all path would
+    # otherwise answer for them.
+    app.add_api_route(f"/app/static/{MODULE}", vocabulary, include_in_schema=False)
     app.mount(
         "/app/static",
         StaticFiles(packages=[("interfaces.web", "static")]),

@@ -44,12 +44,24 @@ def test_the_page_preloads_every_script_module_under_its_root(paysync: Paysync) 
     with TestClient(create_app(paysync.settings, paysync), root_path="/pay") as client:
         response = client.get("/app/reports")
     static = Path(__file__).parents[2] / "interfaces" / "web" / "static"
-    modules = sorted(path.name for path in static.glob("*.js"))
+    # Every file, and the module written from the domain's enums.
+    modules = sorted([*(path.name for path in static.glob("*.js")), "vocabulary.js"])
     preloaded = re.findall(
         r'<link rel="modulepreload" href="/pay/app/static/([^"]+)">', response.text
     )
     assert preloaded == modules
     assert "erp_check_numbers.js" in preloaded
+
+
+def test_the_vocabulary_module_is_served_as_script_from_the_domains_enums(
+    paysync: Paysync,
+) -> None:
+    with TestClient(create_app(paysync.settings, paysync)) as client:
+        response = client.get("/app/static/vocabulary.js")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert '"FAILED_TO_EXPORT": "failed_to_export"' in response.text
+    assert '"SENT_TO_AGENT": "sent_to_agent"' in response.text
 
 
 def test_the_static_files_and_the_vendored_chart_are_served_not_the_page(

@@ -17,6 +17,7 @@ import { currentPage, isAppLink, pageHref } from "./nav.js";
 import { showPaymentRecords } from "./records.js";
 import { showReports } from "./reports.js";
 import { currentSession, signOut, storeToken, takeTokenFromUrl } from "./session.js";
+import { ExportStatus } from "./vocabulary.js";
 
 const main = document.getElementById("main");
 let shown = { controller: null, path: null };
@@ -24,7 +25,7 @@ let shown = { controller: null, path: null };
 // Each page: its nav section, and how it is shown from the path's parts and the query.
 const PAGES = [
   [/^\/(payment-records\/?)?$/, "payment-records", (view, session, _m, query) =>
-    showPaymentRecords(view, session, query.get("filter") ?? "failed_to_export")],
+    showPaymentRecords(view, session, query.get("filter") ?? ExportStatus.FAILED_TO_EXPORT)],
   [/^\/funding-accounts\/?$/, "funding-accounts", (v, s) => showFundingAccounts(v, s)],
   [/^\/funding-accounts\/([^/]+)$/, "funding-accounts", (v, s, m) =>
     showFundingAccount(v, s, decodeURIComponent(m[1]))],

@@ -7,6 +7,7 @@ import { HistoryReader, actorWords } from "./history_words.js";
 import { untilAbort } from "./timing.js";
 import { fact, load } from "./ui.js";
 import { connectorName, exportStatusWords, failureWords, humanize, money } from "./words.js";
+import { ExportStatus } from "./vocabulary.js";
 
 export function showDisbursement(view, session, id) {
   document.title = "Disbursement · paysync";
@@ -125,7 +126,7 @@ function paymentsTable(payments, canEdit) {
                 )
               : null,
             p.marked_by_hand ? h("p", { class: "by-hand" }, "Marked as exported by hand") : null,
-            canEdit && p.export_status === "failed_to_export"
+            canEdit && p.export_status === ExportStatus.FAILED_TO_EXPORT
               ? h(
                   "p",
                   {},

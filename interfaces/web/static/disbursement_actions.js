@@ -6,6 +6,7 @@ import { h, replaceChildren } from "./dom.js";
 import { can, navigate, pageHref } from "./nav.js";
 import { sleep, untilAbort } from "./timing.js";
 import { actionForm, field, problem } from "./ui.js";
+import { DisbursementStatus, ExportStatus } from "./vocabulary.js";
 
 const FOLLOW_MS = 1000;
 const SEPARATION_OF_DUTIES =
@@ -19,7 +20,7 @@ export function disbursementActions(view, session, disbursement) {
     {},
     h("a", { href: pageHref(`/audit/records/${seg(disbursement.id)}`) }, "Its state at any version or time, beside now"),
   );
-  if (disbursement.status !== "draft") return past;
+  if (disbursement.status !== DisbursementStatus.DRAFT) return past;
   if (!can(session, "authorize") && !can(session, "cancel")) return past;
   const path = `/disbursements/${seg(disbursement.id)}`;
   const message = h("div", { "aria-live": "polite" });
@@ -86,8 +87,8 @@ export function disbursementActions(view, session, disbursement) {
 /** While funding or an export is under way, show the page again when the disbursement changes. */
 async function follow(view, session, disbursement) {
   const moving =
-    disbursement.status === "funding_requested" ||
-    disbursement.payments.some((p) => p.export_status === "pending");
+    disbursement.status === DisbursementStatus.FUNDING_REQUESTED ||
+    disbursement.payments.some((p) => p.export_status === ExportStatus.PENDING);
   if (!moving) return;
   const here = location.pathname;
   try {

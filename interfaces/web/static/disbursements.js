@@ -7,15 +7,16 @@ import { h, replaceChildren, timeOf } from "./dom.js";
 import { can, navigate, pageHref } from "./nav.js";
 import { actionForm, badge, field, listAll, load, pageHead, queryInput, querySelect, submitsFilters, table } from "./ui.js";
 import { money } from "./words.js";
+import { DisbursementStatus } from "./vocabulary.js";
 
 const MAX_PAYMENTS = 100;
 const STATUSES = [
   ["", "Any status"],
-  ["draft", "Draft"],
-  ["funding_requested", "Funding requested"],
-  ["funding_complete", "Funding complete"],
-  ["funding_failed", "Funding failed"],
-  ["canceled", "Canceled"],
+  [DisbursementStatus.DRAFT, "Draft"],
+  [DisbursementStatus.FUNDING_REQUESTED, "Funding requested"],
+  [DisbursementStatus.FUNDING_COMPLETE, "Funding complete"],
+  [DisbursementStatus.FUNDING_FAILED, "Funding failed"],
+  [DisbursementStatus.CANCELED, "Canceled"],
 ];
 const FILTERS = ["status", "funding_account_id", "vendor_name", "from", "to"];
 
@@ -28,7 +29,7 @@ export function showDisbursements(view, session, query) {
     pageHead(
       "Disbursements",
       "Runs of invoice payments, each funded by one drawdown from one funding account.",
-      can(session, "draft")
+      can(session, "draft_disbursement")
         ? h("p", {}, h("a", { class: "button-link", href: pageHref("/disbursements/new") }, "New disbursement"))
         : null,
     ),
@@ -91,7 +92,7 @@ export function showDraft(view, session) {
     ),
     body,
   );
-  if (!can(session, "draft")) {
+  if (!can(session, "draft_disbursement")) {
     replaceChildren(body, h("p", { class: "problem", role: "alert" }, "Only a payments admin drafts disbursements."));
     return;
   }

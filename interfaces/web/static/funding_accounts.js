@@ -8,6 +8,7 @@ import { ErpCheckNumbers } from "./erp_check_numbers.js";
 import { can, navigate, pageHref } from "./nav.js";
 import { actionForm, badge, fact, field, load, pageHead, table } from "./ui.js";
 import { exportStatusWords, money } from "./words.js";
+import { AccountStatus, CheckSource } from "./vocabulary.js";
 
 export function showFundingAccounts(view, session) {
   document.title = "Funding accounts · paysync";
@@ -32,7 +33,7 @@ export function showFundingAccounts(view, session) {
           ["Bank ID", (a) => a.bank_id, { mono: true }],
           ["Next Check Number", (a) => a.next_check_number, { num: true }],
           ["Highest issued", (a) => a.highest_issued_check_number ?? "—", { num: true }],
-          ["Status", (a) => (a.deactivated ? badge("canceled", "Deactivated") : badge("active", "Active"))],
+          ["Status", (a) => (a.deactivated ? badge(AccountStatus.DEACTIVATED, "Deactivated") : badge(AccountStatus.ACTIVE, "Active"))],
         ],
         accounts,
         { empty: "No funding account yet." },
@@ -182,7 +183,7 @@ function registerTable(items) {
       "Check register",
       [
         ["Check Number", (c) => c.check_number, { rowHeader: true }],
-        ["Source", (c) => (c.source === "typed" ? "Typed on a failed record" : "Issued")],
+        ["Source", (c) => (c.source === CheckSource.TYPED ? "Typed on a failed record" : "Issued")],
         ["Invoice", (c) => c.invoice_number],
         ["Vendor", (c) => c.vendor_name],
         ["Amount", (c) => money(c.amount), { num: true }],

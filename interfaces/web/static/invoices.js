@@ -7,11 +7,12 @@ import { h, replaceChildren } from "./dom.js";
 import { can } from "./nav.js";
 import { badge, field, load, pageHead, problem, querySelect, submitsFilters, table } from "./ui.js";
 import { money } from "./words.js";
+import { ErpSyncStatus, PaymentStatus } from "./vocabulary.js";
 
 const SYNC_WORDS = { not_synced: "Not synced", synced: "Synced" };
 const FILTERS = {
-  payment_status: [["", "Any"], ["unpaid", "Unpaid"], ["partially_paid", "Partially paid"], ["paid", "Paid"]],
-  erp_sync_status: [["", "Any"], ["not_synced", "Not synced"], ["synced", "Synced"]],
+  payment_status: [["", "Any"], [PaymentStatus.UNPAID, "Unpaid"], [PaymentStatus.PARTIALLY_PAID, "Partially paid"], [PaymentStatus.PAID, "Paid"]],
+  erp_sync_status: [["", "Any"], [ErpSyncStatus.NOT_SYNCED, "Not synced"], [ErpSyncStatus.SYNCED, "Synced"]],
 };
 
 export function showInvoices(view, session, query) {
@@ -105,7 +106,7 @@ function actions(session, invoice, notice, replace) {
       h("button", { type: "button", class: "secondary", "aria-label": `Approve invoice ${invoice.invoice_number}`, onclick: (e) => act(e.currentTarget, "approve", `Invoice ${invoice.invoice_number} was approved.`) }, "Approve"),
     );
   }
-  if (invoice.approved && invoice.erp_sync_status !== "synced" && can(session, "sync_invoice")) {
+  if (invoice.approved && invoice.erp_sync_status !== ErpSyncStatus.SYNCED && can(session, "sync_invoice")) {
     buttons.push(
       h("button", { type: "button", class: "secondary", "aria-label": `Sync to ERP: invoice ${invoice.invoice_number}`, onclick: (e) => act(e.currentTarget, "erp-sync", `Invoice ${invoice.invoice_number} was synced to the ERP.`) }, "Sync to ERP"),
     );

@@ -49,7 +49,7 @@ export function isAppLink(anchor) {
 // What each role may do; the API refuses the rest anyway, the pages do not offer it.
 const CAN = {
   payments_admin: new Set([
-    "draft",
+    "draft_disbursement",
     "authorize",
     "cancel",
     "open_account",

@@ -4,6 +4,7 @@ import { ApiError, call, seg } from "./api.js";
 import { h } from "./dom.js";
 import { sleep, untilAbort } from "./timing.js";
 import { exportStatusWords, failureWords } from "./words.js";
+import { ExportStatus } from "./vocabulary.js";
 
 // A record this tab just exported or marked: lists are re-read until the read model shows it so.
 const EXPECT_FOR_MS = 60_000;
@@ -87,7 +88,7 @@ export class RecordActions {
     const after = this.list.itemOf(id);
     if (!queued || !after) return;
     this.focusRow(id, "a");
-    if (after.export_status === "pending") {
+    if (after.export_status === ExportStatus.PENDING) {
       this.list.announce(
         `Invoice ${after.invoice_number} was sent to the ERP. Waiting for its answer…`,
       );
@@ -107,7 +108,7 @@ export class RecordActions {
       });
     });
     if (!synced) return;
-    item.export_status = "pending";
+    item.export_status = ExportStatus.PENDING;
     item.export_failure = null;
     this.list.redraw(id);
     this.list.announce(
@@ -265,7 +266,7 @@ export class RecordActions {
           continue; // a lost poll is tried again
         }
         this.absorb(id, disbursement);
-        if (this.list.itemOf(id)?.export_status !== "pending") {
+        if (this.list.itemOf(id)?.export_status !== ExportStatus.PENDING) {
           this.list.following.delete(id);
           this.settled(this.list.itemOf(id));
           return;
@@ -291,7 +292,7 @@ export class RecordActions {
       check_number: item.check_number,
       until: Date.now() + EXPECT_FOR_MS,
     });
-    if (item.export_status === "failed_to_export") {
+    if (item.export_status === ExportStatus.FAILED_TO_EXPORT) {
       const failure = item.export_failure;
       this.say(id, {
         kind: "error",

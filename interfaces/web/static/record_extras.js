@@ -8,8 +8,9 @@ import { APP_ROOT, pageHref } from "./nav.js";
 import { call } from "./api.js";
 import { h, replaceChildren } from "./dom.js";
 import { sleep, untilAbort } from "./timing.js";
+import { ExportStatus } from "./vocabulary.js";
 
-const COUNTED = ["failed_to_export", "pending", "exported", "all"];
+const COUNTED = [ExportStatus.FAILED_TO_EXPORT, ExportStatus.PENDING, ExportStatus.EXPORTED, "all"];
 const COUNT_LIMIT = 500;
 const POLL_MS = 5000;
 const SEARCH_PAUSE_MS = 300; // a search is sent once typing pauses, not on every key
@@ -61,10 +62,10 @@ export class RecordExtras {
     const list = this.list;
     for (const item of list.items) {
       const rows = list.rows.get(item.payment_id) ?? [];
-      if (list.withActions && item.export_status === "failed_to_export") this.addBox(rows[0], item);
+      if (list.withActions && item.export_status === ExportStatus.FAILED_TO_EXPORT) this.addBox(rows[0], item);
     }
     for (const id of this.selected) {
-      if (!list.items.some((i) => i.payment_id === id && i.export_status === "failed_to_export")) this.selected.delete(id);
+      if (!list.items.some((i) => i.payment_id === id && i.export_status === ExportStatus.FAILED_TO_EXPORT)) this.selected.delete(id);
     }
     const words = this.searchText();
     const count = `${list.items.length}${list.cursor ? "+" : ""}`;

@@ -11,10 +11,11 @@ import {
   failureWords,
   money,
 } from "./words.js";
+import { ExportFailureReason, ExportStatus } from "./vocabulary.js";
 
 export function recordRows(list, item) {
   const id = item.payment_id;
-  const failed = item.export_status === "failed_to_export";
+  const failed = item.export_status === ExportStatus.FAILED_TO_EXPORT;
   const reason = item.export_failure?.reason;
   const actionable = list.session.canEdit && failed;
   const fieldsEditable = actionable && !failureIsTransient(reason);
@@ -126,7 +127,7 @@ function statusOf(list, item) {
   const status = item.export_status;
   const parts = [h("span", { class: `badge badge-${status}` }, exportStatusWords(status))];
   const failure = item.export_failure;
-  if (status === "failed_to_export" && failure) {
+  if (status === ExportStatus.FAILED_TO_EXPORT && failure) {
     parts.push(h("p", { class: "reason" }, failureWords(failure.reason)));
     // Only an answer with the ERP's own code is the ERP's words; the rest is paysync's.
     if (failure.erp_code) {
@@ -143,7 +144,7 @@ function statusOf(list, item) {
     }
     if (list.session.canEdit)
       parts.push(h("p", { class: "remedy" }, failureRemedy(failure.reason)));
-  } else if (status === "pending") {
+  } else if (status === ExportStatus.PENDING) {
     parts.push(
       h(
         "p",
@@ -191,7 +192,7 @@ function actionsOf(list, item, ids, busy, describedBy) {
     maxlength: 100,
     disabled: busy,
   });
-  const waitsForInvoice = item.export_failure?.reason === "invoice_not_synced";
+  const waitsForInvoice = item.export_failure?.reason === ExportFailureReason.INVOICE_NOT_SYNCED;
   return [
     h(
       "form",

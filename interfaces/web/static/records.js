@@ -8,6 +8,7 @@ import { RecordExtras } from "./record_extras.js";
 import { recordRows } from "./record_rows.js";
 import { sleep, untilAbort } from "./timing.js";
 import { connectorName, exportStatusWords } from "./words.js";
+import { ExportStatus } from "./vocabulary.js";
 
 // What a tab says about its status; a status without words here still gets its tab.
 const TAB_WORDS = {
@@ -256,7 +257,7 @@ class RecordList {
     let delay = 1000;
     while (!this.view.signal.aborted) {
       const waiting = this.items.some(
-        (i) => i.export_status === "pending" && !this.following.has(i.payment_id),
+        (i) => i.export_status === ExportStatus.PENDING && !this.following.has(i.payment_id),
       );
       if (!waiting) return;
       try {
@@ -321,11 +322,11 @@ class RecordList {
         "Funded",
       ];
       this.withActions =
-        this.session.canEdit && this.items.some((i) => i.export_status === "failed_to_export");
+        this.session.canEdit && this.items.some((i) => i.export_status === ExportStatus.FAILED_TO_EXPORT);
       if (this.withActions) headers.push("Actions");
       // Every list that can show an exported record shows its ERP reference.
       this.withReference = this.items.some((i) =>
-        ["exported", "marked_for_check_run"].includes(i.export_status),
+        [ExportStatus.EXPORTED, ExportStatus.MARKED_FOR_CHECK_RUN].includes(i.export_status),
       );
       if (this.withReference) headers.splice(7, 0, "ERP reference");
       replaceChildren(

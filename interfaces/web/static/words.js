@@ -1,5 +1,7 @@
 // The API's codes in the words of the product: statuses, failure reasons, money.
 
+import { ExportFailureReason } from "./vocabulary.js";
+
 const EXPORT_STATUSES = {
   not_ready: "Not ready",
   sync_disabled: "Sync disabled",
@@ -77,7 +79,7 @@ export function failureRemedy(reason) {
 
 /** A transient failure: the ERP may hold the record, so it is exported again unchanged first. */
 export function failureIsTransient(reason) {
-  return reason === "erp_unavailable";
+  return reason === ExportFailureReason.ERP_UNAVAILABLE;
 }
 
 export function connectorName(connector) {
