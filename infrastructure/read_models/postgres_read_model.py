@@ -23,6 +23,7 @@ from infrastructure.read_models.tables import STATES
 class PostgresReadModel(PostgresTrackingRecorder, SqlReadModel):
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
+        self._closed = False
         self.prefix = self.tracking_table_name.removesuffix("_tracking")
         self.sql_create_statements.extend(SQL(s).format() for s in self.view_statements())
 
@@ -92,7 +93,11 @@ class PostgresReadModel(PostgresTrackingRecorder, SqlReadModel):
         self.close()
 
     def close(self) -> None:
-        self.datastore.close()
+        # Once: the datastore is the process's shared one (one release per holder), and a
+        # dropped view is closed by its drop and again by whoever opened it.
+        if not self._closed:
+            self._closed = True
+            self.datastore.close()
 
 
 def quoted(identifier: str) -> str:

@@ -111,3 +111,15 @@ def test_the_live_follower_carries_on_from_the_rebuilt_position(
 
 def listed(view: PaymentRecordsView) -> list[str]:
     return [r.payment_id for r in view.page(COMPANY, None, None, 500).items]
+
+
+def test_rebuilding_again_and_again_leaves_the_processs_store_open(
+    payments: Payments, read_models: ReadModels
+) -> None:
+    a_story(payments)
+    read_models.catch_up()
+    before = read_models.views["payment_records"].dump()
+    for _ in range(12):  # more rebuilds than the process has holders of its pool
+        read_models.rebuild("payment_records")
+    assert read_models.views["payment_records"].dump() == before
+    assert payments.recorder.max_notification_id()
