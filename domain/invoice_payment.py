@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -135,3 +136,16 @@ class InvoicePayment:
 
     def idempotency_key(self) -> str:
         return f"paysync-{self.id}-{self.export_attempt}"
+
+
+IDEMPOTENCY_KEY = re.compile(r"paysync-([0-9a-fA-F-]{36})-[0-9]+")
+
+
+def payment_id_in_key(text: str | None) -> UUID | None:
+    """The payment an idempotency key (as InvoicePayment.idempotency_key wrote it) names, or
+    None for text that is no such key (a record keyed into the ERP by hand)."""
+    found = IDEMPOTENCY_KEY.fullmatch((text or "").strip())
+    try:
+        return UUID(found.group(1)) if found else None
+    except ValueError:
+        return None

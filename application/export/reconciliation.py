@@ -26,7 +26,14 @@ from typing import Any
 from uuid import UUID
 
 from application.payments.payments import Payments
-from application.ports import ErpConnectors, ErpPaymentRecord, ErpRecordReader, ErpUnreadable
+from application.ports import (
+    ConnectorKind,
+    ErpConnector,
+    ErpConnectors,
+    ErpPaymentRecord,
+    ErpRecordReader,
+    ErpUnreadable,
+)
 from application.read_models.payment_records import PaymentRecord, PaymentRecordsView
 from domain.invoice_payment import ExportStatus
 
@@ -204,6 +211,18 @@ def in_period(
             yield exported
 
 
+def _why_unreadable(connector: ErpConnector) -> str:
+    if connector.capabilities.kind is ConnectorKind.AGENT:
+        # The agent fetches records to write and reports the ERP's answer to each; nothing
+        # in its exchange asks the ERP what it holds.
+        return (
+            "the ERP is reached only through the on-premises agent, which carries records to"
+            " it and answers back, and cannot list what the ERP holds"
+        )
+    # Yardi's Vendor Invoicing interface (ADR 0022) finds a paid invoice by its reference only.
+    return "its ERP's API cannot list payment records by date"
+
+
 class Reconciliation:
     """Reads both sides for a company and a period and reconciles them.
 
@@ -223,7 +242,8 @@ class Reconciliation:
         connector = self.connectors.connector_for(settings.connector, settings.connection)
         if not isinstance(connector, ErpRecordReader):
             raise ErpUnreadable(
-                f"the {settings.connector} connector cannot read its ERP's payment records yet"
+                f"the {settings.connector} connector cannot read its ERP's payment records yet:"
+                f" {_why_unreadable(connector)}"
             )
         in_erp = connector.payment_records(paid_from, paid_to)
         exported = in_period(self._exported_records(company_id), paid_from, paid_to)

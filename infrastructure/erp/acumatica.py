@@ -6,7 +6,9 @@ check number, PaymentAmount the amount, and one Details line applies it to the B
 The API takes no request id, so the idempotency key rides in the Check's Description and the
 connector looks for a Check with it before creating one. A session is opened with
 `/entity/auth/login` and its cookie kept by this connector (the HTTP pool is shared, cookies
-are not), and opened again when the ERP says it has ended.
+are not), and opened again when the ERP says it has ended. A period's Checks are read back
+with a `$filter` on ApplicationDate, paged with `$top` and `$skip` until a page comes back
+short; the Description names the paysync payment.
 
 The same ERP as the sandbox plays it: infrastructure/erp_sandbox/dialects/acumatica.py.
 """
@@ -14,6 +16,7 @@ The same ERP as the sandbox plays it: infrastructure/erp_sandbox/dialects/acumat
 from __future__ import annotations
 
 import threading
+from datetime import date
 from typing import Any
 
 import httpx
@@ -24,12 +27,14 @@ from application.ports import (
     Capabilities,
     ConnectorKind,
     ErpAccepted,
+    ErpPaymentRecord,
     ErpRefused,
+    ErpUnreadable,
     Idempotency,
     PaymentRecordToExport,
 )
 from domain.export_failure import ExportFailureReason
-from infrastructure.erp import json_api
+from infrastructure.erp import json_api, read_back
 from infrastructure.erp.connection import (
     BuildContext,
     ConnectorModule,
@@ -41,6 +46,7 @@ from infrastructure.erp.connection import (
 ERP_NAME = "Acumatica"
 ENDPOINT = "entity/Default/22.200.001"
 SESSION_COOKIE = ".ASPXAUTH"
+PAGE_SIZE = 500  # Checks asked for per request ($top)
 
 # The Check's field at fault, as the Failed to Export list words it.
 REASONS = {
@@ -145,6 +151,27 @@ class AcumaticaConnector:
             return found
         return self._create("Check", check_payload(record))
 
+    def payment_records(self, paid_from: date, paid_to: date) -> list[ErpPaymentRecord]:
+        """Every Check of Type Payment applied within the period, a page at a time."""
+        # Dates only, no text from outside: nothing to quote.
+        where = (
+            f"Type eq 'Payment' and ApplicationDate ge datetimeoffset'{paid_from}'"
+            f" and ApplicationDate le datetimeoffset'{paid_to}'"
+        )
+        found: list[ErpPaymentRecord] = []
+        while True:
+            params = {"$filter": where, "$top": str(PAGE_SIZE), "$skip": str(len(found))}
+            response = read_back.readable(self._taken("GET", "Check", params=params))
+            try:
+                page = response.json()
+            except ValueError:
+                page = None
+            if not isinstance(page, list):
+                raise ErpUnreadable(f"{ERP_NAME} answered Checks with no list of them")
+            found += [read_check(check) for check in page]
+            if len(page) < PAGE_SIZE:
+                return found
+
     def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
         quoted = bank_id.replace("'", "''")
         response = self._taken("GET", "Check", params={"$filter": f"CashAccount eq '{quoted}'"})
@@ -205,6 +232,25 @@ class AcumaticaConnector:
                 return translate_refusal(response)
             self._session = token
             return token
+
+
+def read_check(entity: object) -> ErpPaymentRecord:
+    """A Check as Acumatica answers it (every field wrapped), as a payment record."""
+    check = entity if isinstance(entity, dict) else {}
+
+    def value(name: str) -> object:
+        field = check.get(name)
+        return field.get("value") if isinstance(field, dict) else None
+
+    return read_back.payment_record(
+        ERP_NAME,
+        value("ReferenceNbr"),
+        value("Description"),
+        value("PaymentRef"),
+        value("CashAccount"),
+        value("PaymentAmount"),
+        value("ApplicationDate"),
+    )
 
 
 def accepted(entity: object) -> ErpAccepted | None:

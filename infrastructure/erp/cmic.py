@@ -4,6 +4,8 @@ A payment record is a manual cheque: ChqNum is the check number, ChqAccCode the 
 the company's bank company (ChqBankCompCode), ChqAmt and ChqDate, and one
 ApManualChequeDetail paying the voucher (VouNum, PaidAmt). CMiC takes no request id, so the
 idempotency key rides in ChqMemo and the connector looks for a cheque with it first.
+A period's cheques are read back with a `q` on ChqDate, paged with `limit` and `offset`
+until the answer has no more; ChqMemo names the paysync payment.
 
 The same ERP as the sandbox plays it: infrastructure/erp_sandbox/dialects/cmic.py.
 """
@@ -11,6 +13,7 @@ The same ERP as the sandbox plays it: infrastructure/erp_sandbox/dialects/cmic.p
 from __future__ import annotations
 
 import base64
+from datetime import date
 from typing import Any
 
 import httpx
@@ -20,12 +23,13 @@ from application.ports import (
     BillToExport,
     Capabilities,
     ConnectorKind,
+    ErpPaymentRecord,
     ErpRefused,
     Idempotency,
     PaymentRecordToExport,
 )
 from domain.export_failure import ExportFailureReason
-from infrastructure.erp import json_api
+from infrastructure.erp import json_api, read_back
 from infrastructure.erp.connection import (
     BuildContext,
     ConnectorModule,
@@ -36,6 +40,7 @@ from infrastructure.erp.connection import (
 
 ERP_NAME = "CMiC"
 PREFIX = "/ap-rest-api/rest/1"
+PAGE_SIZE = 500  # CMiC's REST API answers at most 500 rows a request
 
 # The ADF error path at fault, as the Failed to Export list words it.
 REASONS = {
@@ -131,12 +136,33 @@ class CmicConnector:
         )
         return self._api.create("POST", "apmanualcheque", json_api.field("ChqId"), json=payload)
 
+    def payment_records(self, paid_from: date, paid_to: date) -> list[ErpPaymentRecord]:
+        """Every manual cheque dated within the period, a page at a time."""
+        # Dates only, no text from outside: nothing to quote.
+        where = f"ChqDate>='{paid_from}' and ChqDate<='{paid_to}'"
+        items = self._api.every_item("apmanualcheque", {"q": where}, PAGE_SIZE)
+        return [read_cheque(item) for item in read_back.readable(items)]
+
     def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
         quoted = bank_id.replace("'", "''")
         items = self._api.items("apmanualcheque", params={"q": f"ChqAccCode='{quoted}'"})
         if isinstance(items, ErpRefused):
             return items
         return [str(item["ChqNum"]) for item in items if item.get("ChqNum")]
+
+
+def read_cheque(item: object) -> ErpPaymentRecord:
+    """A manual cheque as CMiC answers it, as a payment record."""
+    cheque = item if isinstance(item, dict) else {}
+    return read_back.payment_record(
+        ERP_NAME,
+        cheque.get("ChqId"),
+        cheque.get("ChqMemo"),
+        cheque.get("ChqNum"),
+        cheque.get("ChqAccCode"),
+        cheque.get("ChqAmt"),
+        cheque.get("ChqDate"),
+    )
 
 
 def translate_refusal(response: httpx.Response) -> ErpRefused:

@@ -53,6 +53,31 @@ class JsonApi:
         items: list[Any] = found.json().get("items") or []
         return items
 
+    def every_item(
+        self, path: str, params: Mapping[str, str], page_size: int
+    ) -> list[Any] | ErpRefused:
+        """Every item a GET finds, a page of `page_size` at a time: `limit` and `offset` in,
+        `hasMore` out (the paging CMiC's and Vista's APIs share)."""
+        found: list[Any] = []
+        while True:
+            paged = {**params, "limit": str(page_size), "offset": str(len(found))}
+            response = self.taken("GET", path, params=paged)
+            if isinstance(response, ErpRefused):
+                return response
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            page = body.get("items") if isinstance(body, dict) else None
+            if not isinstance(page, list):
+                return ErpRefused(
+                    ExportFailureReason.ERP_UNAVAILABLE,
+                    f"{self.erp_name} answered a listing with no items: {response.text[:300]}",
+                )
+            found += page
+            if not (page and body.get("hasMore") is True):
+                return found
+
     def made_before(self, path: str, id_field: str, **kwargs: Any) -> BillAnswer | None:
         """The record an earlier attempt made, if a look-up finds one, or why none could be."""
         items = self.items(path, **kwargs)

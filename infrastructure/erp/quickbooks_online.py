@@ -13,12 +13,10 @@ The same ERP as the sandbox plays it: infrastructure/erp_sandbox/dialects/quickb
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from types import TracebackType
 from typing import Any
-from uuid import UUID
 
 import httpx
 
@@ -35,7 +33,7 @@ from application.ports import (
     PaymentRecordToExport,
 )
 from domain.export_failure import ExportFailureReason
-from infrastructure.erp import http_exchange
+from infrastructure.erp import http_exchange, read_back
 from infrastructure.erp.connection import (
     BuildContext,
     ConnectorModule,
@@ -51,7 +49,6 @@ REQUEST_ID_MAX_LENGTH = 50
 # the company's account id is a connection setting. The sandbox takes any.
 DEFAULT_EXPENSE_ACCOUNT_ID = "1"
 QUERY_PAGE_SIZE = 1000  # QuickBooks Online's most per query
-PAYSYNC_NOTE = re.compile(r"paysync payment ([0-9a-fA-F-]{36})")
 
 
 class Connection(HttpConnection):
@@ -341,11 +338,10 @@ def read_bill_payment(entity: object) -> ErpPaymentRecord:
     if not isinstance(entity, dict):
         raise ErpUnreadable(f"{ERP_NAME} answered a BillPayment that is no object: {entity!r}")
     try:
-        note = PAYSYNC_NOTE.search(str(entity.get("PrivateNote") or ""))
         bank = (entity.get("CheckPayment") or {}).get("BankAccountRef") or {}
         return ErpPaymentRecord(
             erp_ref=str(entity["Id"]),
-            payment_id=UUID(note.group(1)) if note else None,
+            payment_id=read_back.payment_named(str(entity.get("PrivateNote") or "")),
             check_number=entity.get("DocNumber"),
             bank_id=bank.get("value"),
             amount=Decimal(str(entity["TotalAmt"])).quantize(Decimal("0.01")),

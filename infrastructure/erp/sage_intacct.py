@@ -5,8 +5,9 @@ DOCNUMBER the check number, APPYMTDETAILS one detail paying the bill (RECORDKEY)
 TRX_PAYMENTAMOUNT. The idempotency key goes out as the envelope's `controlid` with
 `uniqueid` true, so a resent request is not processed twice. Sage Intacct answers HTTP 200
 for nearly everything; what happened is in the envelope's statuses and its `<errormessage>`.
-A bank account's checks are the DOCNUMBERs of its APPYMTs, read with `readByQuery` and then
-`readMore` on the answer's resultId until none remain.
+A bank account's checks are the DOCNUMBERs of its APPYMTs, and a period's payment records its
+APPYMTs by PAYMENTDATE, each read with `readByQuery` and then `readMore` on the answer's
+resultId until none remain; the DESCRIPTION names the paysync payment.
 
 The same ERP as the sandbox plays it: infrastructure/erp_sandbox/dialects/sage_intacct.py.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from datetime import date, datetime
 from uuid import uuid4
 
 import httpx
@@ -26,12 +28,13 @@ from application.ports import (
     Capabilities,
     ConnectorKind,
     ErpAccepted,
+    ErpPaymentRecord,
     ErpRefused,
     Idempotency,
     PaymentRecordToExport,
 )
 from domain.export_failure import ExportFailureReason
-from infrastructure.erp import http_exchange
+from infrastructure.erp import http_exchange, read_back
 from infrastructure.erp.connection import (
     BuildContext,
     ConnectorModule,
@@ -44,6 +47,7 @@ ERP_NAME = "Sage Intacct"
 GATEWAY_PATH = "/ia/xml/xmlgw.phtml"
 CONTROL_ID_MAX_LENGTH = 256
 READ_PAGE_SIZE = 1000  # readByQuery's most per page
+RECORD_FIELDS = "RECORDNO,FINANCIALENTITY,DOCNUMBER,DESCRIPTION,PAYMENTDATE,TOTALENTERED"
 
 # Sage Intacct's error numbers, as the Failed to Export list words them.
 REASONS = {
@@ -120,8 +124,21 @@ class SageIntacctConnector:
 
     def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
         """The DOCNUMBER of every AP payment drawn on the checking account, page by page."""
-        numbers: list[str] = []
-        operation = read_by_query("APPYMT", "FINANCIALENTITY,DOCNUMBER", bank_id)
+        rows = self._read_all(
+            read_by_query("APPYMT", "FINANCIALENTITY,DOCNUMBER", drawn_on(bank_id))
+        )
+        if isinstance(rows, ErpRefused):
+            return rows
+        return [text for row in rows if (text := row.findtext("DOCNUMBER"))]
+
+    def payment_records(self, paid_from: date, paid_to: date) -> list[ErpPaymentRecord]:
+        """Every AP payment dated within the period, page by page."""
+        query = read_by_query("APPYMT", RECORD_FIELDS, paid_between(paid_from, paid_to))
+        return [read_payment(row) for row in read_back.readable(self._read_all(query))]
+
+    def _read_all(self, operation: ET.Element) -> list[ET.Element] | ErpRefused:
+        """Every row a readByQuery finds: its first page, then readMore until none remain."""
+        rows: list[ET.Element] = []
         while True:
             # A read is not to be answered once: a fresh controlid, uniqueid false.
             body = envelope(self._credentials, f"paysync-read-{uuid4()}", operation, unique=False)
@@ -129,10 +146,10 @@ class SageIntacctConnector:
             data = answer if isinstance(answer, ErpRefused) else read_data(answer)
             if isinstance(data, ErpRefused):
                 return data
-            numbers += [text for row in data if (text := row.findtext("DOCNUMBER"))]
+            rows += list(data)
             result_id = data.get("resultId")
             if data.get("numremaining", "0") == "0" or not result_id:
-                return numbers
+                return rows
             operation = _element("readMore", None, _element("resultId", result_id))
 
     def _send(self, idempotency_key: str, function: ET.Element) -> BillAnswer:
@@ -209,17 +226,45 @@ def payment_payload(record: PaymentRecordToExport) -> ET.Element:
     return _element("create", None, appymt)
 
 
-def read_by_query(entity: str, fields: str, financial_entity: str) -> ET.Element:
-    """A readByQuery of the objects drawn on one checking account (FINANCIALENTITY)."""
-    # The query is a string in Sage Intacct's SQL-like syntax: a quote is doubled.
-    quoted = financial_entity.replace("'", "''")
+def read_by_query(entity: str, fields: str, query: str) -> ET.Element:
+    """A readByQuery of the objects the query finds, a page of the most at a time."""
     return _element(
         "readByQuery",
         None,
         _element("object", entity),
         _element("fields", fields),
-        _element("query", f"FINANCIALENTITY = '{quoted}'"),
+        _element("query", query),
         _element("pagesize", str(READ_PAGE_SIZE)),
+    )
+
+
+def drawn_on(financial_entity: str) -> str:
+    """The query of the objects drawn on one checking account (FINANCIALENTITY)."""
+    # The query is a string in Sage Intacct's SQL-like syntax: a quote is doubled.
+    quoted = financial_entity.replace("'", "''")
+    return f"FINANCIALENTITY = '{quoted}'"
+
+
+def paid_between(paid_from: date, paid_to: date) -> str:
+    """The query of the AP payments dated within the period, both days included."""
+    return f"PAYMENTDATE >= '{_us_date(paid_from)}' AND PAYMENTDATE <= '{_us_date(paid_to)}'"
+
+
+def read_payment(row: ET.Element) -> ErpPaymentRecord:
+    """An APPYMT row as readByQuery answers it, as a payment record."""
+    written = row.findtext("PAYMENTDATE") or ""
+    try:
+        paid_on: object = datetime.strptime(written, "%m/%d/%Y").date()
+    except ValueError:
+        paid_on = written  # not Sage Intacct's date: read_back says it cannot be read
+    return read_back.payment_record(
+        ERP_NAME,
+        row.findtext("RECORDNO"),
+        row.findtext("DESCRIPTION"),
+        row.findtext("DOCNUMBER"),
+        row.findtext("FINANCIALENTITY"),
+        row.findtext("TOTALENTERED"),
+        paid_on,
     )
 
 

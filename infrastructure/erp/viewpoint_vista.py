@@ -3,13 +3,16 @@
 A payment record is an AP payment by check: CMAcct is the Bank ID (the CM Account), CMRef the
 check number (the CM Reference, which Vista keeps unique per CM Account), CMRefSeq 0, and one
 paid transaction (the bill's APTrans). The platform takes no request id, so the key rides as
-ExternalId and the connector looks for it before creating a payment.
+ExternalId and the connector looks for it before creating a payment. A period's payments are
+read back with `paidDateFrom` and `paidDateTo`, paged with `limit` and `offset` until the
+answer has no more; ExternalId names the paysync payment.
 
 The same ERP as the sandbox plays it: infrastructure/erp_sandbox/dialects/viewpoint_vista.py.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import httpx
@@ -19,12 +22,13 @@ from application.ports import (
     BillToExport,
     Capabilities,
     ConnectorKind,
+    ErpPaymentRecord,
     ErpRefused,
     Idempotency,
     PaymentRecordToExport,
 )
 from domain.export_failure import ExportFailureReason
-from infrastructure.erp import json_api
+from infrastructure.erp import json_api, read_back
 from infrastructure.erp.connection import (
     BuildContext,
     ConnectorModule,
@@ -35,6 +39,7 @@ from infrastructure.erp.connection import (
 
 ERP_NAME = "Viewpoint Vista"
 PREFIX = "/ryvit/vista/v1"
+PAGE_SIZE = 500  # the platform's most per page
 REASONS = {
     "VENDOR_NOT_FOUND": ExportFailureReason.VENDOR_NOT_SYNCED,
     "CM_ACCOUNT_NOT_FOUND": ExportFailureReason.BANK_ID_NOT_FOUND,
@@ -121,11 +126,31 @@ class ViewpointVistaConnector:
         payload = payment_payload(record, self._connection)
         return self._api.create("POST", "ap/payments", json_api.field("KeyID"), json=payload)
 
+    def payment_records(self, paid_from: date, paid_to: date) -> list[ErpPaymentRecord]:
+        """Every AP payment paid within the period, a page at a time."""
+        period = {"paidDateFrom": paid_from.isoformat(), "paidDateTo": paid_to.isoformat()}
+        items = self._api.every_item("ap/payments", period, PAGE_SIZE)
+        return [read_payment(item) for item in read_back.readable(items)]
+
     def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
         items = self._api.items("ap/payments", params={"cmAcct": bank_id})
         if isinstance(items, ErpRefused):
             return items
         return [str(item["CMRef"]) for item in items if item.get("CMRef")]
+
+
+def read_payment(item: object) -> ErpPaymentRecord:
+    """An AP payment as the platform answers it, as a payment record."""
+    payment = item if isinstance(item, dict) else {}
+    return read_back.payment_record(
+        ERP_NAME,
+        payment.get("KeyID"),
+        payment.get("ExternalId"),
+        payment.get("CMRef"),
+        payment.get("CMAcct"),
+        payment.get("Amount"),
+        payment.get("PaidDate"),
+    )
 
 
 def translate_refusal(response: httpx.Response) -> ErpRefused:

@@ -12,9 +12,9 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
-from infrastructure.erp_sandbox import ledger
+from infrastructure.erp_sandbox import hand_edits, ledger
 from infrastructure.erp_sandbox.faults import Fault, FaultMode, FaultRate
-from infrastructure.erp_sandbox.quickbooks_online import books
+from infrastructure.erp_sandbox.records import Payment
 from infrastructure.erp_sandbox.storage import SandboxStore
 
 
@@ -57,6 +57,17 @@ class PaymentEditIn(BaseModel):
     amount: Decimal | None = Field(default=None, gt=0, decimal_places=2)
     check_number: str | None = Field(default=None, min_length=1)
     bank_id: str | None = Field(default=None, min_length=1)
+
+
+class KeyedInPaymentIn(BaseModel):
+    """A payment record someone keys into the ERP by hand: it names no paysync payment."""
+
+    connector: str = Field(min_length=1)
+    bank_id: str = Field(min_length=1)
+    check_number: str = Field(min_length=1)
+    amount: Decimal = Field(gt=0, decimal_places=2)
+    paid_on: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    erp_vendor_id: str = ""
 
 
 def admin_router(store: SandboxStore) -> APIRouter:
@@ -139,27 +150,51 @@ def admin_router(store: SandboxStore) -> APIRouter:
     def payments() -> dict[str, list[dict[str, Any]]]:
         return {"items": [payment.admin_view() for payment in store.payments()]}
 
-    # Edits made in the ERP behind paysync's back, for reconciliation tests (QuickBooks Online
-    # records only: the edit rewrites its entity).
+    @router.post("/payments", status_code=201)
+    def key_in_payment(body: KeyedInPaymentIn) -> dict[str, Any]:
+        keyed = hand_edits.key_in(
+            store,
+            body.connector,
+            body.erp_vendor_id,
+            body.bank_id,
+            body.check_number,
+            body.amount,
+            body.paid_on,
+        )
+        return keyed.admin_view()
+
+    # Edits made in the ERP behind paysync's back, for reconciliation tests; `connector` says
+    # whose books when more than one ERP holds a record with that id.
+    def held(erp_ref: str, connector: str | None) -> Payment:
+        try:
+            payment = hand_edits.held(store, erp_ref, connector)
+        except hand_edits.Ambiguous as ambiguous:
+            raise HTTPException(409, str(ambiguous)) from None
+        if payment is None:
+            raise HTTPException(404, f"No payment record {erp_ref}.")
+        return payment
+
     @router.patch("/payments/{erp_ref}")
-    def edit_payment(erp_ref: str, body: PaymentEditIn) -> dict[str, Any]:
-        edited = books.edit_bill_payment(
-            store, erp_ref, amount=body.amount, check_number=body.check_number, bank_id=body.bank_id
+    def edit_payment(
+        erp_ref: str, body: PaymentEditIn, connector: str | None = None
+    ) -> dict[str, Any]:
+        edited = hand_edits.edit(
+            store, held(erp_ref, connector), body.amount, body.check_number, body.bank_id
         )
         if edited is None:
             raise HTTPException(404, f"No payment record {erp_ref}.")
         return edited.admin_view()
 
     @router.post("/payments/{erp_ref}/copy", status_code=201)
-    def copy_payment(erp_ref: str) -> dict[str, Any]:
-        copy = books.copy_bill_payment(store, erp_ref)
+    def copy_payment(erp_ref: str, connector: str | None = None) -> dict[str, Any]:
+        copy = hand_edits.copy(store, held(erp_ref, connector))
         if copy is None:
             raise HTTPException(404, f"No payment record {erp_ref}.")
         return copy.admin_view()
 
     @router.delete("/payments/{erp_ref}", status_code=204)
-    def delete_payment(erp_ref: str) -> None:
-        if not store.delete_payment(books.CONNECTOR, erp_ref):
+    def delete_payment(erp_ref: str, connector: str | None = None) -> None:
+        if not store.delete_payment(held(erp_ref, connector).connector, erp_ref):
             raise HTTPException(404, f"No payment record {erp_ref}.")
 
     @router.get("/bills")

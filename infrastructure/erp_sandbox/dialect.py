@@ -7,7 +7,7 @@ prefix, its connection object) and its line in `dialects/__init__.py`.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from infrastructure.erp_sandbox.ledger import Refusal, Rule
-from infrastructure.erp_sandbox.records import Answer
+from infrastructure.erp_sandbox.records import Answer, Payment
 from infrastructure.erp_sandbox.storage import SandboxStore
 
 XML = "application/xml"
@@ -70,6 +70,38 @@ def json_object(raw: bytes) -> dict[str, Any]:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+async def paid_page(
+    store: SandboxStore,
+    connector: str,
+    period: tuple[str, str],
+    params: Mapping[str, str],
+    view: Callable[[Payment], dict[str, Any]],
+    most: int,
+) -> dict[str, Any]:
+    """One page of the connector's payment records dated within the period, each in its ERP's
+    `view`, paged by `offset` and `limit` (at most `most`) and answering `hasMore` while rows
+    remain: the paging CMiC's and Vista's APIs share."""
+    found = await anyio.to_thread.run_sync(store.payments_paid, connector, *period)
+    items = [view(payment) for payment in found]
+    start = _count(params.get("offset"), 0)
+    size = min(_count(params.get("limit"), most) or most, most)
+    page = items[start : start + size]
+    return {
+        "items": page,
+        "count": len(page),
+        "offset": start,
+        "limit": size,
+        "hasMore": start + size < len(items),
+    }
+
+
+def _count(value: object, default: int) -> int:
+    try:
+        return max(int(str(value)), 0) if value is not None else default
+    except ValueError:
+        raise Refusal(Rule.MALFORMED, f"{value!r} is not a count") from None
 
 
 def money(value: object) -> Decimal:

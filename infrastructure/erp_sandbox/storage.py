@@ -228,6 +228,16 @@ class SandboxStore:
             rows = db.execute(f"SELECT * FROM payments{where} ORDER BY seq", params)  # noqa: S608
             return [_payment(row) for row in rows.fetchall()]
 
+    def payments_paid(self, connector: str, paid_from: str, paid_to: str) -> list[Payment]:
+        """The connector's payment records dated within the period (ISO dates, both included)."""
+        with self.transaction() as db:
+            rows = db.execute(
+                "SELECT * FROM payments WHERE connector = ? AND txn_date >= ? AND txn_date <= ?"
+                " ORDER BY seq",
+                (connector, paid_from, paid_to),
+            )
+            return [_payment(row) for row in rows.fetchall()]
+
     def payment_count(self) -> int:
         with self.transaction() as db:
             return int(db.execute("SELECT count(*) FROM payments").fetchone()[0])

@@ -6,6 +6,7 @@ Each connector is built from the connection object the sandbox lists for it
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
@@ -19,7 +20,9 @@ from application.ports import (
     ErpAccepted,
     ErpAnswer,
     ErpConnector,
+    ErpRecordReader,
     ErpRefused,
+    ErpUnreadable,
     PaymentRecordToExport,
 )
 from domain.export_failure import ExportFailureReason
@@ -32,6 +35,15 @@ from tests.fixtures.erp_sandbox import ErpSandbox
 AGENT_REACHED = {"quickbooks_desktop", "sage_300_cre"}
 CONNECTORS = sorted(c.value for c in REGISTRY if c.value not in AGENT_REACHED)
 BANK, OTHER_BANK, VENDOR = "1001", "2002", "V042"
+# Whose ERP can list its payment records by date, and the constant each pages by; Yardi's
+# interface finds a paid invoice only by its reference (ADR 0022).
+PAGE_SIZE_OF_READER = {
+    "quickbooks_online": "QUERY_PAGE_SIZE",
+    "sage_intacct": "READ_PAGE_SIZE",
+    "acumatica": "PAGE_SIZE",
+    "cmic": "PAGE_SIZE",
+    "viewpoint_vista": "PAGE_SIZE",
+}
 
 
 @pytest.fixture(params=CONNECTORS)
@@ -70,8 +82,9 @@ def bill_ref(connector: ErpConnector) -> str:
 
 
 def a_record(bill_ref: str, **changes: object) -> PaymentRecordToExport:
+    payment_id = uuid4()
     record = PaymentRecordToExport(
-        payment_id=uuid4(),
+        payment_id=payment_id,
         disbursement_id=uuid4(),
         invoice_id=uuid4(),
         invoice_number="INV-7",
@@ -83,7 +96,7 @@ def a_record(bill_ref: str, **changes: object) -> PaymentRecordToExport:
         check_number="100",
         bank_id=BANK,
         paid_on=date(2026, 11, 24),
-        idempotency_key=f"paysync-{uuid4()}-1",
+        idempotency_key=f"paysync-{payment_id}-1",  # the shape paysync's keys have
     )
     return replace(record, **changes)  # type: ignore[arg-type]
 
@@ -226,3 +239,57 @@ def test_an_erp_that_cannot_be_reached_says_why_it_cannot_list_checks(
 
     assert isinstance(listed, ErpRefused), listed
     assert listed.reason is ExportFailureReason.ERP_UNAVAILABLE
+
+
+def reader_of(connector: ErpConnector, monkeypatch: pytest.MonkeyPatch) -> ErpRecordReader | None:
+    """The connector's read side, paging two records at a time; None where it has none."""
+    page_size = PAGE_SIZE_OF_READER.get(connector.connector_name)
+    assert isinstance(connector, ErpRecordReader) == (page_size is not None)
+    if page_size is None or not isinstance(connector, ErpRecordReader):
+        return None
+    monkeypatch.setattr(sys.modules[type(connector).__module__], page_size, 2)
+    return connector
+
+
+def test_a_periods_records_are_read_back_across_pages_as_sent_and_one_keyed_in_names_none(
+    connector: ErpConnector, erp_sandbox: ErpSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = reader_of(connector, monkeypatch)
+    if reader is None:
+        return
+    bill_ref = bill_ref_of(connector)
+    days = (date(2026, 10, 31), date(2026, 11, 1), date(2026, 11, 5), date(2026, 11, 30))
+    sent = [
+        a_record(bill_ref, amount=Decimal("100.00"), check_number=str(100 + n), paid_on=day)
+        for n, day in enumerate((*days, date(2026, 11, 12), date(2026, 12, 1)))
+    ]
+    for record in sent:
+        assert isinstance(connector.export_payment(record), ErpAccepted)
+    erp_sandbox.key_in_payment(connector.connector_name, BANK, "555", "42.10", "2026-11-20")
+
+    read = reader.payment_records(date(2026, 11, 1), date(2026, 11, 30))
+
+    assert sorted(
+        (r.payment_id, r.check_number, r.bank_id, r.amount, r.paid_on) for r in read if r.payment_id
+    ) == sorted(
+        (s.payment_id, s.check_number, BANK, Decimal("100.00"), s.paid_on) for s in sent[1:5]
+    )
+    (by_hand,) = [r for r in read if r.payment_id is None]
+    assert (by_hand.check_number, by_hand.amount, by_hand.paid_on) == (
+        "555",
+        Decimal("42.10"),
+        date(2026, 11, 20),
+    )
+    assert len({r.erp_ref for r in read}) == 5
+
+
+def test_an_erp_that_cannot_be_reached_cannot_be_read(
+    connector: ErpConnector, erp_sandbox: ErpSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = reader_of(connector, monkeypatch)
+    if reader is None:
+        return
+    erp_sandbox.inject_fault("unavailable")
+
+    with pytest.raises(ErpUnreadable):
+        reader.payment_records(date(2026, 11, 1), date(2026, 11, 30))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from uuid import uuid4
@@ -10,7 +11,7 @@ import httpx
 
 from application.ports import ErpRefused, PaymentRecordToExport
 from domain.export_failure import ExportFailureReason
-from infrastructure.erp.acumatica import check_payload, translate_refusal
+from infrastructure.erp.acumatica import check_payload, read_check, translate_refusal
 
 
 def record() -> PaymentRecordToExport:
@@ -53,3 +54,25 @@ def test_the_field_acumatica_marks_in_error_names_the_reason() -> None:
     assert isinstance(answer, ErpRefused)
     assert answer.reason is ExportFailureReason.CHECK_NUMBER_IN_USE
     assert (answer.erp_code, answer.message) == ("422", "PaymentRef: in use")
+
+
+def test_a_check_read_back_is_the_record_sent_and_one_keyed_in_names_no_payment() -> None:
+    payment_id = uuid4()
+    sent = replace(record(), payment_id=payment_id, idempotency_key=f"paysync-{payment_id}-2")
+    held = {
+        **check_payload(sent),
+        "ReferenceNbr": {"value": "000457"},
+        "ApplicationDate": {"value": "2026-11-24T00:00:00+00:00"},
+    }
+    keyed_in = {**held, "Description": {"value": "Rent, November"}}
+
+    read = read_check(held)
+
+    assert (read.erp_ref, read.payment_id, read.check_number, read.bank_id) == (
+        "000457",
+        payment_id,
+        "10001",
+        "10200",
+    )
+    assert (read.amount, read.paid_on) == (Decimal("400.50"), date(2026, 11, 24))
+    assert read_check(keyed_in).payment_id is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from uuid import uuid4
@@ -10,7 +11,7 @@ import httpx
 
 from application.ports import ErpRefused, PaymentRecordToExport
 from domain.export_failure import ExportFailureReason
-from infrastructure.erp.cmic import cheque_payload, translate_refusal
+from infrastructure.erp.cmic import cheque_payload, read_cheque, translate_refusal
 
 
 def record() -> PaymentRecordToExport:
@@ -58,3 +59,21 @@ def test_the_adf_error_path_names_the_reason_and_its_code_is_kept() -> None:
     assert isinstance(answer, ErpRefused)
     assert answer.reason is ExportFailureReason.CHECK_NUMBER_IN_USE
     assert (answer.erp_code, answer.message) == ("AP-CHQ-005", "cheque 10001 exists")
+
+
+def test_a_cheque_read_back_is_the_record_sent_and_one_keyed_in_names_no_payment() -> None:
+    payment_id = uuid4()
+    sent = replace(record(), payment_id=payment_id, idempotency_key=f"paysync-{payment_id}-1")
+    held = {**cheque_payload(sent, company_code="ZZ", bank_company_code="BK"), "ChqId": "77"}
+    keyed_in = {key: value for key, value in held.items() if key != "ChqMemo"}
+
+    read = read_cheque(held)
+
+    assert (read.erp_ref, read.payment_id, read.check_number, read.bank_id) == (
+        "77",
+        payment_id,
+        "10001",
+        "OPER",
+    )
+    assert (read.amount, read.paid_on) == (Decimal("1000.00"), date(2026, 11, 24))
+    assert read_cheque(keyed_in).payment_id is None

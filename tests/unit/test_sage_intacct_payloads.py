@@ -8,15 +8,19 @@ from decimal import Decimal
 from uuid import uuid4
 
 import httpx
+import pytest
 
-from application.ports import ErpAccepted, ErpRefused, PaymentRecordToExport
+from application.ports import ErpAccepted, ErpRefused, ErpUnreadable, PaymentRecordToExport
 from domain.export_failure import ExportFailureReason
 from infrastructure.erp.sage_intacct import (
     Credentials,
     control_id,
+    drawn_on,
     envelope,
+    paid_between,
     payment_payload,
     read_by_query,
+    read_payment,
     translate_answer,
 )
 
@@ -92,7 +96,7 @@ def test_an_error_message_keeps_sage_intaccts_number_and_words() -> None:
 
 
 def test_a_checking_accounts_checks_are_read_by_query_on_appymt_never_answered_once() -> None:
-    read = read_by_query("APPYMT", "FINANCIALENTITY,DOCNUMBER", "BOA'S CHK")
+    read = read_by_query("APPYMT", "FINANCIALENTITY,DOCNUMBER", drawn_on("BOA'S CHK"))
     root = ET.fromstring(envelope(CREDENTIALS, "paysync-read-1", read, unique=False))
     function = root.find("operation/content/function/readByQuery")
     assert root.findtext("control/uniqueid") == "false"
@@ -101,3 +105,39 @@ def test_a_checking_accounts_checks_are_read_by_query_on_appymt_never_answered_o
     assert function.findtext("fields") == "FINANCIALENTITY,DOCNUMBER"
     assert function.findtext("query") == "FINANCIALENTITY = 'BOA''S CHK'"
     assert function.findtext("pagesize") == "1000"
+
+
+def test_a_periods_payment_records_are_read_by_payment_date_in_us_dates() -> None:
+    read = read_by_query("APPYMT", "RECORDNO", paid_between(date(2026, 11, 1), date(2026, 11, 30)))
+    assert read.findtext("query") == "PAYMENTDATE >= '11/01/2026' AND PAYMENTDATE <= '11/30/2026'"
+
+
+def test_an_appymt_row_reads_back_with_the_paysync_payment_its_description_names() -> None:
+    payment_id = uuid4()
+    sent = ET.fromstring(
+        "<appymt><RECORDNO>7</RECORDNO><FINANCIALENTITY>BOA</FINANCIALENTITY>"
+        f"<DOCNUMBER>100</DOCNUMBER><DESCRIPTION>paysync payment {payment_id}</DESCRIPTION>"
+        "<PAYMENTDATE>11/24/2026</PAYMENTDATE><TOTALENTERED>1000.5</TOTALENTERED></appymt>"
+    )
+    keyed_in = ET.fromstring(
+        "<appymt><RECORDNO>8</RECORDNO><FINANCIALENTITY>BOA</FINANCIALENTITY>"
+        "<DOCNUMBER>101</DOCNUMBER><PAYMENTDATE>11/25/2026</PAYMENTDATE>"
+        "<TOTALENTERED>20</TOTALENTERED></appymt>"
+    )
+
+    record, by_hand = read_payment(sent), read_payment(keyed_in)
+
+    assert (record.erp_ref, record.payment_id, record.check_number, record.bank_id) == (
+        "7",
+        payment_id,
+        "100",
+        "BOA",
+    )
+    assert (record.amount, record.paid_on) == (Decimal("1000.50"), date(2026, 11, 24))
+    assert (by_hand.payment_id, by_hand.amount) == (None, Decimal("20.00"))
+
+
+def test_an_appymt_row_with_no_date_paysync_can_read_stops_the_read() -> None:
+    row = ET.fromstring("<appymt><RECORDNO>7</RECORDNO><TOTALENTERED>1</TOTALENTERED></appymt>")
+    with pytest.raises(ErpUnreadable):
+        read_payment(row)

@@ -2,7 +2,10 @@
 
 `POST /entity/auth/login` opens a session (a cookie); entity requests without one get 401.
 `PUT .../Bill` and `PUT .../Check` create records, every field wrapped as `{"value": ...}`;
-`GET .../Check?$filter=Description eq '...'` finds checks. A refusal is HTTP 422 with the
+`GET .../Check?$filter=Description eq '...'` finds checks (or `CashAccount eq '...'`, or the
+Payments of a period: `Type eq 'Payment' and ApplicationDate ge datetimeoffset'...' and
+ApplicationDate le datetimeoffset'...'`, paged with `$top` and `$skip`), each as the store
+holds it now, edits made in the ERP included. A refusal is HTTP 422 with the
 entity sent back and an `error` on each field at fault, as Acumatica answers; the API has no
 request id, so a client looks a record up before it creates one.
 
@@ -24,7 +27,7 @@ from fastapi.responses import JSONResponse, Response
 from infrastructure.erp_sandbox import ledger
 from infrastructure.erp_sandbox.dialect import Dialect, add_json_route, json_object, money, required
 from infrastructure.erp_sandbox.ledger import BillIn, PaymentIn, Refusal, Rule
-from infrastructure.erp_sandbox.records import PaymentLine
+from infrastructure.erp_sandbox.records import Payment, PaymentLine
 from infrastructure.erp_sandbox.storage import SandboxStore
 
 CONNECTOR = "acumatica"
@@ -43,6 +46,11 @@ FIELD_AT_FAULT = {
     Rule.PARTIAL_PAYMENT: ("Details.AmountPaid", "Only payments in full are accepted."),
 }
 FILTER = re.compile(r"^(?P<field>Description|CashAccount) eq '(?P<value>(?:[^']|'')*)'$")
+DATED = re.compile(
+    r"^Type eq 'Payment'"
+    r" and ApplicationDate ge datetimeoffset'(?P<since>\d{4}-\d\d-\d\d)'"
+    r" and ApplicationDate le datetimeoffset'(?P<until>\d{4}-\d\d-\d\d)'$"
+)
 
 
 def connection(base_url: str) -> dict[str, str]:
@@ -82,7 +90,17 @@ def router(store: SandboxStore) -> APIRouter:
     async def get_checks(request: Request) -> Response:
         if not logged_in(request):
             return _not_logged_in()
-        match = FILTER.match(request.query_params.get("$filter", ""))
+        params = request.query_params
+        dated = DATED.match(params.get("$filter", ""))
+        if dated is not None:
+            found = await anyio.to_thread.run_sync(
+                store.payments_paid, CONNECTOR, dated["since"], dated["until"]
+            )
+            skip, top = params.get("$skip", "0"), params.get("$top", str(len(found)))
+            if not (skip.isdigit() and top.isdigit()):
+                return JSONResponse({"message": "$top and $skip must be counts"}, 400)
+            return JSONResponse([check(p) for p in found[int(skip) : int(skip) + int(top)]])
+        match = FILTER.match(params.get("$filter", ""))
         if match is None:
             return JSONResponse(
                 {"message": "Only $filter=Description eq '...' or CashAccount eq '...'"}, 400
@@ -97,9 +115,34 @@ def router(store: SandboxStore) -> APIRouter:
         found = await anyio.to_thread.run_sync(
             partial(store.payments, connector=CONNECTOR, private_note=note)
         )
-        return JSONResponse([payment.document for payment in found])
+        return JSONResponse([check(payment) for payment in found])
 
     return routes
+
+
+def check(payment: Payment) -> dict[str, Any]:
+    """The Check as Acumatica shows it: what was put, with what the ERP holds now."""
+
+    def wrapped(value: object) -> dict[str, object]:
+        return {"value": value}
+
+    return {
+        **payment.document,
+        "id": entity_id(payment.erp_ref),
+        "Type": wrapped("Payment"),
+        "ReferenceNbr": wrapped(payment.erp_ref),
+        "Vendor": wrapped(payment.erp_vendor_id),
+        "CashAccount": wrapped(payment.bank_id),
+        "PaymentRef": wrapped(payment.check_number),
+        "PaymentAmount": wrapped(float(payment.amount)),
+        "ApplicationDate": wrapped(f"{payment.txn_date}T00:00:00+00:00"),
+        "Description": wrapped(payment.private_note),
+    }
+
+
+def entity_id(erp_ref: str) -> str:
+    """The entity's GUID, as Acumatica gives every record one (from the sandbox's own id)."""
+    return f"00000000-0000-0000-0000-{int(erp_ref):012d}"
 
 
 def create_bill(store: SandboxStore, body: dict[str, Any]) -> Response:
@@ -141,7 +184,7 @@ def create_check(store: SandboxStore, body: dict[str, Any]) -> Response:
         def document(ref: str) -> dict[str, Any]:
             return {
                 **body,
-                "id": f"00000000-0000-0000-0000-{int(ref):012d}",
+                "id": entity_id(ref),
                 "ReferenceNbr": {"value": ref},
                 "Status": {"value": "Closed"},
             }

@@ -3,7 +3,10 @@
 `POST /ap-rest-api/rest/1/apvoucher` records a voucher (the bill); `POST .../apmanualcheque`
 records a manual cheque (ChqNum on bank account ChqAccCode of bank company ChqBankCompCode,
 ChqAmt, ChqDate, one ApManualChequeDetail per voucher paid); `GET .../apmanualcheque?q=...`
-finds cheques by their memo. Basic authentication. A refusal is HTTP 400 with the ADF error
+finds cheques by their memo, their bank account, or their date (`ChqDate>='...' and
+ChqDate<='...'`, paged with `limit` and `offset`, at most 500 a page, answering `hasMore`).
+A cheque is answered as the store holds it now, edits made in the ERP included. Basic
+authentication. A refusal is HTTP 400 with the ADF error
 body: `o:errorDetails`, each with `detail`, `o:errorCode` and `o:errorPath`.
 
 The same ERP as paysync's connector speaks to it: infrastructure/erp/cmic.py.
@@ -20,9 +23,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from infrastructure.erp_sandbox import ledger
-from infrastructure.erp_sandbox.dialect import Dialect, add_json_route, money, required
+from infrastructure.erp_sandbox.dialect import (
+    Dialect,
+    add_json_route,
+    money,
+    paid_page,
+    required,
+)
 from infrastructure.erp_sandbox.ledger import BillIn, PaymentIn, Refusal, Rule
-from infrastructure.erp_sandbox.records import PaymentLine
+from infrastructure.erp_sandbox.records import Payment, PaymentLine, money_text
 from infrastructure.erp_sandbox.storage import SandboxStore
 
 CONNECTOR = "cmic"
@@ -40,6 +49,10 @@ ERRORS = {
     Rule.MALFORMED: ("ADF-REST-400", ""),
 }
 QUERY = re.compile(r"^(?P<field>ChqMemo|ChqAccCode)='(?P<value>(?:[^']|'')*)'$")
+DATED = re.compile(
+    r"^ChqDate>='(?P<since>\d{4}-\d\d-\d\d)' and ChqDate<='(?P<until>\d{4}-\d\d-\d\d)'$"
+)
+MOST_ROWS = 500
 
 
 def connection(base_url: str) -> dict[str, str]:
@@ -62,9 +75,22 @@ def router(store: SandboxStore) -> APIRouter:
     async def find_cheques(request: Request) -> Response:
         if not _authenticated(request):
             return _unauthorized()
-        match = QUERY.match(request.query_params.get("q", ""))
+        query = request.query_params.get("q", "")
+        dated = DATED.match(query)
+        if dated is not None:
+            period = (dated["since"], dated["until"])
+            try:
+                page = await paid_page(
+                    store, CONNECTOR, period, request.query_params, cheque, MOST_ROWS
+                )
+            except Refusal as refusal:
+                return _error(refusal)
+            return JSONResponse(page)
+        match = QUERY.match(query)
         if match is None:
-            return _error(Refusal(Rule.MALFORMED, "only q=ChqMemo= or q=ChqAccCode="))
+            return _error(
+                Refusal(Rule.MALFORMED, "only q=ChqMemo=, q=ChqAccCode= or q=ChqDate>= and <=")
+            )
         value = match["value"].replace("''", "'")
         if match["field"] == "ChqAccCode":
             numbers = await anyio.to_thread.run_sync(ledger.check_numbers, store, value)
@@ -74,10 +100,24 @@ def router(store: SandboxStore) -> APIRouter:
         found = await anyio.to_thread.run_sync(
             partial(store.payments, connector=CONNECTOR, private_note=note)
         )
-        items = [payment.document for payment in found]
+        items = [cheque(payment) for payment in found]
         return JSONResponse({"items": items, "count": len(items), "hasMore": False})
 
     return routes
+
+
+def cheque(payment: Payment) -> dict[str, Any]:
+    """The manual cheque as CMiC shows it: what was posted, with what the ERP holds now."""
+    return {
+        **payment.document,
+        "ChqId": payment.erp_ref,
+        "ChqNum": payment.check_number,
+        "ChqAccCode": payment.bank_id,
+        "ChqVenCode": payment.erp_vendor_id,
+        "ChqAmt": money_text(payment.amount),
+        "ChqDate": payment.txn_date,
+        "ChqMemo": payment.private_note,
+    }
 
 
 def create_voucher(store: SandboxStore, body: dict[str, Any]) -> Response:

@@ -8,8 +8,11 @@ company gets the first answer and the work is not done again. A refusal is a `fa
 result with an `<errormessage>` of `<error>`s (errorno, description, description2,
 correction), as Sage Intacct answers. `readByQuery` of APPYMT with the query
 `FINANCIALENTITY = '...'` lists the checks on a checking account (FINANCIALENTITY and
-DOCNUMBER, whichever fields are asked), hand-keyed ones included, `pagesize` at a time;
-`readMore` with the answer's resultId reads the next page.
+DOCNUMBER, whichever fields are asked), hand-keyed ones included; the query
+`PAYMENTDATE >= 'MM/DD/YYYY' AND PAYMENTDATE <= 'MM/DD/YYYY'` lists the AP payments of a period
+(RECORDNO, FINANCIALENTITY, DOCNUMBER, DESCRIPTION, PAYMENTDATE, TOTALENTERED), as the store
+holds them now; `pagesize` rows at a time, and `readMore` with the answer's resultId reads the
+next page.
 
 The same ERP as paysync's connector speaks to it: infrastructure/erp/sage_intacct.py.
 """
@@ -29,7 +32,7 @@ from fastapi.responses import Response
 from infrastructure.erp_sandbox import ledger
 from infrastructure.erp_sandbox.dialect import Dialect, respond, xml_answer
 from infrastructure.erp_sandbox.ledger import BillIn, PaymentIn, Refusal, Rule
-from infrastructure.erp_sandbox.records import Answer, PaymentLine
+from infrastructure.erp_sandbox.records import Answer, PaymentLine, money_text
 from infrastructure.erp_sandbox.storage import SandboxStore
 
 CONNECTOR = "sage_intacct"
@@ -49,6 +52,9 @@ ERROR_NUMBERS = {
 }
 AUTHENTICATION_FAILED = "XL03000006"
 CHECKS_QUERY = re.compile(r"^\s*FINANCIALENTITY = '(?P<bank>(?:[^']|'')*)'\s*$")
+PERIOD_QUERY = re.compile(
+    r"^\s*PAYMENTDATE >= '(?P<since>[0-9/]{10})' AND PAYMENTDATE <= '(?P<until>[0-9/]{10})'\s*$"
+)
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 100, 1000
 
 
@@ -107,7 +113,7 @@ def run_function(store: SandboxStore, control_id: str, function: ET.Element) -> 
         bill = function.find("create/APBILL")
         payment = function.find("create/APPYMT")
         if name in ("readByQuery", "readMore"):
-            listed = read_checks(store, function[0])
+            listed = read_payments(store, function[0])
             return envelope(
                 control_id, "success", function_id=function_id, name=name, listed=listed
             )
@@ -130,40 +136,69 @@ def run_function(store: SandboxStore, control_id: str, function: ET.Element) -> 
     return envelope(control_id, "success", function_id=function_id, data=data)
 
 
-def read_checks(store: SandboxStore, read: ET.Element) -> ET.Element:
-    """A page of the checks on a checking account, as readByQuery or readMore answers it.
+def read_payments(store: SandboxStore, read: ET.Element) -> ET.Element:
+    """A page of APPYMTs, as readByQuery or readMore answers it: the checks on a checking
+    account, or the AP payments of a period.
 
     The resultId carries the query and where the next page starts, so the sandbox holds no
     result sets; unlike Sage Intacct's, a page read later sees checks written since.
     """
     if read.tag == "readMore":
         try:
-            offset, size, hex_bank = (read.findtext("resultId") or "").split("-", 2)
-            start, page_size, bank = int(offset), int(size), bytes.fromhex(hex_bank).decode()
+            offset, size, hex_query = (read.findtext("resultId") or "").split("-", 2)
+            start, page_size, query = int(offset), int(size), bytes.fromhex(hex_query).decode()
         except ValueError:
             raise Refusal(Rule.MALFORMED, "readMore names no resultId of this company") from None
     else:
-        query = CHECKS_QUERY.match(read.findtext("query") or "")
-        if (read.findtext("object") or "").upper() != "APPYMT" or query is None:
-            raise Refusal(Rule.MALFORMED, "only readByQuery of APPYMT with FINANCIALENTITY = '...'")
-        start, bank = 0, query["bank"].replace("''", "'")
+        if (read.findtext("object") or "").upper() != "APPYMT":
+            raise Refusal(Rule.MALFORMED, "only readByQuery of APPYMT")
+        start, query = 0, read.findtext("query") or ""
         size = read.findtext("pagesize") or str(DEFAULT_PAGE_SIZE)
         if not size.strip().isdigit():
             raise Refusal(Rule.MALFORMED, f"pagesize {size!r} is not a number")
         page_size = min(max(int(size), 1), MAX_PAGE_SIZE)
-    numbers = ledger.check_numbers(store, bank)
-    page = numbers[start : start + page_size]
-    remaining = len(numbers) - start - len(page)
+    rows = _rows(store, query)
+    page = rows[start : start + page_size]
+    remaining = len(rows) - start - len(page)
     data = ET.Element("data", listtype="appymt", count=str(len(page)))
-    data.set("totalcount", str(len(numbers)))
+    data.set("totalcount", str(len(rows)))
     data.set("numremaining", str(remaining))
     if remaining:
-        data.set("resultId", f"{start + len(page)}-{page_size}-{bank.encode().hex()}")
-    for number in page:
+        data.set("resultId", f"{start + len(page)}-{page_size}-{query.encode().hex()}")
+    for fields in page:
         row = ET.SubElement(data, "appymt")
-        ET.SubElement(row, "FINANCIALENTITY").text = bank
-        ET.SubElement(row, "DOCNUMBER").text = number
+        for name, text in fields.items():
+            if text is not None:
+                ET.SubElement(row, name).text = text
     return data
+
+
+def _rows(store: SandboxStore, query: str) -> list[dict[str, str | None]]:
+    """The fields of each APPYMT the query finds, oldest first."""
+    checks = CHECKS_QUERY.match(query)
+    if checks is not None:
+        bank = checks["bank"].replace("''", "'")
+        numbers = ledger.check_numbers(store, bank)
+        return [{"FINANCIALENTITY": bank, "DOCNUMBER": number} for number in numbers]
+    period = PERIOD_QUERY.match(query)
+    if period is None:
+        raise Refusal(
+            Rule.MALFORMED,
+            "only the queries FINANCIALENTITY = '...' and PAYMENTDATE >= '...' AND"
+            " PAYMENTDATE <= '...'",
+        )
+    found = store.payments_paid(CONNECTOR, _date(period["since"]), _date(period["until"]))
+    return [
+        {
+            "RECORDNO": payment.erp_ref,
+            "FINANCIALENTITY": payment.bank_id,
+            "DOCNUMBER": payment.check_number,
+            "DESCRIPTION": payment.private_note,
+            "PAYMENTDATE": _us_date(payment.txn_date),
+            "TOTALENTERED": money_text(payment.amount),
+        }
+        for payment in found
+    ]
 
 
 def read_bill(element: ET.Element) -> BillIn:
@@ -258,6 +293,10 @@ def _money(text: str | None) -> Decimal:
     if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise Refusal(Rule.MALFORMED, f"{text!r} is not a positive amount in cents")
     return amount
+
+
+def _us_date(iso: str) -> str:
+    return datetime.strptime(iso, "%Y-%m-%d").strftime("%m/%d/%Y")
 
 
 def _date(text: str) -> str:

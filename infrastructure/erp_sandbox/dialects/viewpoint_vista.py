@@ -5,9 +5,11 @@ The request shape is this project's (see ADR 0021), named after Vista's own AP f
 invoice number, InvDate, GrossAmt) and answers its APTrans; `POST .../ap/payments` records a
 payment (CMCo, CMAcct the bank account, CMRef the check number, CMRefSeq 0, PayMethod "C",
 Vendor, PaidDate, Amount, and Transactions paid: APTrans and Amount); `GET .../ap/payments?
-externalId=...` finds one by the key the client gave. Vista keeps a CM Reference once per CM
-Account. A bearer token is required. A refusal is HTTP 422 with `{"errors": [{"code",
-"field", "message"}]}`.
+externalId=...` finds one by the key the client gave, `?cmAcct=...` the checks of a CM
+Account, and `?paidDateFrom=...&paidDateTo=...` the payments of a period (paged with `limit`
+and `offset`, at most 500 a page, answering `hasMore`), each as the store holds it now.
+Vista keeps a CM Reference once per CM Account. A bearer token is required. A refusal is
+HTTP 422 with `{"errors": [{"code", "field", "message"}]}`.
 
 The same ERP as paysync's connector speaks to it: infrastructure/erp/viewpoint_vista.py.
 """
@@ -22,13 +24,20 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from infrastructure.erp_sandbox import ledger
-from infrastructure.erp_sandbox.dialect import Dialect, add_json_route, money, required
+from infrastructure.erp_sandbox.dialect import (
+    Dialect,
+    add_json_route,
+    money,
+    paid_page,
+    required,
+)
 from infrastructure.erp_sandbox.ledger import BillIn, PaymentIn, Refusal, Rule
-from infrastructure.erp_sandbox.records import PaymentLine
+from infrastructure.erp_sandbox.records import Payment, PaymentLine, money_text
 from infrastructure.erp_sandbox.storage import SandboxStore
 
 CONNECTOR = "viewpoint_vista"
 PREFIX = "/ryvit/vista/v1"
+MOST_ROWS = 500
 POLICY = ledger.Policy(refuses_duplicate_check_numbers=True, allows_partial_payments=True)
 ERRORS = {
     Rule.UNKNOWN_VENDOR: ("VENDOR_NOT_FOUND", "Vendor"),
@@ -70,18 +79,43 @@ def router(store: SandboxStore) -> APIRouter:
         request: Request,
         externalId: str = "",  # noqa: N803 - the platform's own parameter name
         cmAcct: str = "",  # noqa: N803
+        paidDateFrom: str = "",  # noqa: N803
+        paidDateTo: str = "",  # noqa: N803
     ) -> Response:
         if not authorized(request):
             return _unauthorized()
+        if paidDateFrom or paidDateTo:
+            period = (paidDateFrom or "0000", paidDateTo or "9999")
+            try:
+                page = await paid_page(
+                    store, CONNECTOR, period, request.query_params, payment_view, MOST_ROWS
+                )
+            except Refusal as refusal:
+                return _error(refusal)
+            return JSONResponse(page)
         if cmAcct:
             numbers = await anyio.to_thread.run_sync(ledger.check_numbers, store, cmAcct)
             return JSONResponse({"items": [{"CMAcct": cmAcct, "CMRef": n} for n in numbers]})
         found = await anyio.to_thread.run_sync(
             partial(store.payments, connector=CONNECTOR, private_note=externalId or None)
         )
-        return JSONResponse({"items": [payment.document for payment in found]})
+        return JSONResponse({"items": [payment_view(payment) for payment in found]})
 
     return routes
+
+
+def payment_view(payment: Payment) -> dict[str, Any]:
+    """The AP payment as the platform shows it: what was posted, with what Vista holds now."""
+    return {
+        **payment.document,
+        "KeyID": payment.erp_ref,
+        "CMAcct": payment.bank_id,
+        "CMRef": payment.check_number,
+        "Vendor": payment.erp_vendor_id,
+        "PaidDate": payment.txn_date,
+        "Amount": money_text(payment.amount),
+        "ExternalId": payment.private_note,
+    }
 
 
 def create_transaction(store: SandboxStore, body: dict[str, Any]) -> Response:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 from infrastructure.erp_sandbox.quickbooks_online.entities import (
     bill_entity,
@@ -149,6 +150,21 @@ def edit_bill_payment(
         payment = replace(payment, document=document)
         store.replace_payment(payment)
         return payment
+
+
+def keyed_in_bill_payment(payment: Payment) -> dict[str, Any]:
+    """The BillPayment entity of a record keyed in by hand (Pay Bills, no note): the one the
+    sandbox holds, in QuickBooks Online's shape."""
+    keyed = BillPaymentIn(
+        vendor_ref={"value": payment.erp_vendor_id},
+        check_payment={"BankAccountRef": {"value": payment.bank_id}},
+        doc_number=payment.check_number,
+        txn_date=payment.txn_date,
+        total=payment.amount,
+        private_note=None,
+        lines=(),
+    )
+    return bill_payment_entity(payment.erp_ref, keyed, payment.created_at)
 
 
 def copy_bill_payment(store: SandboxStore, erp_ref: str) -> Payment | None:
