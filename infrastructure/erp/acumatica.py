@@ -34,7 +34,7 @@ from application.ports import (
     PaymentRecordToExport,
 )
 from domain.export_failure import ExportFailureReason
-from infrastructure.erp import json_api, read_back
+from infrastructure.erp import http_exchange, json_api, read_back
 from infrastructure.erp.connection import (
     BuildContext,
     ConnectorModule,
@@ -177,7 +177,11 @@ class AcumaticaConnector:
         response = self._taken("GET", "Check", params={"$filter": f"CashAccount eq '{quoted}'"})
         if isinstance(response, ErpRefused):
             return response
-        checks = response.json() if isinstance(response.json(), list) else []
+        checks = http_exchange.json_of(response)
+        if not response.is_success:
+            return translate_refusal(response)
+        if not isinstance(checks, list):
+            return http_exchange.unreadable_success(response, ERP_NAME)
         return [
             str(check["PaymentRef"]["value"])
             for check in checks
@@ -189,8 +193,12 @@ class AcumaticaConnector:
         response = self._taken("GET", "Check", params={"$filter": f"Description eq '{quoted}'"})
         if isinstance(response, ErpRefused):
             return response
-        checks = response.json()
-        if isinstance(checks, list) and checks:
+        checks = http_exchange.json_of(response)
+        if not response.is_success:
+            return translate_refusal(response)
+        if not isinstance(checks, list):
+            return http_exchange.unreadable_success(response, ERP_NAME)
+        if checks:
             return accepted(checks[0]) or translate_refusal(response)
         return None
 
@@ -198,7 +206,12 @@ class AcumaticaConnector:
         response = self._taken("PUT", entity, json=payload)
         if isinstance(response, ErpRefused):
             return response
-        return accepted(response.json()) or translate_refusal(response)
+        made = accepted(http_exchange.json_of(response))
+        if made is not None:
+            return made
+        if response.is_success:
+            return http_exchange.unreadable_success(response, ERP_NAME)
+        return translate_refusal(response)
 
     def _taken(self, method: str, entity: str, **kwargs: Any) -> httpx.Response | ErpRefused:
         """The answer to a request the ERP took, in a session opened again once if it ended."""

@@ -8,6 +8,7 @@ ERP may well have done the work, which is why connectors resend the same idempot
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 
@@ -61,3 +62,22 @@ def is_unavailable(response: httpx.Response) -> bool:
 def printable(text: str, limit: int = 300) -> str:
     """An ERP's words as paysync keeps them: at most `limit` characters, no control codes."""
     return CONTROL_CHARACTERS.sub("?", text[:limit])
+
+
+def json_of(response: httpx.Response) -> Any:
+    """The answer's JSON, or None when its body is none (garbage, a cut-off body, a page)."""
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def unreadable_success(response: httpx.Response, erp_name: str) -> ErpRefused:
+    """A success whose body holds nothing paysync can read: the ERP may well have done the
+    work, so it is "not now", resent under the same request id, never a refusal (ADR 0091).
+    The body is not repeated: it may be anyone's page."""
+    return ErpRefused(
+        ExportFailureReason.ERP_UNAVAILABLE,
+        f"{erp_name} answered HTTP {response.status_code} in a form paysync does not read",
+        str(response.status_code),
+    )

@@ -50,7 +50,10 @@ class JsonApi:
         found = self.taken("GET", path, **kwargs)
         if isinstance(found, ErpRefused):
             return found
-        items: list[Any] = found.json().get("items") or []
+        body = http_exchange.json_of(found)
+        items = body.get("items") or [] if isinstance(body, dict) else None
+        if not isinstance(items, list):
+            return http_exchange.unreadable_success(found, self.erp_name)
         return items
 
     def every_item(
@@ -94,8 +97,11 @@ class JsonApi:
         response = self.taken(method, path, **kwargs)
         if isinstance(response, ErpRefused):
             return response
-        reference = made(response.json())
-        return ErpAccepted(erp_ref=str(reference)) if reference else self.refusal_of(response)
+        body = http_exchange.json_of(response)
+        reference = made(body) if isinstance(body, dict) else None
+        if reference:
+            return ErpAccepted(erp_ref=str(reference))
+        return http_exchange.unreadable_success(response, self.erp_name)
 
 
 def field(name: str) -> Callable[[Any], object]:

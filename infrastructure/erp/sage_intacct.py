@@ -336,16 +336,19 @@ def function_result(response: httpx.Response) -> ET.Element | ErpRefused:
     if http_exchange.is_unavailable(response):
         return ErpRefused(
             ExportFailureReason.ERP_UNAVAILABLE,
-            f"{ERP_NAME} answered HTTP {response.status_code}: {response.text[:300]}",
+            f"{ERP_NAME} answered HTTP {response.status_code}:"
+            f" {http_exchange.printable(response.text)}",
             str(response.status_code),
         )
     try:
         root = ET.fromstring(response.content)  # noqa: S314 - expat refuses entity bombs
     except ET.ParseError:
+        if response.is_success:
+            return http_exchange.unreadable_success(response, ERP_NAME)
         return ErpRefused(
             ExportFailureReason.ERP_REJECTED,
             f"{ERP_NAME} answered HTTP {response.status_code} without its XML envelope:"
-            f" {response.text[:300]}",
+            f" {http_exchange.printable(response.text)}",
             str(response.status_code),
         )
     result = root.find("operation/result")

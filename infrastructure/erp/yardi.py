@@ -199,13 +199,16 @@ def translate_answer(response: httpx.Response, method: str, made: str) -> BillAn
         return ErpRefused(
             ExportFailureReason.ERP_REJECTED, f"{ERP_NAME}: {fault.findtext('faultstring')}", code
         )
+    if root is None and response.is_success:
+        return http_exchange.unreadable_success(response, ERP_NAME)
     if root is None or http_exchange.is_unavailable(response):
         reason = (
             ExportFailureReason.ERP_UNAVAILABLE
             if http_exchange.is_unavailable(response)
             else ExportFailureReason.ERP_REJECTED
         )
-        return ErpRefused(reason, f"{ERP_NAME} answered HTTP {code}: {response.text[:300]}", code)
+        said = http_exchange.printable(response.text)
+        return ErpRefused(reason, f"{ERP_NAME} answered HTTP {code}: {said}", code)
     result = root.find(
         f"{{{SOAP}}}Body/{{{SERVICE}}}{method}Response/{{{SERVICE}}}{method}Result/YsiTranResult"
     )

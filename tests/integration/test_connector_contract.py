@@ -186,6 +186,25 @@ def test_an_unavailable_erp_is_transient_and_the_same_record_goes_through_once_i
     assert len(erp_sandbox.payments()) == 1
 
 
+@pytest.mark.parametrize("calls", [1, 3])
+def test_answers_paysync_cannot_read_are_transient_and_the_record_is_made_once(
+    connector: ErpConnector, bill_ref: str, erp_sandbox: ErpSandbox, calls: int
+) -> None:
+    record = a_record(bill_ref)
+    erp_sandbox.inject_fault("garbage", count=calls)
+    # Sent again, under the same key, as the export does, until the ERP is read: every answer
+    # before is "not now", never a refusal and never a raise.
+    answers = [connector.export_payment(record) for _ in range(calls + 1)]
+
+    assert isinstance(answers[-1], ErpAccepted), answers
+    for answer in answers:
+        assert (
+            isinstance(answer, ErpAccepted)
+            or refused(answer) is ExportFailureReason.ERP_UNAVAILABLE
+        )
+    assert len(erp_sandbox.payments()) == 1
+
+
 def test_the_same_idempotency_key_twice_makes_one_record(
     connector: ErpConnector, bill_ref: str, erp_sandbox: ErpSandbox
 ) -> None:
