@@ -75,7 +75,7 @@ class JsonApi:
             if not isinstance(page, list):
                 return ErpRefused(
                     ExportFailureReason.ERP_UNAVAILABLE,
-                    f"{self.erp_name} answered a listing with no items: {response.text[:300]}",
+                    f"{self.erp_name} answered a listing with no items: {http_exchange.printable(response.text)}",
                 )
             found += page
             if not (page and body.get("hasMore") is True):
@@ -122,4 +122,6 @@ def refusal(response: httpx.Response, erp_name: str, read_errors: ErrorReader) -
         if refused is not None:
             return refused
         reason = ExportFailureReason.ERP_REJECTED
-    return ErpRefused(reason, f"{erp_name} answered HTTP {code}: {response.text[:300]}", code)
+    return ErpRefused(
+        reason, f"{erp_name} answered HTTP {code}: {http_exchange.printable(response.text)}", code
+    )
