@@ -75,7 +75,8 @@ class JsonApi:
             if not isinstance(page, list):
                 return ErpRefused(
                     ExportFailureReason.ERP_UNAVAILABLE,
-                    f"{self.erp_name} answered a listing with no items: {http_exchange.printable(response.text)}",
+                    f"{self.erp_name} answered a listing with no items:"
+                    f" {http_exchange.printable(response.text)}",
                 )
             found += page
             if not (page and body.get("hasMore") is True):
