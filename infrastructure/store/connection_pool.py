@@ -69,9 +69,8 @@ class SharedPostgresFactory(PostgresFactory):
         return created(super().application_recorder)
 
     def tracking_recorder(self, tracking_recorder_class: type[T] | None = None) -> T:
-        return created(lambda: super(SharedPostgresFactory, self).tracking_recorder(
-            tracking_recorder_class
-        ))  # fmt: skip
+        build = super().tracking_recorder
+        return created(lambda: build(tracking_recorder_class))
 
     def process_recorder(self) -> ProcessRecorder:
         return created(super().process_recorder)
