@@ -162,10 +162,7 @@ class AcumaticaConnector:
         while True:
             params = {"$filter": where, "$top": str(PAGE_SIZE), "$skip": str(len(found))}
             response = read_back.readable(self._taken("GET", "Check", params=params))
-            try:
-                page = response.json()
-            except ValueError:
-                page = None
+            page = http_exchange.json_of(response)
             if not isinstance(page, list):
                 raise ErpUnreadable(f"{ERP_NAME} answered Checks with no list of them")
             found += [read_check(check) for check in page]

@@ -67,10 +67,7 @@ class JsonApi:
             response = self.taken("GET", path, params=paged)
             if isinstance(response, ErpRefused):
                 return response
-            try:
-                body = response.json()
-            except ValueError:
-                body = None
+            body = http_exchange.json_of(response)
             page = body.get("items") if isinstance(body, dict) else None
             if not isinstance(page, list):
                 return ErpRefused(
@@ -115,10 +112,7 @@ def refusal(response: httpx.Response, erp_name: str, read_errors: ErrorReader) -
     code = str(response.status_code)
     reason = ExportFailureReason.ERP_UNAVAILABLE
     if not http_exchange.is_unavailable(response):
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        body = http_exchange.json_of(response)
         refused = read_errors(body, code)
         if refused is not None:
             return refused

@@ -360,10 +360,7 @@ def _ref_value(entity: object, ref: str) -> object:
 
 
 def _json_object(response: httpx.Response) -> dict[str, Any] | None:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
+    body = http_exchange.json_of(response)
     return body if isinstance(body, dict) else None
 
 

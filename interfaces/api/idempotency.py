@@ -129,35 +129,34 @@ class _Call:
 
     async def _replay(self, request: IdempotentRequest, send: Send) -> None:
         answer = request.answer
-        if answer is None and time.time() - request.claimed_at > WAIT_FOR_FIRST_SECONDS:
-            await _problem(
-                send,
-                409,
-                "a request with this Idempotency-Key took effect, but its answer was lost when"
-                " the server stopped before sending it: read the record to see the result",
-            )
-            return
         if answer is None:
-            await _problem(
-                send,
-                409,
-                "a request with this Idempotency-Key took effect and its answer is being"
-                " recorded; send it again in a moment",
+            detail = (
+                "a request with this Idempotency-Key took effect, but its answer was lost when"
+                " the server stopped before sending it: read the record to see the result"
+                if _first_gone(request)
+                else "a request with this Idempotency-Key took effect and its answer is being"
+                " recorded; send it again in a moment"
             )
+            await _problem(send, 409, detail)
             return
         await _send(send, answer.status, answer.body.encode(), answer.media_type, replayed=True)
 
     async def _replay_when_answered(self, send: Send) -> None:
-        # The wait runs from the first request's claim, not from this retry: a claim left
-        # unanswered by a process that died is told at once, before the client gives up.
         while True:
             existing = await run_in_threadpool(self._load)
             assert existing is not None
-            waited = time.time() - existing.claimed_at
-            if existing.answer is not None or waited > WAIT_FOR_FIRST_SECONDS:
+            if existing.answer is not None or _first_gone(existing):
                 await self._replay(existing, send)
                 return
             await asyncio.sleep(0.02)
+
+
+def _first_gone(request: IdempotentRequest) -> bool:
+    """Whether the first request with the key has stopped for good without an answer.
+
+    Counted from its claim, not from a retry: a claim a dead process left unanswered is told
+    at once, before the retrying client's own timeout runs out."""
+    return time.time() - request.claimed_at > WAIT_FOR_FIRST_SECONDS
 
 
 class _Captured:
