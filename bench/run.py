@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import appends, cold_load, hot_account, http_commands, rebuilds
+from bench import appends, cold_load, export_pipeline, hot_account, http_commands, rebuilds
 from bench.harness import Benchmark, Figure, table
 from tests.stores import fresh_settings
 
@@ -28,6 +28,7 @@ from tests.stores import fresh_settings
 BENCHMARKS: dict[str, tuple[Benchmark, int, int]] = {
     "cold_load": (cold_load.run, 100_000, 300),
     "hot_account": (hot_account.run, 250, 16),
+    "export_pipeline": (export_pipeline.run, 500, 8),
     "http_commands": (http_commands.run, 6000, 20),
     "appends": (appends.run, 500, 10),
     "rebuilds": (rebuilds.run, 60_000, 300),

@@ -17,7 +17,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
@@ -26,7 +26,7 @@ from eventsourcing.utils import get_topic
 
 from application.errors import NotFound
 from application.export.export_queue import Dequeue, Enqueue, ExportJob, ExportQueue, QueueChange
-from application.export.export_records import ExportOutcome
+from application.export.export_records import ExportCandidate, ExportOutcome
 from application.export.observing import ExportObserver, Unobserved
 from application.following import Batch, BatchProjection
 from application.payments.payment_record_commands import EXPORTER
@@ -41,6 +41,20 @@ from domain.invoice_payment import ExportStatus, InvoicePayment
 from domain.payment_export import retry_is_recorded
 
 log = logging.getLogger(__name__)
+
+
+class AlreadyRecorded:
+    """A job whose outcome is in the store already (recorded by someone, or gone)."""
+
+
+ALREADY_RECORDED = AlreadyRecorded()
+# What the ERP answered a job, and through which connector; None: nothing to record yet (the
+# job retries later).
+Answered = tuple[ErpAnswer, str | None] | AlreadyRecorded | None
+# A job's payment as the store gave it; None: no such payment; an error: the store failed.
+Resolved = ExportCandidate | None | Exception
+# Jobs claimed at a time, per ERP caller: enough that the callers never wait on a claim.
+CLAIMED_PER_CALLER = 4
 
 
 class ExportPolicy(BatchProjection):
@@ -199,6 +213,9 @@ class ExportExecutor:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._pool: ThreadPoolExecutor | None = None
+        self._recorder: ThreadPoolExecutor | None = None
+        # Calls asked for and not yet answered: twice the callers, so none waits for work.
+        self._in_flight = threading.BoundedSemaphore(concurrency * 2)
         # Each company's ERP settings, kept until the policy sees them change.
         self._settings: dict[UUID, ErpSettingsSnapshot] = {}
         self._settings_lock = threading.Lock()
@@ -227,20 +244,90 @@ class ExportExecutor:
         self._poke.set()
 
     def run_due(self) -> int:
-        """Run every job due now; how many there were.
+        """Run every job due now, outcomes recorded on return; how many there were."""
+        jobs = self._claim()
+        if jobs:
+            self._send(jobs).result()
+        return len(jobs)
 
-        The ERP calls run in parallel (up to `concurrency`); then each disbursement's
-        outcomes are recorded in one save, so a 100-payment run writes once, not 100 times.
-        """
-        jobs = self.queue.claim(self.owner, time.time(), self.lease_seconds, self.concurrency * 4)
-        if self._pool is None or len(jobs) <= 1:
-            answers = [self.ask_erp(job) for job in jobs]
+    def _claim(self) -> list[ExportJob]:
+        return self.queue.claim(
+            self.owner, time.time(), self.lease_seconds, self.concurrency * CLAIMED_PER_CALLER
+        )
+
+    def _send(self, jobs: list[ExportJob]) -> Future[None]:
+        """Resolve the claimed jobs against the store once (one load per disbursement, the
+        settings once per company) and ask the ERP for each, up to `concurrency` at a time;
+        once all are answered, each disbursement's outcomes are recorded in one save, so a
+        100-payment run writes once, not 100 times. Started, this returns as soon as the
+        last job is handed to a caller, so the next batch is claimed while this one is
+        still being answered and recorded; the future is done once it is recorded."""
+        resolved = self._resolve(jobs)
+        recorded: Future[None] = Future()
+        answers: list[Answered]
+        if self._pool is None or self._recorder is None:
+            answers = [self._answer(job, resolved[job.payment_id]) for job in jobs]
+            self._record_into(recorded, jobs, answers)
+            return recorded
+        pool, recorder = self._pool, self._recorder
+        answers = [None] * len(jobs)
+        unanswered = [len(jobs)]
+        counting = threading.Lock()
+
+        def answer(n: int, job: ExportJob) -> None:
+            try:
+                answers[n] = self._answer(job, resolved[job.payment_id])
+            finally:
+                self._in_flight.release()
+                with counting:
+                    unanswered[0] -= 1
+                    last = unanswered[0] == 0
+                if last:
+                    recorder.submit(self._record_into, recorded, jobs, answers)
+
+        for n, job in enumerate(jobs):
+            self._in_flight.acquire()  # a bounded backlog: claimed jobs wait here, leased
+            pool.submit(answer, n, job)
+        return recorded
+
+    def _resolve(self, jobs: list[ExportJob]) -> dict[UUID, Resolved]:
+        """Each job's payment as the export needs it, one store read per disbursement."""
+        by_disbursement: dict[tuple[str, UUID], list[UUID]] = defaultdict(list)
+        for job in jobs:
+            by_disbursement[(job.company_id, job.disbursement_id)].append(job.payment_id)
+        resolved: dict[UUID, Resolved] = {}
+        for (company_id, disbursement_id), payment_ids in by_disbursement.items():
+            try:
+                resolved.update(
+                    self.payments.export_candidates(company_id, disbursement_id, payment_ids)
+                )
+            except NotFound:
+                resolved.update(dict.fromkeys(payment_ids))
+            except Exception as error:  # each job handles it as its own (see `_answer`)
+                resolved.update(dict.fromkeys(payment_ids, error))
+        return resolved
+
+    def _record_into(
+        self, recorded: Future[None], jobs: list[ExportJob], answers: list[Answered]
+    ) -> None:
+        try:
+            self._record_now(jobs, answers)
+        except Exception as error:
+            # The outcomes not recorded are the ERP's already; their jobs, still leased, are
+            # sent again with the same keys once the lease lapses, and get the same answers.
+            log.exception("recording export outcomes failed; their jobs will run again")
+            recorded.set_exception(error)
         else:
-            answers = list(self._pool.map(self.ask_erp, jobs))
+            recorded.set_result(None)
+
+    def _record_now(self, jobs: list[ExportJob], answers: list[Answered]) -> None:
         by_disbursement: dict[tuple[str, UUID], list[ExportJob]] = defaultdict(list)
         outcomes: dict[UUID, ExportOutcome] = {}
+        settled: list[tuple[UUID, int]] = []  # outcomes recorded already, by someone
         for job, answered in zip(jobs, answers, strict=True):
-            if answered is not None:
+            if isinstance(answered, AlreadyRecorded):
+                settled.append((job.payment_id, job.attempt))
+            elif answered is not None:
                 answer, connector = answered
                 if isinstance(answer, ErpRefused):
                     self.observer.export_failed(answer.reason.value)
@@ -248,7 +335,6 @@ class ExportExecutor:
                 outcomes[job.payment_id] = ExportOutcome(
                     job.payment_id, job.attempt, answer, connector
                 )
-        recorded: list[tuple[UUID, int]] = []
         try:
             for (company_id, disbursement_id), done in by_disbursement.items():
                 # The outcomes carry the request id of the command that made them due, when
@@ -264,17 +350,25 @@ class ExportExecutor:
                     )
                 finally:
                     current_request_id.reset(token)
-                recorded += [(job.payment_id, job.attempt) for job in done]
+                settled += [(job.payment_id, job.attempt) for job in done]
         finally:  # the jobs whose outcomes are recorded, in one statement
-            self.queue.complete_all(recorded)
-        return len(jobs)
+            self.queue.complete_all(settled)
 
     def ask_erp(self, job: ExportJob) -> tuple[ErpAnswer, str | None] | None:
         """The answer to record for the job, or None when there is nothing to record now:
         its outcome is recorded already, or the ERP is unreachable and the job will retry."""
+        answered = self._answer(job, self._resolve([job])[job.payment_id])
+        if isinstance(answered, AlreadyRecorded):
+            self.queue.complete(job.payment_id, job.attempt)
+            return None
+        return answered
+
+    def _answer(self, job: ExportJob, candidate: Resolved) -> Answered:
         token = current_request_id.set(job.request_id)
         try:
-            return self._ask_erp(job)
+            if isinstance(candidate, Exception):
+                raise candidate
+            return self._ask_erp(job, candidate)
         except Exception as error:
             # A bug, or our own store failing, must neither hold up the run's other jobs nor
             # vanish: it is logged with its traceback and retried like an unreachable ERP
@@ -289,16 +383,9 @@ class ExportExecutor:
         finally:
             current_request_id.reset(token)
 
-    def _ask_erp(self, job: ExportJob) -> tuple[ErpAnswer, str | None] | None:
-        try:
-            candidate = self.payments.export_candidate(
-                job.company_id, job.disbursement_id, job.payment_id
-            )
-        except NotFound:
-            candidate = None
+    def _ask_erp(self, job: ExportJob, candidate: ExportCandidate | None) -> Answered:
         if candidate is None or not candidate.is_pending(job.attempt):
-            self.queue.complete(job.payment_id, job.attempt)
-            return None
+            return ALREADY_RECORDED
         settings = self.erp_settings(job.company_id)
         if candidate.record is None:
             not_synced = ErpRefused(
@@ -345,6 +432,7 @@ class ExportExecutor:
     # --- running in the background -------------------------------------------------------------
     def start(self) -> None:
         self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="erp-export")
+        self._recorder = ThreadPoolExecutor(1, thread_name_prefix="erp-export-recorder")
         self._thread = threading.Thread(target=self._run, name="erp-export", daemon=True)
         self._thread.start()
 
@@ -353,14 +441,17 @@ class ExportExecutor:
         self._poke.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
+        for pool in (self._pool, self._recorder):
+            if pool is not None:
+                pool.shutdown(wait=True)
 
     def _run(self) -> None:
         while not self._stopping.is_set():
             self._poke.clear()
             try:
-                if self.run_due():
+                jobs = self._claim()
+                if jobs:
+                    self._send(jobs)
                     continue
                 wait = self.poll_seconds
                 next_due = self.queue.next_due_at()

@@ -6,7 +6,7 @@ application/read_models/payment_records.py.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -268,5 +268,14 @@ class PaymentRecordCommands(CompanyScopedApplication):
     def export_candidate(
         self, company_id: str, disbursement_id: UUID, payment_id: UUID
     ) -> ExportCandidate:
+        return self.export_candidates(company_id, disbursement_id, [payment_id])[payment_id]
+
+    def export_candidates(
+        self, company_id: str, disbursement_id: UUID, payment_ids: Iterable[UUID]
+    ) -> dict[UUID, ExportCandidate]:
+        """Several payments of one disbursement as the export needs them, from one load."""
         disbursement = self._get(Disbursement, company_id, disbursement_id)
-        return ExportCandidate.of(disbursement, disbursement.payment(payment_id))
+        return {
+            payment_id: ExportCandidate.of(disbursement, disbursement.payment(payment_id))
+            for payment_id in payment_ids
+        }
