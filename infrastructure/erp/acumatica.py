@@ -57,6 +57,11 @@ REASONS = {
     "Details.AmountPaid": ExportFailureReason.AMOUNT_EXCEEDS_OPEN_BALANCE,
 }
 
+# A Check's fields a reconciliation reads back.
+CHECK = read_back.RecordFields(
+    "ReferenceNbr", "Description", "PaymentRef", "CashAccount", "PaymentAmount", "ApplicationDate"
+)
+
 
 class Connection(HttpConnection):
     """An Acumatica tenant, the API user (password by reference) and the expense account."""
@@ -246,29 +251,18 @@ class AcumaticaConnector:
 
 def read_check(entity: object) -> ErpPaymentRecord:
     """A Check as Acumatica answers it (every field wrapped), as a payment record."""
-    check = entity if isinstance(entity, dict) else {}
-
-    def value(name: str) -> object:
-        field = check.get(name)
-        return field.get("value") if isinstance(field, dict) else None
-
-    return read_back.payment_record(
-        ERP_NAME,
-        value("ReferenceNbr"),
-        value("Description"),
-        value("PaymentRef"),
-        value("CashAccount"),
-        value("PaymentAmount"),
-        value("ApplicationDate"),
-    )
+    return CHECK.read(ERP_NAME, lambda name: unwrapped(entity, name))
 
 
 def accepted(entity: object) -> ErpAccepted | None:
-    if not isinstance(entity, dict):
-        return None
-    reference = entity.get("ReferenceNbr")
-    value = reference.get("value") if isinstance(reference, dict) else None
+    value = unwrapped(entity, "ReferenceNbr")
     return ErpAccepted(erp_ref=str(value)) if value else None
+
+
+def unwrapped(entity: object, name: str) -> object:
+    """The value of the entity's field `name`, or None where it has none."""
+    field = entity.get(name) if isinstance(entity, dict) else None
+    return field.get("value") if isinstance(field, dict) else None
 
 
 def field_errors(entity: dict[str, Any]) -> list[tuple[str, str]]:
