@@ -175,15 +175,10 @@ class AcumaticaConnector:
                 return found
 
     def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
-        quoted = bank_id.replace("'", "''")
-        response = self._taken("GET", "Check", params={"$filter": f"CashAccount eq '{quoted}'"})
-        if isinstance(response, ErpRefused):
-            return response
-        checks = http_exchange.json_of(response)
-        if not response.is_success:
-            return translate_refusal(response)
-        if not isinstance(checks, list):
-            return http_exchange.unreadable_success(response, ERP_NAME)
+        listed = self._checks_where("CashAccount", bank_id)
+        if isinstance(listed, ErpRefused):
+            return listed
+        _, checks = listed
         return [
             str(check["PaymentRef"]["value"])
             for check in checks
@@ -191,18 +186,24 @@ class AcumaticaConnector:
         ]
 
     def _find_check(self, key: str) -> BillAnswer | None:
-        quoted = key.replace("'", "''")
-        response = self._taken("GET", "Check", params={"$filter": f"Description eq '{quoted}'"})
-        if isinstance(response, ErpRefused):
-            return response
-        checks = http_exchange.json_of(response)
-        if not response.is_success:
-            return translate_refusal(response)
-        if not isinstance(checks, list):
-            return http_exchange.unreadable_success(response, ERP_NAME)
+        listed = self._checks_where("Description", key)
+        if isinstance(listed, ErpRefused):
+            return listed
+        response, checks = listed
         if checks:
             return accepted(checks[0]) or translate_refusal(response)
         return None
+
+    def _checks_where(self, name: str, value: str) -> tuple[httpx.Response, list[Any]] | ErpRefused:
+        """The Checks whose field `name` holds `value`, and the answer that listed them."""
+        quoted = value.replace("'", "''")
+        response = self._taken("GET", "Check", params={"$filter": f"{name} eq '{quoted}'"})
+        if isinstance(response, ErpRefused):
+            return response
+        checks = http_exchange.json_of(response)
+        if not isinstance(checks, list):
+            return http_exchange.unreadable_success(response, ERP_NAME)
+        return response, checks
 
     def _create(self, entity: str, payload: dict[str, Any]) -> BillAnswer:
         response = self._taken("PUT", entity, json=payload)
