@@ -57,6 +57,11 @@ REASONS = {
     "Details.AmountPaid": ExportFailureReason.AMOUNT_EXCEEDS_OPEN_BALANCE,
 }
 
+# A Check's fields a reconciliation reads back.
+CHECK = read_back.RecordFields(
+    "ReferenceNbr", "Description", "PaymentRef", "CashAccount", "PaymentAmount", "ApplicationDate"
+)
+
 
 class Connection(HttpConnection):
     """An Acumatica tenant, the API user (password by reference) and the expense account."""
@@ -170,15 +175,10 @@ class AcumaticaConnector:
                 return found
 
     def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
-        quoted = bank_id.replace("'", "''")
-        response = self._taken("GET", "Check", params={"$filter": f"CashAccount eq '{quoted}'"})
-        if isinstance(response, ErpRefused):
-            return response
-        checks = http_exchange.json_of(response)
-        if not response.is_success:
-            return translate_refusal(response)
-        if not isinstance(checks, list):
-            return http_exchange.unreadable_success(response, ERP_NAME)
+        listed = self._checks_where("CashAccount", bank_id)
+        if isinstance(listed, ErpRefused):
+            return listed
+        _, checks = listed
         return [
             str(check["PaymentRef"]["value"])
             for check in checks
@@ -186,18 +186,24 @@ class AcumaticaConnector:
         ]
 
     def _find_check(self, key: str) -> BillAnswer | None:
-        quoted = key.replace("'", "''")
-        response = self._taken("GET", "Check", params={"$filter": f"Description eq '{quoted}'"})
-        if isinstance(response, ErpRefused):
-            return response
-        checks = http_exchange.json_of(response)
-        if not response.is_success:
-            return translate_refusal(response)
-        if not isinstance(checks, list):
-            return http_exchange.unreadable_success(response, ERP_NAME)
+        listed = self._checks_where("Description", key)
+        if isinstance(listed, ErpRefused):
+            return listed
+        response, checks = listed
         if checks:
             return accepted(checks[0]) or translate_refusal(response)
         return None
+
+    def _checks_where(self, name: str, value: str) -> tuple[httpx.Response, list[Any]] | ErpRefused:
+        """The Checks whose field `name` holds `value`, and the answer that listed them."""
+        quoted = value.replace("'", "''")
+        response = self._taken("GET", "Check", params={"$filter": f"{name} eq '{quoted}'"})
+        if isinstance(response, ErpRefused):
+            return response
+        checks = http_exchange.json_of(response)
+        if not isinstance(checks, list):
+            return http_exchange.unreadable_success(response, ERP_NAME)
+        return response, checks
 
     def _create(self, entity: str, payload: dict[str, Any]) -> BillAnswer:
         response = self._taken("PUT", entity, json=payload)
@@ -246,29 +252,18 @@ class AcumaticaConnector:
 
 def read_check(entity: object) -> ErpPaymentRecord:
     """A Check as Acumatica answers it (every field wrapped), as a payment record."""
-    check = entity if isinstance(entity, dict) else {}
-
-    def value(name: str) -> object:
-        field = check.get(name)
-        return field.get("value") if isinstance(field, dict) else None
-
-    return read_back.payment_record(
-        ERP_NAME,
-        value("ReferenceNbr"),
-        value("Description"),
-        value("PaymentRef"),
-        value("CashAccount"),
-        value("PaymentAmount"),
-        value("ApplicationDate"),
-    )
+    return CHECK.read(ERP_NAME, lambda name: unwrapped(entity, name))
 
 
 def accepted(entity: object) -> ErpAccepted | None:
-    if not isinstance(entity, dict):
-        return None
-    reference = entity.get("ReferenceNbr")
-    value = reference.get("value") if isinstance(reference, dict) else None
+    value = unwrapped(entity, "ReferenceNbr")
     return ErpAccepted(erp_ref=str(value)) if value else None
+
+
+def unwrapped(entity: object, name: str) -> object:
+    """The value of the entity's field `name`, or None where it has none."""
+    field = entity.get(name) if isinstance(entity, dict) else None
+    return field.get("value") if isinstance(field, dict) else None
 
 
 def field_errors(entity: dict[str, Any]) -> list[tuple[str, str]]:

@@ -52,6 +52,9 @@ REASONS = {
     "ApManualChequeDetail/PaidAmt": ExportFailureReason.AMOUNT_EXCEEDS_OPEN_BALANCE,
 }
 
+# A manual cheque's fields a reconciliation reads back.
+CHEQUE = read_back.RecordFields("ChqId", "ChqMemo", "ChqNum", "ChqAccCode", "ChqAmt", "ChqDate")
+
 
 class Connection(HttpConnection):
     """A CMiC company and bank company, and the API user (password by reference)."""
@@ -145,24 +148,12 @@ class CmicConnector:
 
     def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
         quoted = bank_id.replace("'", "''")
-        items = self._api.items("apmanualcheque", params={"q": f"ChqAccCode='{quoted}'"})
-        if isinstance(items, ErpRefused):
-            return items
-        return [str(item["ChqNum"]) for item in items if item.get("ChqNum")]
+        return self._api.values("apmanualcheque", "ChqNum", params={"q": f"ChqAccCode='{quoted}'"})
 
 
 def read_cheque(item: object) -> ErpPaymentRecord:
     """A manual cheque as CMiC answers it, as a payment record."""
-    cheque = item if isinstance(item, dict) else {}
-    return read_back.payment_record(
-        ERP_NAME,
-        cheque.get("ChqId"),
-        cheque.get("ChqMemo"),
-        cheque.get("ChqNum"),
-        cheque.get("ChqAccCode"),
-        cheque.get("ChqAmt"),
-        cheque.get("ChqDate"),
-    )
+    return CHEQUE.read_json(ERP_NAME, item)
 
 
 def translate_refusal(response: httpx.Response) -> ErpRefused:
@@ -171,11 +162,11 @@ def translate_refusal(response: httpx.Response) -> ErpRefused:
 
 def read_errors(body: Any, code: str) -> ErpRefused | None:
     """The ADF error details: the first one's path names the reason."""
-    details = body.get("o:errorDetails") if isinstance(body, dict) else None
-    if not (isinstance(details, list) and details and isinstance(details[0], dict)):
+    details = json_api.listed(body, "o:errorDetails")
+    if details is None:
         return None
     first = details[0]
-    message = "; ".join(str(d.get("detail", "")) for d in details if isinstance(d, dict))
+    message = "; ".join(str(d.get("detail", "")) for d in details)
     reason = REASONS.get(str(first.get("o:errorPath", "")), ExportFailureReason.ERP_REJECTED)
     return ErpRefused(reason, message, str(first.get("o:errorCode") or code))
 

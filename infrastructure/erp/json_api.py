@@ -56,6 +56,13 @@ class JsonApi:
             return http_exchange.unreadable_success(found, self.erp_name)
         return items
 
+    def values(self, path: str, name: str, **kwargs: Any) -> list[str] | ErpRefused:
+        """The `name` of every item a GET answers that has one."""
+        items = self.items(path, **kwargs)
+        if isinstance(items, ErpRefused):
+            return items
+        return [str(item[name]) for item in items if item.get(name)]
+
     def every_item(
         self, path: str, params: Mapping[str, str], page_size: int
     ) -> list[Any] | ErpRefused:
@@ -105,6 +112,15 @@ class JsonApi:
 def field(name: str) -> Callable[[Any], object]:
     """Finds a made record's reference in the answer's top-level field `name`."""
     return lambda body: body.get(name)
+
+
+def listed(body: Any, name: str) -> list[dict[str, Any]] | None:
+    """The objects an error body lists under `name`, or None when it lists none (or its first
+    is no object, so names no reason)."""
+    found = body.get(name) if isinstance(body, dict) else None
+    if not (isinstance(found, list) and found and isinstance(found[0], dict)):
+        return None
+    return [entry for entry in found if isinstance(entry, dict)]
 
 
 def refusal(response: httpx.Response, erp_name: str, read_errors: ErrorReader) -> ErpRefused:

@@ -9,6 +9,8 @@ nobody made.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
@@ -50,6 +52,37 @@ def payment_record(
         raise ErpUnreadable(
             f"{erp_name} answered a payment record paysync cannot read: {error!r}"
         ) from error
+
+
+@dataclass(frozen=True)
+class RecordFields:
+    """Where one ERP's payment record holds what paysync reads back, by the ERP's own names:
+    its id, the field the connector wrote the paysync payment into, the check number, the
+    Bank ID, the amount and the day paid."""
+
+    erp_ref: str
+    key: str
+    check_number: str
+    bank_id: str
+    amount: str
+    paid_on: str
+
+    def read(self, erp_name: str, value: Callable[[str], object]) -> ErpPaymentRecord:
+        """The record whose fields `value` finds by name."""
+        return payment_record(
+            erp_name,
+            value(self.erp_ref),
+            value(self.key),
+            value(self.check_number),
+            value(self.bank_id),
+            value(self.amount),
+            value(self.paid_on),
+        )
+
+    def read_json(self, erp_name: str, item: object) -> ErpPaymentRecord:
+        """The record in a JSON object that holds each field as it is (anything else has
+        none, and cannot be read)."""
+        return self.read(erp_name, (item if isinstance(item, dict) else {}).get)
 
 
 def payment_named(text: str | None) -> UUID | None:

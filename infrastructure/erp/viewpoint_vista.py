@@ -49,6 +49,9 @@ REASONS = {
     "PARTIAL_NOT_ALLOWED": ExportFailureReason.PARTIAL_PAYMENT_NOT_SUPPORTED,
 }
 
+# An AP payment's fields a reconciliation reads back.
+PAYMENT = read_back.RecordFields("KeyID", "ExternalId", "CMRef", "CMAcct", "Amount", "PaidDate")
+
 
 class Connection(HttpConnection):
     """Vista's AP and CM companies, the vendor group, and the platform's token by reference."""
@@ -133,24 +136,12 @@ class ViewpointVistaConnector:
         return [read_payment(item) for item in read_back.readable(items)]
 
     def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
-        items = self._api.items("ap/payments", params={"cmAcct": bank_id})
-        if isinstance(items, ErpRefused):
-            return items
-        return [str(item["CMRef"]) for item in items if item.get("CMRef")]
+        return self._api.values("ap/payments", "CMRef", params={"cmAcct": bank_id})
 
 
 def read_payment(item: object) -> ErpPaymentRecord:
     """An AP payment as the platform answers it, as a payment record."""
-    payment = item if isinstance(item, dict) else {}
-    return read_back.payment_record(
-        ERP_NAME,
-        payment.get("KeyID"),
-        payment.get("ExternalId"),
-        payment.get("CMRef"),
-        payment.get("CMAcct"),
-        payment.get("Amount"),
-        payment.get("PaidDate"),
-    )
+    return PAYMENT.read_json(ERP_NAME, item)
 
 
 def translate_refusal(response: httpx.Response) -> ErpRefused:
@@ -159,14 +150,12 @@ def translate_refusal(response: httpx.Response) -> ErpRefused:
 
 def read_errors(body: Any, code: str) -> ErpRefused | None:
     """The platform's `errors`: the first one's code names the reason."""
-    errors = body.get("errors") if isinstance(body, dict) else None
-    if not (isinstance(errors, list) and errors and isinstance(errors[0], dict)):
+    errors = json_api.listed(body, "errors")
+    if errors is None:
         return None
     first_code = str(errors[0].get("code", code))
     message = "; ".join(
-        f"{error.get('field') or 'request'}: {error.get('message', '')}"
-        for error in errors
-        if isinstance(error, dict)
+        f"{error.get('field') or 'request'}: {error.get('message', '')}" for error in errors
     )
     return ErpRefused(
         REASONS.get(first_code, ExportFailureReason.ERP_REJECTED), message, first_code
