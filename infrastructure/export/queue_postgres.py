@@ -8,6 +8,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from psycopg import Cursor
+from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from application.export.export_queue import Enqueue, ExportJob, ExportQueue, QueueChange
@@ -53,18 +55,8 @@ class PostgresExportQueue(PostgresTrackingRecorder, ExportQueue):
                         ).format(self.jobs_table, COLUMNS),
                         job_values(change.job),
                     )
-                elif change.attempt is None:
-                    curs.execute(
-                        SQL("DELETE FROM {0} WHERE payment_id=%s").format(self.jobs_table),
-                        (change.payment_id,),
-                    )
                 else:
-                    curs.execute(
-                        SQL("DELETE FROM {0} WHERE payment_id=%s AND attempt=%s").format(
-                            self.jobs_table
-                        ),
-                        (change.payment_id, change.attempt),
-                    )
+                    self._dequeue(curs, change.payment_id, change.attempt)
 
     def claim(self, owner: str, now: float, lease_seconds: float, limit: int) -> list[ExportJob]:
         with self.datastore.transaction(commit=True) as curs:
@@ -91,6 +83,15 @@ class PostgresExportQueue(PostgresTrackingRecorder, ExportQueue):
 
     def complete(self, payment_id: UUID, attempt: int) -> None:
         with self.datastore.transaction(commit=True) as curs:
+            self._dequeue(curs, payment_id, attempt)
+
+    def _dequeue(self, curs: Cursor[DictRow], payment_id: UUID, attempt: int | None) -> None:
+        """Delete the payment's job of `attempt` (None: whatever its attempt)."""
+        if attempt is None:
+            curs.execute(
+                SQL("DELETE FROM {0} WHERE payment_id=%s").format(self.jobs_table), (payment_id,)
+            )
+        else:
             curs.execute(
                 SQL("DELETE FROM {0} WHERE payment_id=%s AND attempt=%s").format(self.jobs_table),
                 (payment_id, attempt),

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
-from eventsourcing.sqlite import SQLiteTrackingRecorder
+from eventsourcing.sqlite import SQLiteCursor, SQLiteTrackingRecorder
 
 from application.export.export_queue import Enqueue, ExportJob, ExportQueue, QueueChange
 from infrastructure.export.queue_rows import COLUMNS, job_from_row, job_values
@@ -42,15 +42,8 @@ class SQLiteExportQueue(SQLiteTrackingRecorder, ExportQueue):
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         job_values(change.job),
                     )
-                elif change.attempt is None:
-                    c.execute(
-                        "DELETE FROM export_jobs WHERE payment_id=?", (str(change.payment_id),)
-                    )
                 else:
-                    c.execute(
-                        "DELETE FROM export_jobs WHERE payment_id=? AND attempt=?",
-                        (str(change.payment_id), change.attempt),
-                    )
+                    self._dequeue(c, change.payment_id, change.attempt)
 
     def claim(self, owner: str, now: float, lease_seconds: float, limit: int) -> list[ExportJob]:
         with self.datastore.transaction(commit=True) as c:
@@ -82,6 +75,13 @@ class SQLiteExportQueue(SQLiteTrackingRecorder, ExportQueue):
 
     def complete(self, payment_id: UUID, attempt: int) -> None:
         with self.datastore.transaction(commit=True) as c:
+            self._dequeue(c, payment_id, attempt)
+
+    def _dequeue(self, c: SQLiteCursor, payment_id: UUID, attempt: int | None) -> None:
+        """Delete the payment's job of `attempt` (None: whatever its attempt)."""
+        if attempt is None:
+            c.execute("DELETE FROM export_jobs WHERE payment_id=?", (str(payment_id),))
+        else:
             c.execute(
                 "DELETE FROM export_jobs WHERE payment_id=? AND attempt=?",
                 (str(payment_id), attempt),
