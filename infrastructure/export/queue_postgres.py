@@ -8,13 +8,11 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
-from psycopg import Cursor
-from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
 
-from application.export.export_queue import Enqueue, ExportJob, ExportQueue, QueueChange
+from application.export.export_queue import ExportJob, ExportQueue, QueueChange
 from infrastructure.export.queue_rows import COLUMNS as ROW_COLUMNS
-from infrastructure.export.queue_rows import job_from_row, job_values
+from infrastructure.export.queue_rows import JobWrites, job_from_row, writes
 
 COLUMNS = SQL(ROW_COLUMNS)
 
@@ -39,24 +37,25 @@ class PostgresExportQueue(PostgresTrackingRecorder, ExportQueue):
         self.sql_create_statements.append(
             SQL("ALTER TABLE {0} ADD COLUMN IF NOT EXISTS request_id text").format(self.jobs_table)
         )
+        self.writes: JobWrites[Composed] = JobWrites(
+            enqueue=SQL(
+                "INSERT INTO {0} ({1}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (payment_id) DO UPDATE SET attempt=EXCLUDED.attempt, "
+                "enqueued_at=EXCLUDED.enqueued_at, due_at=EXCLUDED.due_at, "
+                "tries=EXCLUDED.tries, last_error=NULL, lease_owner=NULL, "
+                "lease_until=NULL, request_id=EXCLUDED.request_id"
+            ).format(self.jobs_table, COLUMNS),
+            dequeue_any=SQL("DELETE FROM {0} WHERE payment_id=%s").format(self.jobs_table),
+            dequeue=SQL("DELETE FROM {0} WHERE payment_id=%s AND attempt=%s").format(
+                self.jobs_table
+            ),
+        )
 
     def apply(self, changes: Sequence[QueueChange], tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as curs:
             self._insert_tracking(curs, tracking)
-            for change in changes:
-                if isinstance(change, Enqueue):
-                    curs.execute(
-                        SQL(
-                            "INSERT INTO {0} ({1}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
-                            "ON CONFLICT (payment_id) DO UPDATE SET attempt=EXCLUDED.attempt, "
-                            "enqueued_at=EXCLUDED.enqueued_at, due_at=EXCLUDED.due_at, "
-                            "tries=EXCLUDED.tries, last_error=NULL, lease_owner=NULL, "
-                            "lease_until=NULL, request_id=EXCLUDED.request_id"
-                        ).format(self.jobs_table, COLUMNS),
-                        job_values(change.job),
-                    )
-                else:
-                    self._dequeue(curs, change.payment_id, change.attempt)
+            for statement, values in writes(changes, self.writes):
+                curs.execute(statement, values)
 
     def claim(self, owner: str, now: float, lease_seconds: float, limit: int) -> list[ExportJob]:
         with self.datastore.transaction(commit=True) as curs:
@@ -83,19 +82,7 @@ class PostgresExportQueue(PostgresTrackingRecorder, ExportQueue):
 
     def complete(self, payment_id: UUID, attempt: int) -> None:
         with self.datastore.transaction(commit=True) as curs:
-            self._dequeue(curs, payment_id, attempt)
-
-    def _dequeue(self, curs: Cursor[DictRow], payment_id: UUID, attempt: int | None) -> None:
-        """Delete the payment's job of `attempt` (None: whatever its attempt)."""
-        if attempt is None:
-            curs.execute(
-                SQL("DELETE FROM {0} WHERE payment_id=%s").format(self.jobs_table), (payment_id,)
-            )
-        else:
-            curs.execute(
-                SQL("DELETE FROM {0} WHERE payment_id=%s AND attempt=%s").format(self.jobs_table),
-                (payment_id, attempt),
-            )
+            curs.execute(self.writes.dequeue, (str(payment_id), attempt))
 
     def complete_all(self, done: Sequence[tuple[UUID, int]]) -> None:
         if not done:

@@ -6,10 +6,16 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
-from eventsourcing.sqlite import SQLiteCursor, SQLiteTrackingRecorder
+from eventsourcing.sqlite import SQLiteTrackingRecorder
 
-from application.export.export_queue import Enqueue, ExportJob, ExportQueue, QueueChange
-from infrastructure.export.queue_rows import COLUMNS, job_from_row, job_values
+from application.export.export_queue import ExportJob, ExportQueue, QueueChange
+from infrastructure.export.queue_rows import COLUMNS, JobWrites, job_from_row, writes
+
+WRITES = JobWrites(
+    enqueue=f"INSERT OR REPLACE INTO export_jobs ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    dequeue_any="DELETE FROM export_jobs WHERE payment_id=?",
+    dequeue="DELETE FROM export_jobs WHERE payment_id=? AND attempt=?",
+)
 
 
 class SQLiteExportQueue(SQLiteTrackingRecorder, ExportQueue):
@@ -35,15 +41,8 @@ class SQLiteExportQueue(SQLiteTrackingRecorder, ExportQueue):
     def apply(self, changes: Sequence[QueueChange], tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as c:
             self._insert_tracking(c, tracking)
-            for change in changes:
-                if isinstance(change, Enqueue):
-                    c.execute(
-                        f"INSERT OR REPLACE INTO export_jobs ({COLUMNS}) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        job_values(change.job),
-                    )
-                else:
-                    self._dequeue(c, change.payment_id, change.attempt)
+            for statement, values in writes(changes, WRITES):
+                c.execute(statement, values)
 
     def claim(self, owner: str, now: float, lease_seconds: float, limit: int) -> list[ExportJob]:
         with self.datastore.transaction(commit=True) as c:
@@ -75,17 +74,7 @@ class SQLiteExportQueue(SQLiteTrackingRecorder, ExportQueue):
 
     def complete(self, payment_id: UUID, attempt: int) -> None:
         with self.datastore.transaction(commit=True) as c:
-            self._dequeue(c, payment_id, attempt)
-
-    def _dequeue(self, c: SQLiteCursor, payment_id: UUID, attempt: int | None) -> None:
-        """Delete the payment's job of `attempt` (None: whatever its attempt)."""
-        if attempt is None:
-            c.execute("DELETE FROM export_jobs WHERE payment_id=?", (str(payment_id),))
-        else:
-            c.execute(
-                "DELETE FROM export_jobs WHERE payment_id=? AND attempt=?",
-                (str(payment_id), attempt),
-            )
+            c.execute(WRITES.dequeue, (str(payment_id), attempt))
 
     def complete_all(self, done: Sequence[tuple[UUID, int]]) -> None:
         if not done:
