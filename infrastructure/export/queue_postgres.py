@@ -71,30 +71,32 @@ class PostgresExportQueue(PostgresTrackingRecorder, ExportQueue):
             return [job_from_row(row) for row in curs.fetchall()]
 
     def reschedule(self, job: ExportJob, due_at: float, error: str) -> None:
-        with self.datastore.transaction(commit=True) as curs:
-            curs.execute(
-                SQL(
-                    "UPDATE {0} SET due_at=%s, tries=tries+1, last_error=%s, lease_owner=NULL, "
-                    "lease_until=NULL WHERE payment_id=%s AND attempt=%s"
-                ).format(self.jobs_table),
-                (due_at, error, job.payment_id, job.attempt),
-            )
+        self._write(
+            SQL(
+                "UPDATE {0} SET due_at=%s, tries=tries+1, last_error=%s, lease_owner=NULL, "
+                "lease_until=NULL WHERE payment_id=%s AND attempt=%s"
+            ).format(self.jobs_table),
+            (due_at, error, job.payment_id, job.attempt),
+        )
 
     def complete(self, payment_id: UUID, attempt: int) -> None:
-        with self.datastore.transaction(commit=True) as curs:
-            curs.execute(self.writes.dequeue, (str(payment_id), attempt))
+        self._write(self.writes.dequeue, (str(payment_id), attempt))
 
     def complete_all(self, done: Sequence[tuple[UUID, int]]) -> None:
         if not done:
             return
+        self._write(
+            SQL(
+                "DELETE FROM {0} WHERE (payment_id, attempt) IN "
+                "(SELECT * FROM unnest(%s::uuid[], %s::int[]))"
+            ).format(self.jobs_table),
+            ([payment_id for payment_id, _ in done], [attempt for _, attempt in done]),
+        )
+
+    def _write(self, statement: Composed, params: Sequence[object]) -> None:
+        """One statement, committed on its own."""
         with self.datastore.transaction(commit=True) as curs:
-            curs.execute(
-                SQL(
-                    "DELETE FROM {0} WHERE (payment_id, attempt) IN "
-                    "(SELECT * FROM unnest(%s::uuid[], %s::int[]))"
-                ).format(self.jobs_table),
-                ([payment_id for payment_id, _ in done], [attempt for _, attempt in done]),
-            )
+            curs.execute(statement, params)
 
     def next_due_at(self) -> float | None:
         with self.datastore.transaction(commit=False) as curs:

@@ -65,26 +65,28 @@ class SQLiteExportQueue(SQLiteTrackingRecorder, ExportQueue):
         return claimed
 
     def reschedule(self, job: ExportJob, due_at: float, error: str) -> None:
-        with self.datastore.transaction(commit=True) as c:
-            c.execute(
-                "UPDATE export_jobs SET due_at=?, tries=tries+1, last_error=?, lease_owner=NULL, "
-                "lease_until=NULL WHERE payment_id=? AND attempt=?",
-                (due_at, error, str(job.payment_id), job.attempt),
-            )
+        self._write(
+            "UPDATE export_jobs SET due_at=?, tries=tries+1, last_error=?, lease_owner=NULL, "
+            "lease_until=NULL WHERE payment_id=? AND attempt=?",
+            (due_at, error, str(job.payment_id), job.attempt),
+        )
 
     def complete(self, payment_id: UUID, attempt: int) -> None:
-        with self.datastore.transaction(commit=True) as c:
-            c.execute(WRITES.dequeue, (str(payment_id), attempt))
+        self._write(WRITES.dequeue, (str(payment_id), attempt))
 
     def complete_all(self, done: Sequence[tuple[UUID, int]]) -> None:
         if not done:
             return
         rows = ", ".join(["(?, ?)"] * len(done))
+        self._write(
+            f"DELETE FROM export_jobs WHERE (payment_id, attempt) IN (VALUES {rows})",
+            [value for payment_id, attempt in done for value in (str(payment_id), attempt)],
+        )
+
+    def _write(self, statement: str, params: Sequence[object]) -> None:
+        """One statement, committed on its own."""
         with self.datastore.transaction(commit=True) as c:
-            c.execute(
-                f"DELETE FROM export_jobs WHERE (payment_id, attempt) IN (VALUES {rows})",
-                [value for payment_id, attempt in done for value in (str(payment_id), attempt)],
-            )
+            c.execute(statement, params)
 
     def next_due_at(self) -> float | None:
         with self.datastore.transaction(commit=False) as c:
