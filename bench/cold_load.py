@@ -10,10 +10,8 @@ from __future__ import annotations
 from uuid import UUID, uuid4
 
 from application.payments.payments import Payments
-from bench.harness import Figure, interleaved, stopwatch
-from domain.check_numbers import CheckNumber
+from bench.harness import Figure, interleaved, opened_account, stopwatch
 from domain.funding_account import FundingAccount
-from domain.text import BankId
 from infrastructure.settings import Settings
 from infrastructure.store.event_store import event_store_env
 
@@ -24,13 +22,7 @@ SAVE_EVERY = 5_000
 
 def fill(payments: Payments, checks: int) -> UUID:
     """An account that issued `checks` check numbers, one authorization each."""
-    account_id = payments.open_funding_account(
-        COMPANY,
-        nickname="Operating",
-        bank_id=BankId("35"),
-        next_check_number=CheckNumber(1001),
-        actor=ACTOR,
-    )
+    account_id = opened_account(payments, COMPANY, ACTOR)
     account = payments.repository.get(account_id)
     assert isinstance(account, FundingAccount)
     for n in range(checks):

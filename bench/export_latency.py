@@ -12,6 +12,7 @@ Targets (issue 3): p99 under 0.25 s idle, under 1 s under load.
 from __future__ import annotations
 
 import argparse
+import itertools
 import platform
 import statistics
 import subprocess
@@ -27,12 +28,14 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.harness import received_invoice
 from domain.disbursement import Disbursement
 from infrastructure.settings import Settings
 from interfaces.bootstrap import Paysync, bootstrap
 from tests.stores import fresh_settings
 
 COMPANY = "bench"
+NUMBERS = itertools.count(1)  # each invoice its own: the ERP refuses a second bill's number
 
 
 def main() -> None:
@@ -132,26 +135,22 @@ def authorized(paysync: Paysync, account: UUID, size: int) -> UUID:
     p = paysync.payments
     invoices = []
     for _ in range(size):
-        invoice = p.receive_invoice(
-            COMPANY,
-            invoice_number="I",
-            vendor_id="v",
-            vendor_name="V",
-            erp_vendor_id="V1",
-            project="P",
-            amount_due="10.00",
-            actor="bench",
-        )
-        p.approve_invoice(COMPANY, invoice, "approver")
+        invoice = received_invoice(COMPANY, next(NUMBERS))
+        p.save(invoice)
+        p.approve_invoice(COMPANY, invoice.id, "approver")
         p.record_invoice_synced(
-            COMPANY, invoice, erp_ref=bill(paysync, invoice), erp_invoice_number="I", actor="bench"
+            COMPANY,
+            invoice.id,
+            erp_ref=bill(paysync, invoice.id),
+            erp_invoice_number=invoice.invoice_number,
+            actor="bench",
         )
         invoices.append(invoice)
     disbursement = p.draft_disbursement(
         COMPANY,
         name="d",
         funding_account_id=account,
-        payments=[(i, "10.00") for i in invoices],
+        payments=[(invoice.id, str(invoice.amount_due)) for invoice in invoices],
         actor="admin",
     )
     p.authorize(COMPANY, disbursement, "admin")

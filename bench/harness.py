@@ -3,7 +3,8 @@
 A benchmark is a function `(backend, settings, size, repeats) -> list[Figure]`: it sets its
 store up once, then measures paysync and its baseline in turn, `repeats` times, so both see
 the same machine load; the report gives each one's median and range, and their ratio. The
-benchmarks that pay invoices pay the same one, `received_invoice`.
+benchmarks that pay invoices pay the same one, `received_invoice`, and those that issue
+checks issue them from the same account, `opened_account`.
 """
 
 from __future__ import annotations
@@ -13,8 +14,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from uuid import UUID
 
+from application.payments.payments import Payments
+from domain.check_numbers import CheckNumber
 from domain.invoice import Invoice
+from domain.text import BankId
 
 
 def received_invoice(company_id: str, n: int) -> Invoice:
@@ -28,6 +33,17 @@ def received_invoice(company_id: str, n: int) -> Invoice:
         project="Tower A",
         amount_due="100.00",
         actor="invoice-management",
+    )
+
+
+def opened_account(payments: Payments, company_id: str, actor: str) -> UUID:
+    """A benchmark's company's funding account, opened: its checks numbered from 1001."""
+    return payments.open_funding_account(
+        company_id,
+        nickname="Operating",
+        bank_id=BankId("35"),
+        next_check_number=CheckNumber(1001),
+        actor=actor,
     )
 
 

@@ -19,11 +19,9 @@ from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError
 
 from application.payments.payments import Payments
-from bench.harness import Figure, received_invoice
+from bench.harness import Figure, opened_account, received_invoice
 from domain import drawdown
-from domain.check_numbers import CheckNumber
 from domain.funding_account import FundingAccount
-from domain.text import BankId
 from infrastructure.settings import Settings
 from infrastructure.store.event_store import event_store_env
 from infrastructure.store.hot_locks import hot_locks
@@ -133,13 +131,7 @@ def run(backend: str, settings: Settings, size: int, repeats: int) -> list[Figur
     payments = Payments(env, between=between)
     bare = Bare(env)
     try:
-        account_id = payments.open_funding_account(
-            COMPANY,
-            nickname="Operating",
-            bank_id=BankId("35"),
-            next_check_number=CheckNumber(1001),
-            actor=DISBURSER,
-        )
+        account_id = opened_account(payments, COMPANY, DISBURSER)
         counter = Counter()
         bare.save(counter)
         configs = [*(f"{c} thread{'s' * (c > 1)}" for c in CLIENTS), "2 processes x 4 threads"]

@@ -8,11 +8,11 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
 
-from application.export.export_queue import Enqueue, ExportJob, ExportQueue, QueueChange
+from application.export.export_queue import ExportJob, ExportQueue, QueueChange
 from infrastructure.export.queue_rows import COLUMNS as ROW_COLUMNS
-from infrastructure.export.queue_rows import job_from_row, job_values
+from infrastructure.export.queue_rows import JobWrites, job_from_row, writes
 
 COLUMNS = SQL(ROW_COLUMNS)
 
@@ -37,34 +37,25 @@ class PostgresExportQueue(PostgresTrackingRecorder, ExportQueue):
         self.sql_create_statements.append(
             SQL("ALTER TABLE {0} ADD COLUMN IF NOT EXISTS request_id text").format(self.jobs_table)
         )
+        self.writes: JobWrites[Composed] = JobWrites(
+            enqueue=SQL(
+                "INSERT INTO {0} ({1}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (payment_id) DO UPDATE SET attempt=EXCLUDED.attempt, "
+                "enqueued_at=EXCLUDED.enqueued_at, due_at=EXCLUDED.due_at, "
+                "tries=EXCLUDED.tries, last_error=NULL, lease_owner=NULL, "
+                "lease_until=NULL, request_id=EXCLUDED.request_id"
+            ).format(self.jobs_table, COLUMNS),
+            dequeue_any=SQL("DELETE FROM {0} WHERE payment_id=%s").format(self.jobs_table),
+            dequeue=SQL("DELETE FROM {0} WHERE payment_id=%s AND attempt=%s").format(
+                self.jobs_table
+            ),
+        )
 
     def apply(self, changes: Sequence[QueueChange], tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as curs:
             self._insert_tracking(curs, tracking)
-            for change in changes:
-                if isinstance(change, Enqueue):
-                    curs.execute(
-                        SQL(
-                            "INSERT INTO {0} ({1}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
-                            "ON CONFLICT (payment_id) DO UPDATE SET attempt=EXCLUDED.attempt, "
-                            "enqueued_at=EXCLUDED.enqueued_at, due_at=EXCLUDED.due_at, "
-                            "tries=EXCLUDED.tries, last_error=NULL, lease_owner=NULL, "
-                            "lease_until=NULL, request_id=EXCLUDED.request_id"
-                        ).format(self.jobs_table, COLUMNS),
-                        job_values(change.job),
-                    )
-                elif change.attempt is None:
-                    curs.execute(
-                        SQL("DELETE FROM {0} WHERE payment_id=%s").format(self.jobs_table),
-                        (change.payment_id,),
-                    )
-                else:
-                    curs.execute(
-                        SQL("DELETE FROM {0} WHERE payment_id=%s AND attempt=%s").format(
-                            self.jobs_table
-                        ),
-                        (change.payment_id, change.attempt),
-                    )
+            for statement, values in writes(changes, self.writes):
+                curs.execute(statement, values)
 
     def claim(self, owner: str, now: float, lease_seconds: float, limit: int) -> list[ExportJob]:
         with self.datastore.transaction(commit=True) as curs:
@@ -80,33 +71,32 @@ class PostgresExportQueue(PostgresTrackingRecorder, ExportQueue):
             return [job_from_row(row) for row in curs.fetchall()]
 
     def reschedule(self, job: ExportJob, due_at: float, error: str) -> None:
-        with self.datastore.transaction(commit=True) as curs:
-            curs.execute(
-                SQL(
-                    "UPDATE {0} SET due_at=%s, tries=tries+1, last_error=%s, lease_owner=NULL, "
-                    "lease_until=NULL WHERE payment_id=%s AND attempt=%s"
-                ).format(self.jobs_table),
-                (due_at, error, job.payment_id, job.attempt),
-            )
+        self._write(
+            SQL(
+                "UPDATE {0} SET due_at=%s, tries=tries+1, last_error=%s, lease_owner=NULL, "
+                "lease_until=NULL WHERE payment_id=%s AND attempt=%s"
+            ).format(self.jobs_table),
+            (due_at, error, job.payment_id, job.attempt),
+        )
 
     def complete(self, payment_id: UUID, attempt: int) -> None:
-        with self.datastore.transaction(commit=True) as curs:
-            curs.execute(
-                SQL("DELETE FROM {0} WHERE payment_id=%s AND attempt=%s").format(self.jobs_table),
-                (payment_id, attempt),
-            )
+        self._write(self.writes.dequeue, (str(payment_id), attempt))
 
     def complete_all(self, done: Sequence[tuple[UUID, int]]) -> None:
         if not done:
             return
+        self._write(
+            SQL(
+                "DELETE FROM {0} WHERE (payment_id, attempt) IN "
+                "(SELECT * FROM unnest(%s::uuid[], %s::int[]))"
+            ).format(self.jobs_table),
+            ([payment_id for payment_id, _ in done], [attempt for _, attempt in done]),
+        )
+
+    def _write(self, statement: Composed, params: Sequence[object]) -> None:
+        """One statement, committed on its own."""
         with self.datastore.transaction(commit=True) as curs:
-            curs.execute(
-                SQL(
-                    "DELETE FROM {0} WHERE (payment_id, attempt) IN "
-                    "(SELECT * FROM unnest(%s::uuid[], %s::int[]))"
-                ).format(self.jobs_table),
-                ([payment_id for payment_id, _ in done], [attempt for _, attempt in done]),
-            )
+            curs.execute(statement, params)
 
     def next_due_at(self) -> float | None:
         with self.datastore.transaction(commit=False) as curs:

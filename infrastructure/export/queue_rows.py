@@ -1,11 +1,16 @@
-"""An export job as both queue stores keep it: its columns in order, its values, and back."""
+"""An export job as both queue stores keep it: its columns in order, its values, and back;
+and the statements a batch of queue changes runs on its table.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, Generic, NamedTuple, TypeVar
 from uuid import UUID
 
-from application.export.export_queue import ExportJob
+from application.export.export_queue import Enqueue, ExportJob, QueueChange
+
+S = TypeVar("S")  # a store's statement: text on SQLite, a composed query on PostgreSQL
 
 COLUMNS = (
     "payment_id, company_id, disbursement_id, attempt, enqueued_at, due_at, tries, last_error, "
@@ -40,3 +45,24 @@ def job_from_row(row: Any) -> ExportJob:
         last_error=row["last_error"],
         request_id=row["request_id"],
     )
+
+
+class JobWrites(NamedTuple, Generic[S]):
+    """A store's statements for the changes to its jobs table (ids as text)."""
+
+    enqueue: S  # the values of COLUMNS; a job already there for the payment is replaced
+    dequeue_any: S  # payment_id: its job, whatever the attempt
+    dequeue: S  # payment_id, attempt: its job of that attempt only
+
+
+def writes(
+    changes: Sequence[QueueChange], statements: JobWrites[S]
+) -> Iterator[tuple[S, tuple[object, ...]]]:
+    """Each change as the statement it runs and that statement's values, in order."""
+    for change in changes:
+        if isinstance(change, Enqueue):
+            yield statements.enqueue, job_values(change.job)
+        elif change.attempt is None:
+            yield statements.dequeue_any, (str(change.payment_id),)
+        else:
+            yield statements.dequeue, (str(change.payment_id), change.attempt)

@@ -8,8 +8,14 @@ from uuid import UUID
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
-from application.export.export_queue import Enqueue, ExportJob, ExportQueue, QueueChange
-from infrastructure.export.queue_rows import COLUMNS, job_from_row, job_values
+from application.export.export_queue import ExportJob, ExportQueue, QueueChange
+from infrastructure.export.queue_rows import COLUMNS, JobWrites, job_from_row, writes
+
+WRITES = JobWrites(
+    enqueue=f"INSERT OR REPLACE INTO export_jobs ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    dequeue_any="DELETE FROM export_jobs WHERE payment_id=?",
+    dequeue="DELETE FROM export_jobs WHERE payment_id=? AND attempt=?",
+)
 
 
 class SQLiteExportQueue(SQLiteTrackingRecorder, ExportQueue):
@@ -35,22 +41,8 @@ class SQLiteExportQueue(SQLiteTrackingRecorder, ExportQueue):
     def apply(self, changes: Sequence[QueueChange], tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as c:
             self._insert_tracking(c, tracking)
-            for change in changes:
-                if isinstance(change, Enqueue):
-                    c.execute(
-                        f"INSERT OR REPLACE INTO export_jobs ({COLUMNS}) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        job_values(change.job),
-                    )
-                elif change.attempt is None:
-                    c.execute(
-                        "DELETE FROM export_jobs WHERE payment_id=?", (str(change.payment_id),)
-                    )
-                else:
-                    c.execute(
-                        "DELETE FROM export_jobs WHERE payment_id=? AND attempt=?",
-                        (str(change.payment_id), change.attempt),
-                    )
+            for statement, values in writes(changes, WRITES):
+                c.execute(statement, values)
 
     def claim(self, owner: str, now: float, lease_seconds: float, limit: int) -> list[ExportJob]:
         with self.datastore.transaction(commit=True) as c:
@@ -73,29 +65,28 @@ class SQLiteExportQueue(SQLiteTrackingRecorder, ExportQueue):
         return claimed
 
     def reschedule(self, job: ExportJob, due_at: float, error: str) -> None:
-        with self.datastore.transaction(commit=True) as c:
-            c.execute(
-                "UPDATE export_jobs SET due_at=?, tries=tries+1, last_error=?, lease_owner=NULL, "
-                "lease_until=NULL WHERE payment_id=? AND attempt=?",
-                (due_at, error, str(job.payment_id), job.attempt),
-            )
+        self._write(
+            "UPDATE export_jobs SET due_at=?, tries=tries+1, last_error=?, lease_owner=NULL, "
+            "lease_until=NULL WHERE payment_id=? AND attempt=?",
+            (due_at, error, str(job.payment_id), job.attempt),
+        )
 
     def complete(self, payment_id: UUID, attempt: int) -> None:
-        with self.datastore.transaction(commit=True) as c:
-            c.execute(
-                "DELETE FROM export_jobs WHERE payment_id=? AND attempt=?",
-                (str(payment_id), attempt),
-            )
+        self._write(WRITES.dequeue, (str(payment_id), attempt))
 
     def complete_all(self, done: Sequence[tuple[UUID, int]]) -> None:
         if not done:
             return
         rows = ", ".join(["(?, ?)"] * len(done))
+        self._write(
+            f"DELETE FROM export_jobs WHERE (payment_id, attempt) IN (VALUES {rows})",
+            [value for payment_id, attempt in done for value in (str(payment_id), attempt)],
+        )
+
+    def _write(self, statement: str, params: Sequence[object]) -> None:
+        """One statement, committed on its own."""
         with self.datastore.transaction(commit=True) as c:
-            c.execute(
-                f"DELETE FROM export_jobs WHERE (payment_id, attempt) IN (VALUES {rows})",
-                [value for payment_id, attempt in done for value in (str(payment_id), attempt)],
-            )
+            c.execute(statement, params)
 
     def next_due_at(self) -> float | None:
         with self.datastore.transaction(commit=False) as c:

@@ -15,7 +15,7 @@ from application.read_models.directory import (
 )
 from application.read_models.paging import Page
 from infrastructure.read_models.postgres_read_model import PostgresReadModel
-from infrastructure.read_models.sql_read_model import SqlReadModel
+from infrastructure.read_models.sql_read_model import SqlReadModel, equal_to
 from infrastructure.read_models.sqlite_read_model import SQLiteReadModel
 from infrastructure.read_models.tables import Table
 
@@ -64,12 +64,7 @@ class DirectorySql(SqlReadModel, DirectoryView):
         cursor: str | None,
         limit: int,
     ) -> Page[Any]:
-        where: list[str] = ["company_id = ?"]
-        params: list[object] = [company_id]
-        for column, value in filters.items():
-            if value is not None:
-                where.append(f"{column} = ?")
-                params.append(str(value))
+        where, params = equal_to({"company_id": company_id, **filters})
         return self.page_in_seq_order(table, where, params, cursor, limit)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from application.read_models.export_latency import ExportLatencyView, ExportTiming, LatencyQuery
 from infrastructure.read_models.postgres_read_model import PostgresReadModel
-from infrastructure.read_models.sql_read_model import SqlReadModel, within_days
+from infrastructure.read_models.sql_read_model import SqlReadModel, equal_to, within_days
 from infrastructure.read_models.sqlite_read_model import SQLiteReadModel
 from infrastructure.read_models.tables import Table
 
@@ -53,11 +53,7 @@ class ExportLatencySql(SqlReadModel, ExportLatencyView):
 
 
 def conditions(company_id: str, query: LatencyQuery) -> tuple[list[str], list[object]]:
-    where: list[str] = ["company_id = ?"]
-    params: list[object] = [company_id]
-    if query.connector is not None:
-        where.append("connector = ?")
-        params.append(query.connector)
+    where, params = equal_to({"company_id": company_id, "connector": query.connector})
     day_where, day_params = within_days("funding_completed_at", query.funded_from, query.funded_to)
     return where + day_where, params + day_params
 

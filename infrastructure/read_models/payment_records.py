@@ -12,7 +12,7 @@ from application.read_models.payment_records import (
 )
 from domain.invoice_payment import ExportStatus
 from infrastructure.read_models.postgres_read_model import PostgresReadModel
-from infrastructure.read_models.sql_read_model import SqlReadModel
+from infrastructure.read_models.sql_read_model import SqlReadModel, equal_to
 from infrastructure.read_models.sqlite_read_model import SQLiteReadModel
 from infrastructure.read_models.tables import Table
 
@@ -50,11 +50,7 @@ class PaymentRecordsSql(SqlReadModel, PaymentRecordsView):
         limit: int,
         search: str | None = None,
     ) -> Page[PaymentRecord]:
-        where: list[str] = ["company_id = ?"]
-        params: list[object] = [company_id]
-        if status is not None:
-            where.append("export_status = ?")
-            params.append(status.value)
+        where, params = equal_to({"company_id": company_id, "export_status": status})
         if search:
             where.append(MATCHES)
             params += [contains(search)] * 3

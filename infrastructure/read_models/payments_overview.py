@@ -13,7 +13,7 @@ from application.read_models.payments_overview import (
     PaymentsQuery,
 )
 from infrastructure.read_models.postgres_read_model import PostgresReadModel
-from infrastructure.read_models.sql_read_model import SqlReadModel, within_days
+from infrastructure.read_models.sql_read_model import SqlReadModel, equal_to, within_days
 from infrastructure.read_models.sqlite_read_model import SQLiteReadModel
 from infrastructure.read_models.tables import Table
 
@@ -64,15 +64,13 @@ class PaymentsOverviewSql(SqlReadModel, PaymentsOverviewView):
 
 def conditions(company_id: str, query: PaymentsQuery) -> tuple[list[str], list[object]]:
     """The filters both tables share (their columns have the same names)."""
-    where: list[str] = ["company_id = ?"]
-    params: list[object] = [company_id]
-    for column, value in (
-        ("status", query.status),
-        ("funding_account_id", query.funding_account_id),
-    ):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
+    where, params = equal_to(
+        {
+            "company_id": company_id,
+            "status": query.status,
+            "funding_account_id": query.funding_account_id,
+        }
+    )
     day_where, day_params = within_days("funded_at", query.funded_from, query.funded_to)
     return where + day_where, params + day_params
 

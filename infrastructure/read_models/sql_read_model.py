@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from abc import abstractmethod
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any, ClassVar
@@ -238,6 +238,12 @@ def check_not_behind(kind: str, live: dict[str, int], rebuilt: dict[str, int]) -
                 f"the rebuilt {kind} is at {rebuilt.get(name, 0)} of {name}, behind the live "
                 f"view's {position}: it was not caught up, so it was not swapped in"
             )
+
+
+def equal_to(values: Mapping[str, object | None]) -> tuple[list[str], list[object]]:
+    """Conditions keeping the rows whose columns hold these values (a None one: any value)."""
+    given = {column: value for column, value in values.items() if value is not None}
+    return [f"{column} = ?" for column in given], list(given.values())
 
 
 def within_days(
