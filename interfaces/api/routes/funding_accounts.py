@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from application.copying import copied, fields_of
 from application.payments.payment_record_commands import MAX_FIXES, RecordFix
@@ -18,7 +18,7 @@ from domain.export_failure import ExportFailureReason
 from domain.invoice_payment import ExportStatus
 from domain.text import bank_id
 from interfaces.api.deps import Admin, AdminOrApprover, PaymentsDep, Reader, ReadModelsDep
-from interfaces.api.fields import CheckNumber, CompanyId, Identifier, Name
+from interfaces.api.fields import CheckNumber, CompanyId, Identifier, Name, StrictBody
 from interfaces.api.paging import LIMIT, Cursor, Limit
 from interfaces.api.row_bodies import page_model
 from interfaces.api.versions import if_match
@@ -33,17 +33,13 @@ router = APIRouter(
 )
 
 
-class FundingAccountIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FundingAccountIn(StrictBody):
     nickname: Name
     bank_id: Identifier
     next_check_number: CheckNumber
 
 
-class FundingAccountChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FundingAccountChange(StrictBody):
     nickname: Name | None = None
     bank_id: Identifier | None = None
     next_check_number: CheckNumber | None = None

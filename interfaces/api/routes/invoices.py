@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from application.copying import fields_of
 from application.payments.queries import InvoiceSnapshot
@@ -19,7 +19,7 @@ from interfaces.api.deps import (
     Reader,
     ReadModelsDep,
 )
-from interfaces.api.fields import CompanyId, Identifier, Money, Name, QueryText
+from interfaces.api.fields import CompanyId, Identifier, Money, Name, QueryText, StrictBody
 from interfaces.api.paging import LIMIT, Cursor, Limit
 from interfaces.api.row_bodies import page_model
 from interfaces.api.versions import if_match
@@ -31,9 +31,7 @@ router = APIRouter(
 )
 
 
-class InvoiceIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class InvoiceIn(StrictBody):
     invoice_number: Identifier
     vendor_id: Identifier
     vendor_name: Name
