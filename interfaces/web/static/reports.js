@@ -6,7 +6,7 @@ import { latencyChart } from "./chart.js";
 import { fundingAccounts } from "./collections.js";
 import { h, replaceChildren, timeOf } from "./dom.js";
 import { pageHref } from "./nav.js";
-import { badge, field, listAll, load, pageHead, queryInput, querySelect, submitsFilters, table } from "./ui.js";
+import { badge, fundedFilters, listAll, load, pageHead, submitsFilters, table } from "./ui.js";
 import { connectorName, exportStatusWords, humanize, money } from "./words.js";
 
 const FILTERS = ["funding_account_id", "vendor_name", "from", "to"];
@@ -53,10 +53,7 @@ async function payments(view, session, filters, named, place) {
 function filterForm(form, query, accounts) {
   replaceChildren(
     form,
-    field("report-account", "Funding account", querySelect(query, "funding_account_id", [["", "Any account"], ...accounts.map((a) => [a.id, a.nickname])])),
-    field("report-vendor", "Vendor", queryInput(query, "vendor_name", "search")),
-    field("report-from", "Funded from", queryInput(query, "from", "date")),
-    field("report-to", "Funded to", queryInput(query, "to", "date")),
+    fundedFilters("report", query, accounts),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary" }, "Show")),
   );
   submitsFilters(form, "/reports", FILTERS);

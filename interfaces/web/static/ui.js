@@ -137,6 +137,35 @@ export function submitsFilters(form, path, names) {
   };
 }
 
+/** The filters the payments report and the disbursements list share (the API's payments
+ * query), their ids starting with `prefix`. */
+export function fundedFilters(prefix, query, accounts) {
+  return [
+    field(`${prefix}-account`, "Funding account", querySelect(query, "funding_account_id", [["", "Any account"], ...accounts.map((a) => [a.id, a.nickname])])),
+    field(`${prefix}-vendor`, "Vendor", queryInput(query, "vendor_name", "search")),
+    field(`${prefix}-from`, "Funded from", queryInput(query, "from", "date")),
+    field(`${prefix}-to`, "Funded to", queryInput(query, "to", "date")),
+  ];
+}
+
+/** A secondary button disabled while `act(button)` runs, enabled again once it has. */
+export function busyButton(label, act) {
+  const button = h(
+    "button",
+    {
+      type: "button",
+      class: "secondary",
+      onclick: async () => {
+        button.disabled = true;
+        await act(button);
+        button.disabled = false;
+      },
+    },
+    label,
+  );
+  return button;
+}
+
 /**
  * A form whose submit runs `act`; while it runs the submit button is disabled, and a refusal
  * lands in the form's alert region, with `explain(error)`'s words if any, and the field marked
