@@ -6,12 +6,12 @@ import { fundingAccounts, invoices } from "./collections.js";
 import { details, eventName } from "./event_details.js";
 import { h, replaceChildren, timeOf } from "./dom.js";
 import { navigate, pageHref } from "./nav.js";
-import { busyButton, fact, field, listAll, load, pageHead, problem, table } from "./ui.js";
+import { busyButton, fact, field, listAll, load, loadingBody, pageHead, problem, table } from "./ui.js";
 import { humanize } from "./words.js";
 
 export function showAudit(view, session) {
   document.title = "Audit · paysync";
-  const body = h("div", {}, h("p", { class: "loading" }, "Loading records…"));
+  const body = loadingBody("Loading records…");
   replaceChildren(
     view.main,
     pageHead("Audit", "Prove what happened: check the stored history, export it, and open any record's past."),
@@ -131,7 +131,7 @@ function exportSection(session) {
 
 export function showAuditRecord(view, session, id, query) {
   document.title = "Record history · paysync";
-  const body = h("div", {}, h("p", { class: "loading" }, "Loading the record's history…"));
+  const body = loadingBody("Loading the record's history…");
   replaceChildren(
     view.main,
     h("p", { class: "back" }, h("a", { href: pageHref("/audit") }, "← Audit")),

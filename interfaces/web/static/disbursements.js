@@ -5,7 +5,7 @@ import { ApiError, call, seg } from "./api.js";
 import { fundingAccounts, invoices } from "./collections.js";
 import { h, replaceChildren, timeOf } from "./dom.js";
 import { can, navigate, pageHref } from "./nav.js";
-import { actionForm, badge, field, fundedFilters, listAll, load, pageHead, querySelect, submitsFilters, table } from "./ui.js";
+import { actionForm, badge, field, fundedFilters, listAll, load, loadingBody, pageHead, querySelect, submitsFilters, table } from "./ui.js";
 import { money } from "./words.js";
 import { DisbursementStatus } from "./vocabulary.js";
 
@@ -22,7 +22,7 @@ const FILTERS = ["status", "funding_account_id", "vendor_name", "from", "to"];
 
 export function showDisbursements(view, session, query) {
   document.title = "Disbursements · paysync";
-  const body = h("div", {}, h("p", { class: "loading" }, "Loading disbursements…"));
+  const body = loadingBody("Loading disbursements…");
   const form = h("form", { class: "filters", role: "search", "aria-label": "Filter disbursements" });
   replaceChildren(
     view.main,
@@ -79,7 +79,7 @@ function filterForm(form, query, accounts) {
 
 export function showDraft(view, session) {
   document.title = "New disbursement · paysync";
-  const body = h("div", {}, h("p", { class: "loading" }, "Loading open invoices…"));
+  const body = loadingBody("Loading open invoices…");
   replaceChildren(
     view.main,
     h("p", { class: "back" }, h("a", { href: pageHref("/disbursements") }, "← Disbursements")),

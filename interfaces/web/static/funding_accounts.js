@@ -6,13 +6,13 @@ import { fundingAccounts } from "./collections.js";
 import { h, replaceChildren, timeOf } from "./dom.js";
 import { ErpCheckNumbers } from "./erp_check_numbers.js";
 import { can, navigate, pageHref } from "./nav.js";
-import { actionForm, badge, busyButton, fact, field, load, pageHead, table } from "./ui.js";
+import { actionForm, badge, busyButton, fact, field, load, loadingBody, pageHead, table } from "./ui.js";
 import { exportStatusWords, money } from "./words.js";
 import { AccountStatus, CheckSource } from "./vocabulary.js";
 
 export function showFundingAccounts(view, session) {
   document.title = "Funding accounts · paysync";
-  const body = h("div", {}, h("p", { class: "loading" }, "Loading funding accounts…"));
+  const body = loadingBody("Loading funding accounts…");
   replaceChildren(
     view.main,
     pageHead(
@@ -45,7 +45,7 @@ export function showFundingAccounts(view, session) {
 export function showFundingAccount(view, session, id) {
   document.title = "Funding account · paysync";
   const heading = pageHead("Funding account", null);
-  const body = h("div", {}, h("p", { class: "loading" }, "Loading the funding account…"));
+  const body = loadingBody("Loading the funding account…");
   replaceChildren(
     view.main,
     h("p", { class: "back" }, h("a", { href: pageHref("/funding-accounts") }, "← Funding accounts")),

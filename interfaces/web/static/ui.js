@@ -18,6 +18,11 @@ export function pageHead(title, lede, ...extra) {
   );
 }
 
+/** What stands in a page's body (or a part of it) until `load` fills it: `text` says what. */
+export function loadingBody(text) {
+  return h("div", {}, h("p", { class: "loading" }, text));
+}
+
 /** Run `work` for the page, showing a refusal in words (and signing out on 401). */
 export async function load(view, body, work) {
   body.setAttribute("aria-busy", "true");
