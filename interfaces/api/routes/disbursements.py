@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from pydantic import Field
 
 from application.payments.queries import DisbursementSnapshot
@@ -23,13 +23,9 @@ from interfaces.api.fields import (
     Version,
 )
 from interfaces.api.routes import reports
-from interfaces.api.versions import if_match
+from interfaces.api.versions import versioned_router
 
-router = APIRouter(
-    prefix="/v1/companies/{company_id}/disbursements",
-    tags=["disbursements"],
-    dependencies=[Depends(if_match)],
-)
+router = versioned_router("/v1/companies/{company_id}/disbursements", "disbursements")
 
 
 class PaymentIn(StrictBody):

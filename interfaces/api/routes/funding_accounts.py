@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from application.copying import copied, fields_of
@@ -21,16 +20,12 @@ from interfaces.api.deps import Admin, AdminOrApprover, PaymentsDep, Reader, Rea
 from interfaces.api.fields import CheckNumber, CompanyId, Identifier, Name, StrictBody
 from interfaces.api.paging import LIMIT, Cursor, Limit
 from interfaces.api.row_bodies import page_model
-from interfaces.api.versions import if_match
+from interfaces.api.versions import versioned_router
 from interfaces.read_models import ReadModels
 
 NEXT = "the next check number"  # how a refusal names the field
 
-router = APIRouter(
-    prefix="/v1/companies/{company_id}/funding-accounts",
-    tags=["funding accounts"],
-    dependencies=[Depends(if_match)],
-)
+router = versioned_router("/v1/companies/{company_id}/funding-accounts", "funding accounts")
 
 
 class FundingAccountIn(StrictBody):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from application.copying import fields_of
@@ -22,13 +21,9 @@ from interfaces.api.deps import (
 from interfaces.api.fields import CompanyId, Identifier, Money, Name, QueryText, StrictBody
 from interfaces.api.paging import LIMIT, Cursor, Limit
 from interfaces.api.row_bodies import page_model
-from interfaces.api.versions import if_match
+from interfaces.api.versions import versioned_router
 
-router = APIRouter(
-    prefix="/v1/companies/{company_id}/invoices",
-    tags=["invoices"],
-    dependencies=[Depends(if_match)],
-)
+router = versioned_router("/v1/companies/{company_id}/invoices", "invoices")
 
 
 class InvoiceIn(StrictBody):

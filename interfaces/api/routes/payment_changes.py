@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import Depends, HTTPException
 from pydantic import model_validator
 
 from application.payments.queries import DisbursementSnapshot
@@ -24,12 +24,11 @@ from interfaces.api.fields import (
     Reason,
     StrictBody,
 )
-from interfaces.api.versions import if_match
+from interfaces.api.versions import versioned_router
 
-router = APIRouter(
-    prefix="/v1/companies/{company_id}/disbursements/{disbursement_id}/payments/{payment_id}",
-    tags=["payment records"],
-    dependencies=[Depends(if_match)],
+router = versioned_router(
+    "/v1/companies/{company_id}/disbursements/{disbursement_id}/payments/{payment_id}",
+    "payment records",
 )
 
 
