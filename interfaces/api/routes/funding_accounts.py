@@ -19,7 +19,7 @@ from domain.text import bank_id
 from interfaces.api.deps import Admin, AdminOrApprover, PaymentsDep, Reader, ReadModelsDep
 from interfaces.api.fields import CheckNumber, CompanyId, Identifier, Name, StrictBody
 from interfaces.api.paging import LIMIT, Cursor, Limit
-from interfaces.api.row_bodies import page_model
+from interfaces.api.row_bodies import listed_page, page_model
 from interfaces.api.versions import versioned_router
 from interfaces.read_models import ReadModels
 
@@ -65,9 +65,7 @@ def list_accounts(
     """The company's funding accounts in the order they were opened (from a read model:
     an account opened a moment ago may take some milliseconds to be listed)."""
     page = read_models.directory.funding_accounts(company_id, cursor, limit)
-    return FundingAccountsBody.model_validate(
-        {"items": [listed(row) for row in page.items], "next_cursor": page.next_cursor}
-    )
+    return listed_page(FundingAccountsBody, page, listed)
 
 
 @router.post("", status_code=201, response_model=FundingAccountSnapshot)

@@ -20,7 +20,7 @@ from interfaces.api.deps import (
 )
 from interfaces.api.fields import CompanyId, Identifier, Money, Name, QueryText, StrictBody
 from interfaces.api.paging import LIMIT, Cursor, Limit
-from interfaces.api.row_bodies import page_model
+from interfaces.api.row_bodies import listed_page, page_model
 from interfaces.api.versions import versioned_router
 
 router = versioned_router("/v1/companies/{company_id}/invoices", "invoices")
@@ -66,9 +66,7 @@ def list_invoices(
     status and ERP sync status (from a read model, current within milliseconds)."""
     query = InvoicesQuery(vendor_id, payment_status, erp_sync_status)
     page = read_models.directory.invoices(company_id, query, cursor, limit)
-    return InvoicesBody.model_validate(
-        {"items": [listed(row) for row in page.items], "next_cursor": page.next_cursor}
-    )
+    return listed_page(InvoicesBody, page, listed)
 
 
 @router.post("", status_code=201, response_model=InvoiceSnapshot)
