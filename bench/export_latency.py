@@ -12,13 +12,14 @@ Targets (issue 3): p99 under 0.25 s idle, under 1 s under load.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +33,7 @@ from bench.harness import received_invoice
 from domain.disbursement import Disbursement
 from infrastructure.settings import Settings
 from interfaces.bootstrap import Paysync, bootstrap
+from interfaces.demo import start_sandbox, stop_child
 from tests.stores import fresh_settings
 
 COMPANY = "bench"
@@ -56,36 +58,14 @@ def main() -> None:
         write(table, args)
 
 
-class sandbox:  # noqa: N801 - used as a context manager, reads like one
-    def __init__(self, data_dir: Path, port: int) -> None:
-        self.command = [
-            sys.executable,
-            "-m",
-            "infrastructure.erp_sandbox",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(data_dir),
-        ]
-        self.url = f"http://127.0.0.1:{port}"
-
-    def __enter__(self) -> str:
-        self.process = subprocess.Popen(
-            self.command,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(200):
-            try:
-                httpx.get(f"{self.url}/sandbox/health", timeout=1)
-                return self.url
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        raise SystemExit("sandbox did not start")
-
-    def __exit__(self, *_: object) -> None:
-        self.process.terminate()
-        self.process.wait()
+@contextlib.contextmanager
+def sandbox(data_dir: Path, port: int) -> Iterator[str]:
+    """The ERP sandbox started as `paysync run` starts it, its output out of the report."""
+    process = start_sandbox(port, data_dir, quiet=True)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_child(process)
 
 
 def measure(

@@ -83,7 +83,9 @@ def _die_with_parent() -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def start_sandbox(port: int, data_dir: Path) -> subprocess.Popen[bytes]:
+def start_sandbox(port: int, data_dir: Path, *, quiet: bool = False) -> subprocess.Popen[bytes]:
+    """The ERP sandbox as a child process, once it answers its health check (`quiet`: its
+    output is dropped)."""
     command = [
         sys.executable,
         "-m",
@@ -96,6 +98,8 @@ def start_sandbox(port: int, data_dir: Path) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(  # noqa: S603 - our interpreter, our module
         command,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.DEVNULL if quiet else None,
+        stderr=subprocess.DEVNULL if quiet else None,
         preexec_fn=_die_with_parent if sys.platform == "linux" else None,
     )
     deadline = time.monotonic() + 20

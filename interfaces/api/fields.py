@@ -4,8 +4,8 @@ Text is NFC-normalised and trimmed, holds no control, surrogate, bidirectional-o
 non-character code point (a NUL once stalled every read model on PostgreSQL), and has a
 length limit. Money is an ASCII decimal string with exactly two places. Ids, versions, check
 numbers and page cursors are bounded; times carry a time zone and fall within a sane range.
-Every value these types let through can be stored and projected on SQLite and PostgreSQL
-alike. See docs/adr/0032.
+A request body takes only the fields it names. Every value these types let through can be
+stored and projected on SQLite and PostgreSQL alike. See docs/adr/0032.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from typing import Annotated, Any
 from fastapi import Path, Query
 from pydantic import (
     AfterValidator,
+    BaseModel,
     BeforeValidator,
+    ConfigDict,
     Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
@@ -213,3 +215,10 @@ def _day_in_range(day: date) -> date:
 
 
 Day = Annotated[date, AfterValidator(_day_in_range)]
+
+
+# --- bodies -----------------------------------------------------------------------------------
+class StrictBody(BaseModel):
+    """A request body: a field it does not name is refused (422), never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")

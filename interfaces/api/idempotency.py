@@ -19,6 +19,7 @@ import json
 import re
 import time
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError
@@ -78,17 +79,15 @@ class IdempotencyMiddleware:
         await call.run(self.app, scope, replaying(body, receive), send)
 
 
+@dataclass(frozen=True)
 class _Call:
     """One POST under a key: replay, refuse, or run it with a claim."""
 
-    def __init__(
-        self, payments: Any, company_id: str, key: str, fingerprint: str, natural: bool
-    ) -> None:
-        self.payments = payments
-        self.company_id = company_id
-        self.key = key
-        self.fingerprint = fingerprint
-        self.natural = natural
+    payments: Any
+    company_id: str
+    key: str
+    fingerprint: str
+    natural: bool
 
     def _load(self) -> IdempotentRequest | None:
         found: IdempotentRequest | None = self.payments.idempotent_request(

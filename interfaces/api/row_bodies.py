@@ -20,13 +20,16 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, create_model, model_validator
 
+from application.read_models.paging import Page
 from domain.invoice_payment import ExportFailure
+
+Row = TypeVar("Row")
 
 HIDDEN = frozenset({"seq", "company_id"})
 # While pending after an unreachable ERP: the retry's columns, shown as one nested `retry`.
@@ -101,6 +104,16 @@ def page_model(item: type[Any], name: str, **more: Any) -> type[BaseModel]:
     }
     model: type[BaseModel] = create_model(name, **fields)
     return model
+
+
+def listed_page(
+    body: type[BaseModel], page: Page[Row], listed: Callable[[Row], dict[str, object]]
+) -> BaseModel:
+    """A page of rows as `body` (a `page_model` of a snapshot): `listed` gives a row's fields
+    as the snapshot names them."""
+    return body.model_validate(
+        {"items": [listed(row) for row in page.items], "next_cursor": page.next_cursor}
+    )
 
 
 def list_of(item: type[Any]) -> Any:

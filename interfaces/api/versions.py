@@ -12,7 +12,7 @@ import json
 import re
 from uuid import UUID
 
-from fastapi import Request
+from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -39,6 +39,11 @@ async def if_match(request: Request) -> None:
     if tag is None:
         raise PreconditionFailed('If-Match must be an ETag this API gave, such as "5"')
     expect_version(aggregate_id, int(tag["version"]))
+
+
+def versioned_router(prefix: str, tag: str) -> APIRouter:
+    """The router of one kind of record: its commands hold to the version `If-Match` names."""
+    return APIRouter(prefix=prefix, tags=[tag], dependencies=[Depends(if_match)])
 
 
 class ETags:

@@ -6,33 +6,34 @@ from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import Depends, Query
+from pydantic import Field
 
 from application.payments.queries import DisbursementSnapshot
 from domain.disbursement import MAX_PAYMENTS
 from interfaces.api.deps import Admin, FundingNotifier, PaymentsDep, Reader
-from interfaces.api.fields import CompanyId, Moment, Money, Name, PastMoment, Reason, Version
-from interfaces.api.routes import reports
-from interfaces.api.versions import if_match
-
-router = APIRouter(
-    prefix="/v1/companies/{company_id}/disbursements",
-    tags=["disbursements"],
-    dependencies=[Depends(if_match)],
+from interfaces.api.fields import (
+    CompanyId,
+    Moment,
+    Money,
+    Name,
+    PastMoment,
+    Reason,
+    StrictBody,
+    Version,
 )
+from interfaces.api.routes import reports
+from interfaces.api.versions import versioned_router
+
+router = versioned_router("/v1/companies/{company_id}/disbursements", "disbursements")
 
 
-class PaymentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PaymentIn(StrictBody):
     invoice_id: UUID
     amount: Money
 
 
-class DisbursementIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DisbursementIn(StrictBody):
     name: Name
     funding_account_id: UUID
     # The domain refuses 0 or more than 100 with a rule; the bound here only stops a huge
@@ -40,15 +41,11 @@ class DisbursementIn(BaseModel):
     payments: list[PaymentIn] = Field(max_length=MAX_PAYMENTS * 10)
 
 
-class ReasonIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReasonIn(StrictBody):
     reason: Reason
 
 
-class Funded(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Funded(StrictBody):
     funded_at: PastMoment
 
 

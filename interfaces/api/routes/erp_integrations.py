@@ -6,14 +6,14 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from application.payments.payment_record_commands import MAX_FIXES, RecordFix
 from application.payments.queries import DisbursementSnapshot
 from application.read_models.payment_records import PaymentRecord
 from domain.invoice_payment import ExportStatus
 from interfaces.api.deps import AdminOrApprover, PaymentsDep, Reader, ReadModelsDep
-from interfaces.api.fields import CheckNumber, CompanyId, Identifier, QueryText
+from interfaces.api.fields import CheckNumber, CompanyId, Identifier, QueryText, StrictBody
 from interfaces.api.paging import LIMIT, Cursor, Limit
 from interfaces.api.row_bodies import body_model, page_model
 
@@ -41,18 +41,14 @@ def payment_records(
     return PaymentRecordsBody.model_validate(page, from_attributes=True)
 
 
-class RecordFixIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RecordFixIn(StrictBody):
     disbursement_id: UUID
     payment_id: UUID
     check_number: CheckNumber | None = None
     bank_id: Identifier | None = None
 
 
-class BulkFixIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class BulkFixIn(StrictBody):
     records: list[RecordFixIn] = Field(min_length=1, max_length=MAX_FIXES)
     bank_id: Identifier | None = Field(
         default=None, description="the Bank ID for every record that names none of its own"

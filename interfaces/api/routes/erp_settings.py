@@ -5,18 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from application.payments.queries import ErpSettingsSnapshot
 from interfaces.api.deps import Approver, PaymentsDep, PaysyncDep, Reader
-from interfaces.api.fields import CompanyId, Identifier, Url
+from interfaces.api.fields import CompanyId, Identifier, StrictBody, Url
 
 router = APIRouter(prefix="/v1/companies/{company_id}/erp-settings", tags=["erp settings"])
 
 
-class ErpSettingsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ErpSettingsIn(StrictBody):
     connector: Identifier
     payment_record_sync_enabled: bool = Field(strict=True)
     override_subcontractor_invoice_number: bool = Field(default=False, strict=True)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from application.copying import copied, fields_of
 from application.payments.payment_record_commands import MAX_FIXES, RecordFix
@@ -18,32 +17,24 @@ from domain.export_failure import ExportFailureReason
 from domain.invoice_payment import ExportStatus
 from domain.text import bank_id
 from interfaces.api.deps import Admin, AdminOrApprover, PaymentsDep, Reader, ReadModelsDep
-from interfaces.api.fields import CheckNumber, CompanyId, Identifier, Name
+from interfaces.api.fields import CheckNumber, CompanyId, Identifier, Name, StrictBody
 from interfaces.api.paging import LIMIT, Cursor, Limit
-from interfaces.api.row_bodies import page_model
-from interfaces.api.versions import if_match
+from interfaces.api.row_bodies import listed_page, page_model
+from interfaces.api.versions import versioned_router
 from interfaces.read_models import ReadModels
 
 NEXT = "the next check number"  # how a refusal names the field
 
-router = APIRouter(
-    prefix="/v1/companies/{company_id}/funding-accounts",
-    tags=["funding accounts"],
-    dependencies=[Depends(if_match)],
-)
+router = versioned_router("/v1/companies/{company_id}/funding-accounts", "funding accounts")
 
 
-class FundingAccountIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FundingAccountIn(StrictBody):
     nickname: Name
     bank_id: Identifier
     next_check_number: CheckNumber
 
 
-class FundingAccountChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FundingAccountChange(StrictBody):
     nickname: Name | None = None
     bank_id: Identifier | None = None
     next_check_number: CheckNumber | None = None
@@ -74,9 +65,7 @@ def list_accounts(
     """The company's funding accounts in the order they were opened (from a read model:
     an account opened a moment ago may take some milliseconds to be listed)."""
     page = read_models.directory.funding_accounts(company_id, cursor, limit)
-    return FundingAccountsBody.model_validate(
-        {"items": [listed(row) for row in page.items], "next_cursor": page.next_cursor}
-    )
+    return listed_page(FundingAccountsBody, page, listed)
 
 
 @router.post("", status_code=201, response_model=FundingAccountSnapshot)

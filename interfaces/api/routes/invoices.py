@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from application.copying import fields_of
 from application.payments.queries import InvoiceSnapshot
@@ -19,21 +18,15 @@ from interfaces.api.deps import (
     Reader,
     ReadModelsDep,
 )
-from interfaces.api.fields import CompanyId, Identifier, Money, Name, QueryText
+from interfaces.api.fields import CompanyId, Identifier, Money, Name, QueryText, StrictBody
 from interfaces.api.paging import LIMIT, Cursor, Limit
-from interfaces.api.row_bodies import page_model
-from interfaces.api.versions import if_match
+from interfaces.api.row_bodies import listed_page, page_model
+from interfaces.api.versions import versioned_router
 
-router = APIRouter(
-    prefix="/v1/companies/{company_id}/invoices",
-    tags=["invoices"],
-    dependencies=[Depends(if_match)],
-)
+router = versioned_router("/v1/companies/{company_id}/invoices", "invoices")
 
 
-class InvoiceIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class InvoiceIn(StrictBody):
     invoice_number: Identifier
     vendor_id: Identifier
     vendor_name: Name
@@ -73,9 +66,7 @@ def list_invoices(
     status and ERP sync status (from a read model, current within milliseconds)."""
     query = InvoicesQuery(vendor_id, payment_status, erp_sync_status)
     page = read_models.directory.invoices(company_id, query, cursor, limit)
-    return InvoicesBody.model_validate(
-        {"items": [listed(row) for row in page.items], "next_cursor": page.next_cursor}
-    )
+    return listed_page(InvoicesBody, page, listed)
 
 
 @router.post("", status_code=201, response_model=InvoiceSnapshot)

@@ -7,28 +7,33 @@ from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException
-from pydantic import BaseModel, ConfigDict, model_validator
+from fastapi import Depends, HTTPException
+from pydantic import model_validator
 
 from application.payments.queries import DisbursementSnapshot
 from domain.check_numbers import check_number
 from domain.text import bank_id
 from infrastructure.tokens import Role
 from interfaces.api.deps import Admin, AdminOrApprover, FundingNotifier, PaymentsDep
-from interfaces.api.fields import CheckNumber, CompanyId, Identifier, Money, Note, Reason
-from interfaces.api.versions import if_match
+from interfaces.api.fields import (
+    CheckNumber,
+    CompanyId,
+    Identifier,
+    Money,
+    Note,
+    Reason,
+    StrictBody,
+)
+from interfaces.api.versions import versioned_router
 
-router = APIRouter(
-    prefix="/v1/companies/{company_id}/disbursements/{disbursement_id}/payments/{payment_id}",
-    tags=["payment records"],
-    dependencies=[Depends(if_match)],
+router = versioned_router(
+    "/v1/companies/{company_id}/disbursements/{disbursement_id}/payments/{payment_id}",
+    "payment records",
 )
 
 
-class PaymentChange(BaseModel):
+class PaymentChange(StrictBody):
     """In a draft, the amount; on a record that failed to export, check number or Bank ID."""
-
-    model_config = ConfigDict(extra="forbid")
 
     amount: Money | None = None
     check_number: CheckNumber | None = None
@@ -44,16 +49,12 @@ class PaymentChange(BaseModel):
         return self
 
 
-class MarkExported(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class MarkExported(StrictBody):
     erp_payment_ref: Identifier | None = None
     note: Note | None = None
 
 
-class Returned(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Returned(StrictBody):
     reason: Reason
 
 

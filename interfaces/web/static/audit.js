@@ -6,12 +6,12 @@ import { fundingAccounts, invoices } from "./collections.js";
 import { details, eventName } from "./event_details.js";
 import { h, replaceChildren, timeOf } from "./dom.js";
 import { navigate, pageHref } from "./nav.js";
-import { fact, field, listAll, load, pageHead, problem, table } from "./ui.js";
+import { busyButton, fact, field, listAll, load, loadingBody, pageHead, problem, table } from "./ui.js";
 import { humanize } from "./words.js";
 
 export function showAudit(view, session) {
   document.title = "Audit · paysync";
-  const body = h("div", {}, h("p", { class: "loading" }, "Loading records…"));
+  const body = loadingBody("Loading records…");
   replaceChildren(
     view.main,
     pageHead("Audit", "Prove what happened: check the stored history, export it, and open any record's past."),
@@ -115,34 +115,23 @@ function verification(answer) {
 
 function exportSection(session) {
   const status = h("p", { class: "help", "aria-live": "polite" }, "Every event of the company as JSON lines, in log order.");
-  const button = h(
-    "button",
-    {
-      type: "button",
-      class: "secondary",
-      onclick: async () => {
-        button.disabled = true;
-        status.textContent = "Exporting…";
-        try {
-          const lines = await download(session, "/audit/export", "paysync-history.ndjson", (n) => {
-            status.textContent = `Exporting… ${n} events so far.`;
-          });
-          status.textContent = `Exported ${lines} events to paysync-history.ndjson.`;
-        } catch (error) {
-          status.replaceWith(problem(error, "Export failed. "));
-        } finally {
-          button.disabled = false;
-        }
-      },
-    },
-    "Download the history",
-  );
+  const button = busyButton("Download the history", async () => {
+    status.textContent = "Exporting…";
+    try {
+      const lines = await download(session, "/audit/export", "paysync-history.ndjson", (n) => {
+        status.textContent = `Exporting… ${n} events so far.`;
+      });
+      status.textContent = `Exported ${lines} events to paysync-history.ndjson.`;
+    } catch (error) {
+      status.replaceWith(problem(error, "Export failed. "));
+    }
+  });
   return h("section", { class: "panel", "aria-labelledby": "export-heading" }, h("h2", { id: "export-heading" }, "Export the history"), status, h("div", { class: "actions" }, button));
 }
 
 export function showAuditRecord(view, session, id, query) {
   document.title = "Record history · paysync";
-  const body = h("div", {}, h("p", { class: "loading" }, "Loading the record's history…"));
+  const body = loadingBody("Loading the record's history…");
   replaceChildren(
     view.main,
     h("p", { class: "back" }, h("a", { href: pageHref("/audit") }, "← Audit")),

@@ -5,17 +5,13 @@ import { disbursementActions } from "./disbursement_actions.js";
 import { exactTime, h, replaceChildren, timeOf } from "./dom.js";
 import { HistoryReader, actorWords } from "./history_words.js";
 import { untilAbort } from "./timing.js";
-import { fact, load } from "./ui.js";
+import { fact, load, loadingBody } from "./ui.js";
 import { connectorName, exportStatusWords, failureWords, humanize, money } from "./words.js";
 import { ExportStatus } from "./vocabulary.js";
 
 export function showDisbursement(view, session, id) {
   document.title = "Disbursement · paysync";
-  const body = h(
-    "div",
-    { "aria-busy": "true" },
-    h("p", { class: "loading" }, "Loading the disbursement…"),
-  );
+  const body = loadingBody("Loading the disbursement…");
   const heading = h("h1", { tabindex: -1 }, "Disbursement");
   replaceChildren(view.main, backLink(), heading, body);
   load(view, body, async () => {
@@ -153,11 +149,7 @@ function paymentsTable(payments, canEdit) {
 
 export function showHistory(view, session, id) {
   document.title = "History · paysync";
-  const body = h(
-    "div",
-    { "aria-busy": "true" },
-    h("p", { class: "loading" }, "Loading the history…"),
-  );
+  const body = loadingBody("Loading the history…");
   replaceChildren(
     view.main,
     h(

@@ -5,7 +5,7 @@ import { ApiError, call, seg } from "./api.js";
 import { fundingAccounts, invoices } from "./collections.js";
 import { h, replaceChildren, timeOf } from "./dom.js";
 import { can, navigate, pageHref } from "./nav.js";
-import { actionForm, badge, field, listAll, load, pageHead, queryInput, querySelect, submitsFilters, table } from "./ui.js";
+import { actionForm, badge, field, fundedFilters, listAll, load, loadingBody, pageHead, querySelect, submitsFilters, table } from "./ui.js";
 import { money } from "./words.js";
 import { DisbursementStatus } from "./vocabulary.js";
 
@@ -22,7 +22,7 @@ const FILTERS = ["status", "funding_account_id", "vendor_name", "from", "to"];
 
 export function showDisbursements(view, session, query) {
   document.title = "Disbursements · paysync";
-  const body = h("div", {}, h("p", { class: "loading" }, "Loading disbursements…"));
+  const body = loadingBody("Loading disbursements…");
   const form = h("form", { class: "filters", role: "search", "aria-label": "Filter disbursements" });
   replaceChildren(
     view.main,
@@ -71,10 +71,7 @@ function filterForm(form, query, accounts) {
   replaceChildren(
     form,
     field("filter-status", "Status", querySelect(query, "status", STATUSES)),
-    field("filter-account", "Funding account", querySelect(query, "funding_account_id", [["", "Any account"], ...accounts.map((a) => [a.id, a.nickname])])),
-    field("filter-vendor", "Vendor", queryInput(query, "vendor_name", "search")),
-    field("filter-from", "Funded from", queryInput(query, "from", "date")),
-    field("filter-to", "Funded to", queryInput(query, "to", "date")),
+    fundedFilters("filter", query, accounts),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary" }, "Filter")),
   );
   submitsFilters(form, "/disbursements", FILTERS);
@@ -82,7 +79,7 @@ function filterForm(form, query, accounts) {
 
 export function showDraft(view, session) {
   document.title = "New disbursement · paysync";
-  const body = h("div", {}, h("p", { class: "loading" }, "Loading open invoices…"));
+  const body = loadingBody("Loading open invoices…");
   replaceChildren(
     view.main,
     h("p", { class: "back" }, h("a", { href: pageHref("/disbursements") }, "← Disbursements")),

@@ -6,13 +6,13 @@ import { fundingAccounts } from "./collections.js";
 import { h, replaceChildren, timeOf } from "./dom.js";
 import { ErpCheckNumbers } from "./erp_check_numbers.js";
 import { can, navigate, pageHref } from "./nav.js";
-import { actionForm, badge, fact, field, load, pageHead, table } from "./ui.js";
+import { actionForm, badge, busyButton, fact, field, load, loadingBody, pageHead, table } from "./ui.js";
 import { exportStatusWords, money } from "./words.js";
 import { AccountStatus, CheckSource } from "./vocabulary.js";
 
 export function showFundingAccounts(view, session) {
   document.title = "Funding accounts · paysync";
-  const body = h("div", {}, h("p", { class: "loading" }, "Loading funding accounts…"));
+  const body = loadingBody("Loading funding accounts…");
   replaceChildren(
     view.main,
     pageHead(
@@ -45,7 +45,7 @@ export function showFundingAccounts(view, session) {
 export function showFundingAccount(view, session, id) {
   document.title = "Funding account · paysync";
   const heading = pageHead("Funding account", null);
-  const body = h("div", {}, h("p", { class: "loading" }, "Loading the funding account…"));
+  const body = loadingBody("Loading the funding account…");
   replaceChildren(
     view.main,
     h("p", { class: "back" }, h("a", { href: pageHref("/funding-accounts") }, "← Funding accounts")),
@@ -239,25 +239,15 @@ function openAccountForm(session) {
 function moreChecks(session, path, register) {
   let cursor = register.next_cursor;
   const note = h("p", { class: "help", "aria-live": "polite" }, `The lowest ${register.items.length} numbers are shown.`);
-  const button = h(
-    "button",
-    {
-      type: "button",
-      class: "secondary",
-      onclick: async () => {
-        button.disabled = true;
-        const page = await call(session, "GET", `${path}/check-register`, { query: { limit: 500, cursor } });
-        const tbody = document.querySelector("#register-heading ~ table tbody");
-        const more = registerTable(page.items).querySelector("tbody");
-        if (tbody && more) tbody.append(...more.children);
-        register.items.push(...page.items);
-        cursor = page.next_cursor;
-        note.textContent = `The lowest ${register.items.length} numbers are shown.`;
-        button.disabled = false;
-        button.hidden = !cursor;
-      },
-    },
-    "Load more check numbers",
-  );
+  const button = busyButton("Load more check numbers", async () => {
+    const page = await call(session, "GET", `${path}/check-register`, { query: { limit: 500, cursor } });
+    const tbody = document.querySelector("#register-heading ~ table tbody");
+    const more = registerTable(page.items).querySelector("tbody");
+    if (tbody && more) tbody.append(...more.children);
+    register.items.push(...page.items);
+    cursor = page.next_cursor;
+    note.textContent = `The lowest ${register.items.length} numbers are shown.`;
+    button.hidden = !cursor;
+  });
   return h("div", { class: "more" }, note, button);
 }

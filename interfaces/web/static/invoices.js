@@ -5,7 +5,7 @@ import { call, seg } from "./api.js";
 import { invoicePage } from "./collections.js";
 import { h, replaceChildren } from "./dom.js";
 import { can } from "./nav.js";
-import { badge, field, load, pageHead, problem, querySelect, submitsFilters, table } from "./ui.js";
+import { badge, field, load, loadingBody, pageHead, problem, querySelect, submitsFilters, table } from "./ui.js";
 import { money } from "./words.js";
 import { ErpSyncStatus, PaymentStatus } from "./vocabulary.js";
 
@@ -18,7 +18,7 @@ const FILTERS = {
 export function showInvoices(view, session, query) {
   document.title = "Invoices · paysync";
   const notice = h("div", { class: "notice", role: "status" });
-  const body = h("div", {}, h("p", { class: "loading" }, "Loading invoices…"));
+  const body = loadingBody("Loading invoices…");
   replaceChildren(
     view.main,
     pageHead("Invoices", "Subcontractor invoices: their payment status and whether their bill is in the ERP."),

@@ -6,7 +6,7 @@ import { latencyChart } from "./chart.js";
 import { fundingAccounts } from "./collections.js";
 import { h, replaceChildren, timeOf } from "./dom.js";
 import { pageHref } from "./nav.js";
-import { badge, field, listAll, load, pageHead, queryInput, querySelect, submitsFilters, table } from "./ui.js";
+import { badge, fundedFilters, listAll, load, loadingBody, pageHead, submitsFilters, table } from "./ui.js";
 import { connectorName, exportStatusWords, humanize, money } from "./words.js";
 
 const FILTERS = ["funding_account_id", "vendor_name", "from", "to"];
@@ -15,14 +15,14 @@ const SHOWN = 200; // rows a report shows; the CSV has them all
 export function showReports(view, session, query) {
   document.title = "Reports · paysync";
   const form = h("form", { class: "filters", role: "search", "aria-label": "Filter the reports" });
-  const body = h("div", {}, h("p", { class: "loading" }, "Loading the reports…"));
+  const body = loadingBody("Loading the reports…");
   replaceChildren(view.main, pageHead("Reports", "What was paid, from which account, and how fast it reached the ERP."), form, body);
   const filters = Object.fromEntries(FILTERS.map((n) => [n, query.get(n) || undefined]));
   load(view, body, async () => {
     // Every request at once, each report drawn as soon as its own numbers arrive.
     const accounts = fundingAccounts(session, view.signal);
     const named = accounts.then((list) => new Map(list.map((a) => [a.id, a.nickname])));
-    const places = [0, 1, 2].map(() => h("div", {}, h("p", { class: "loading" }, "Loading…")));
+    const places = [0, 1, 2].map(() => loadingBody("Loading…"));
     replaceChildren(body, places);
     const fill = (place, work) => load(view, place, async () => replaceChildren(place, await work()));
     await Promise.all([
@@ -53,10 +53,7 @@ async function payments(view, session, filters, named, place) {
 function filterForm(form, query, accounts) {
   replaceChildren(
     form,
-    field("report-account", "Funding account", querySelect(query, "funding_account_id", [["", "Any account"], ...accounts.map((a) => [a.id, a.nickname])])),
-    field("report-vendor", "Vendor", queryInput(query, "vendor_name", "search")),
-    field("report-from", "Funded from", queryInput(query, "from", "date")),
-    field("report-to", "Funded to", queryInput(query, "to", "date")),
+    fundedFilters("report", query, accounts),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary" }, "Show")),
   );
   submitsFilters(form, "/reports", FILTERS);

@@ -18,6 +18,11 @@ export function pageHead(title, lede, ...extra) {
   );
 }
 
+/** What stands in a page's body (or a part of it) until `load` fills it: `text` says what. */
+export function loadingBody(text) {
+  return h("div", {}, h("p", { class: "loading" }, text));
+}
+
 /** Run `work` for the page, showing a refusal in words (and signing out on 401). */
 export async function load(view, body, work) {
   body.setAttribute("aria-busy", "true");
@@ -135,6 +140,35 @@ export function submitsFilters(form, path, names) {
     const data = new FormData(form);
     navigate(pageHref(path, Object.fromEntries(names.map((n) => [n, data.get(n)]))));
   };
+}
+
+/** The filters the payments report and the disbursements list share (the API's payments
+ * query), their ids starting with `prefix`. */
+export function fundedFilters(prefix, query, accounts) {
+  return [
+    field(`${prefix}-account`, "Funding account", querySelect(query, "funding_account_id", [["", "Any account"], ...accounts.map((a) => [a.id, a.nickname])])),
+    field(`${prefix}-vendor`, "Vendor", queryInput(query, "vendor_name", "search")),
+    field(`${prefix}-from`, "Funded from", queryInput(query, "from", "date")),
+    field(`${prefix}-to`, "Funded to", queryInput(query, "to", "date")),
+  ];
+}
+
+/** A secondary button disabled while `act(button)` runs, enabled again once it has. */
+export function busyButton(label, act) {
+  const button = h(
+    "button",
+    {
+      type: "button",
+      class: "secondary",
+      onclick: async () => {
+        button.disabled = true;
+        await act(button);
+        button.disabled = false;
+      },
+    },
+    label,
+  );
+  return button;
 }
 
 /**
