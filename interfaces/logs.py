@@ -2,13 +2,21 @@
 
 Library loggers (uvicorn, psycopg's pool, paysync's own `logging` calls) go through the same
 formatter, so every line carries a timestamp, level, logger and, inside a request, its id.
-Each line is written and flushed as it happens, whatever stderr is (a terminal, a file, a pipe).
+
+A request's thread only hands its record over (the time and the request id are taken then);
+one writer thread formats and writes the lines, in order, each flushed as it is written,
+whatever stderr is (a terminal, a file, a pipe). So the access line of every request costs its
+event loop no formatting and no write (issue 10). At exit the writer drains what is queued.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
+import queue
 import sys
+from datetime import UTC, datetime
+from logging.handlers import QueueHandler, QueueListener
 from typing import Any
 
 import structlog
@@ -17,9 +25,19 @@ from application.request_context import current_request_id
 
 
 def _request_id(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
-    request_id = current_request_id.get()
+    # A standard-library record carries the id it was handed over with (see _Handoff).
+    record = event.get("_record")
+    request_id = getattr(record, "request_id", None) if record else current_request_id.get()
     if request_id is not None:
         event.setdefault("request_id", request_id)
+    return event
+
+
+def _timestamp(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+    # When it was logged, not when the writer got to it.
+    record = event.get("_record")
+    when = datetime.fromtimestamp(record.created, UTC) if record else datetime.now(UTC)
+    event.setdefault("timestamp", when.isoformat().replace("+00:00", "Z"))
     return event
 
 
@@ -27,9 +45,32 @@ SHARED: list[Any] = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_log_level,
     structlog.stdlib.add_logger_name,
-    structlog.processors.TimeStamper(fmt="iso", utc=True),
+    _timestamp,
     _request_id,
 ]
+
+
+class _Handoff(QueueHandler):
+    """Queues each record as it is, for the writer thread to format: the standard handler
+    would format it here, in the request's thread."""
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        if not hasattr(record, "request_id"):
+            record.request_id = current_request_id.get()
+        return record
+
+
+_writer: QueueListener | None = None
+
+
+def _stop_writer() -> None:
+    global _writer
+    if _writer is not None:
+        _writer.stop()  # writes what is queued, then returns
+        _writer = None
+
+
+atexit.register(_stop_writer)
 
 
 def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
@@ -45,8 +86,13 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter)
+    global _writer
+    _stop_writer()
+    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    _writer = QueueListener(records, handler)
+    _writer.start()
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [_Handoff(records)]
     root.setLevel(level.upper())
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
