@@ -191,7 +191,9 @@ class AcumaticaConnector:
             return listed
         response, checks = listed
         if checks:
-            return accepted(checks[0]) or translate_refusal(response)
+            # A Check found without its number is an answer we cannot read, not a refusal:
+            # the record may be the ERP's, so the export asks again later (ADR 0091).
+            return accepted(checks[0]) or http_exchange.unreadable_success(response, ERP_NAME)
         return None
 
     def _checks_where(self, name: str, value: str) -> tuple[httpx.Response, list[Any]] | ErpRefused:

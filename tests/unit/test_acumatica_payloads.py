@@ -11,7 +11,12 @@ import httpx
 
 from application.ports import ErpRefused, PaymentRecordToExport
 from domain.export_failure import ExportFailureReason
-from infrastructure.erp.acumatica import check_payload, read_check, translate_refusal
+from infrastructure.erp.acumatica import (
+    AcumaticaConnector,
+    check_payload,
+    read_check,
+    translate_refusal,
+)
 
 
 def record() -> PaymentRecordToExport:
@@ -76,3 +81,29 @@ def test_a_check_read_back_is_the_record_sent_and_one_keyed_in_names_no_payment(
     )
     assert (read.amount, read.paid_on) == (Decimal("400.50"), date(2026, 11, 24))
     assert read_check(keyed_in).payment_id is None
+
+
+def test_a_check_found_again_without_its_number_is_asked_for_later_not_refused() -> None:
+    """An earlier attempt's Check is found by its key but carries no ReferenceNbr: the ERP
+    may hold the record, so the answer is "not now" (resent with the same key), never a
+    refusal that would send the approver to export it again (ADR 0091)."""
+    created: list[str] = []
+
+    def erp(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/auth/login"):
+            return httpx.Response(204, headers={"Set-Cookie": ".ASPXAUTH=s; Path=/"})
+        if request.method == "GET":
+            return httpx.Response(200, json=[{"Description": {"value": "paysync-k-1"}}])
+        created.append(request.method)
+        return httpx.Response(200, json={"ReferenceNbr": {"value": "000999"}})
+
+    with httpx.Client(transport=httpx.MockTransport(erp)) as client:
+        connector = AcumaticaConnector(
+            "https://acumatica.example", {"name": "u", "password": "p"}, "50000", client
+        )
+        answer = connector.export_payment(record())
+
+    assert isinstance(answer, ErpRefused)
+    assert answer.reason is ExportFailureReason.ERP_UNAVAILABLE
+    assert answer.is_transient
+    assert created == []  # no second Check beside the one the ERP may hold
