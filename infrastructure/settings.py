@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", pattern="^(?i)(debug|info|warning|error)$")
     log_format: str = Field(default="json", pattern="^(json|console)$")
     access_log: bool = Field(default=True, description="one log line per HTTP request")
+    # Threads that run the API's blocking routes at once; the other requests wait their turn
+    # in arrival order. More only raises the tail latency: the commands share one GIL and one
+    # store writer (ADR 0052).
+    http_threads: int = Field(default=8, ge=1, le=200)
 
     @field_validator("database_url")
     @classmethod

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from anyio import to_thread
 from fastapi.testclient import TestClient
 
 from infrastructure.settings import Settings
@@ -171,3 +172,24 @@ def test_the_request_id_that_completed_funding_goes_with_the_erp_call_it_caused(
     by_type = {e["type"]: e["request_id"] for e in events}
     assert by_type["FundingCompleted"] == "fund-9100"
     assert by_type["ExportSucceeded"] == "fund-9100"  # recorded by the worker, on its behalf
+
+
+def test_the_api_runs_as_many_blocking_requests_at_once_as_it_is_set_to(
+    settings: Settings,
+) -> None:
+    """PAYSYNC_HTTP_THREADS bounds the threads of the blocking routes (ADR 0052): the rest
+    wait in arrival order rather than contend."""
+    few = settings.model_copy(update={"http_threads": 3})
+    paysync = bootstrap(few)
+    try:
+        with TestClient(create_app(few, paysync)) as client:
+            assert client.portal is not None
+            tokens = client.portal.call(_thread_tokens)  # read on the app's own loop
+            assert tokens == 3
+            assert client.get("/healthz").status_code == 200
+    finally:
+        paysync.close()
+
+
+async def _thread_tokens() -> float:
+    return to_thread.current_default_thread_limiter().total_tokens
