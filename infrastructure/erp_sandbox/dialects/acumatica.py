@@ -53,14 +53,12 @@ DATED = re.compile(
 )
 
 
-def connection(base_url: str) -> dict[str, str]:
-    return {
-        "base_url": base_url,
-        "tenant": "paysync-sandbox",
-        "username": "paysync",
-        "password_ref": "sandbox",
-        "expense_account": "60000",
-    }
+CONNECTION_FIELDS = {
+    "tenant": "paysync-sandbox",
+    "username": "paysync",
+    "password_ref": "sandbox",
+    "expense_account": "60000",
+}
 
 
 def router(store: SandboxStore) -> APIRouter:
@@ -225,4 +223,4 @@ def _required(body: dict[str, Any], name: str) -> str:
     return required(_value(body, name), f"'{name}'")
 
 
-DIALECT = Dialect(CONNECTOR, "/entity/", router, connection)
+DIALECT = Dialect(CONNECTOR, "/entity/", router, CONNECTION_FIELDS)

@@ -55,14 +55,12 @@ DATED = re.compile(
 MOST_ROWS = 500
 
 
-def connection(base_url: str) -> dict[str, str]:
-    return {
-        "base_url": base_url,
-        "company_code": "ZZ",
-        "bank_company_code": "ZZ",
-        "username": "paysync",
-        "password_ref": "sandbox",
-    }
+CONNECTION_FIELDS = {
+    "company_code": "ZZ",
+    "bank_company_code": "ZZ",
+    "username": "paysync",
+    "password_ref": "sandbox",
+}
 
 
 def router(store: SandboxStore) -> APIRouter:
@@ -197,4 +195,4 @@ def _required(body: dict[str, Any], name: str) -> str:
     return required(body.get(name), name)
 
 
-DIALECT = Dialect(CONNECTOR, PREFIX + "/", router, connection)
+DIALECT = Dialect(CONNECTOR, PREFIX + "/", router, CONNECTION_FIELDS)

@@ -51,14 +51,12 @@ ERRORS = {
 }
 
 
-def connection(base_url: str) -> dict[str, str]:
-    return {
-        "base_url": base_url,
-        "ap_company": "1",
-        "cm_company": "1",
-        "vendor_group": "1",
-        "api_token_ref": "sandbox",
-    }
+CONNECTION_FIELDS = {
+    "ap_company": "1",
+    "cm_company": "1",
+    "vendor_group": "1",
+    "api_token_ref": "sandbox",
+}
 
 
 def router(store: SandboxStore) -> APIRouter:
@@ -180,4 +178,4 @@ def _unauthorized() -> Response:
     )
 
 
-DIALECT = Dialect(CONNECTOR, PREFIX + "/", router, connection)
+DIALECT = Dialect(CONNECTOR, PREFIX + "/", router, CONNECTION_FIELDS)
