@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from infrastructure.erp_sandbox.faults import Fault, FaultMode, FaultRate
 from infrastructure.erp_sandbox.records import Answer, Bill, Payment, PaymentLine
@@ -295,37 +296,31 @@ def _filters(**columns: str | None) -> tuple[str, tuple[str, ...]]:
 
 
 def _bill(row: sqlite3.Row) -> Bill:
-    return Bill(
-        connector=row["connector"],
-        erp_ref=row["erp_ref"],
-        doc_number=row["doc_number"],
-        erp_vendor_id=row["erp_vendor_id"],
-        amount=Decimal(row["amount"]),
-        balance=Decimal(row["balance"]),
-        txn_date=row["txn_date"],
-        private_note=row["private_note"],
-        created_at=row["created_at"],
-        document=json.loads(row["document"]),
-    )
+    return Bill(**_record(row), doc_number=row["doc_number"], balance=Decimal(row["balance"]))
 
 
 def _payment(row: sqlite3.Row) -> Payment:
-    return Payment(
-        connector=row["connector"],
-        erp_ref=row["erp_ref"],
-        check_number=row["check_number"],
-        bank_id=row["bank_id"],
-        erp_vendor_id=row["erp_vendor_id"],
-        amount=Decimal(row["amount"]),
-        lines=tuple(
-            PaymentLine(bill_ref=line["bill_ref"], amount=Decimal(line["amount"]))
-            for line in json.loads(row["lines"])
-        ),
-        txn_date=row["txn_date"],
-        private_note=row["private_note"],
-        created_at=row["created_at"],
-        document=json.loads(row["document"]),
+    lines = tuple(
+        PaymentLine(bill_ref=line["bill_ref"], amount=Decimal(line["amount"]))
+        for line in json.loads(row["lines"])
     )
+    return Payment(
+        **_record(row), check_number=row["check_number"], bank_id=row["bank_id"], lines=lines
+    )
+
+
+def _record(row: sqlite3.Row) -> dict[str, Any]:
+    """The columns of a `Record`, which bills and payments share."""
+    return {
+        "connector": row["connector"],
+        "erp_ref": row["erp_ref"],
+        "erp_vendor_id": row["erp_vendor_id"],
+        "amount": Decimal(row["amount"]),
+        "txn_date": row["txn_date"],
+        "private_note": row["private_note"],
+        "created_at": row["created_at"],
+        "document": json.loads(row["document"]),
+    }
 
 
 def _fault(row: sqlite3.Row) -> Fault:
