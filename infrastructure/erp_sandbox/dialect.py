@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 import anyio.to_thread
@@ -102,6 +103,21 @@ async def paid_page(
         "limit": size,
         "hasMore": start + size < len(items),
     }
+
+
+async def noted_payments(
+    store: SandboxStore,
+    connector: str,
+    note: str | None,
+    view: Callable[[Payment], dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The connector's payment records kept under the note (the key a client looks up before
+    it creates, where the ERP has no request id), each in its ERP's `view`; every record of
+    the connector when the note is None."""
+    found = await anyio.to_thread.run_sync(
+        partial(store.payments, connector=connector, private_note=note)
+    )
+    return [view(payment) for payment in found]
 
 
 def _count(value: object, default: int) -> int:

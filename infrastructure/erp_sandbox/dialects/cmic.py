@@ -27,6 +27,7 @@ from infrastructure.erp_sandbox.dialect import (
     Dialect,
     add_json_route,
     money,
+    noted_payments,
     paid_page,
     required,
 )
@@ -94,11 +95,7 @@ def router(store: SandboxStore) -> APIRouter:
             numbers = await anyio.to_thread.run_sync(ledger.check_numbers, store, value)
             cheques = [{"ChqAccCode": value, "ChqNum": number} for number in numbers]
             return JSONResponse({"items": cheques, "count": len(cheques), "hasMore": False})
-        note = value
-        found = await anyio.to_thread.run_sync(
-            partial(store.payments, connector=CONNECTOR, private_note=note)
-        )
-        items = [cheque(payment) for payment in found]
+        items = await noted_payments(store, CONNECTOR, value, cheque)
         return JSONResponse({"items": items, "count": len(items), "hasMore": False})
 
     return routes

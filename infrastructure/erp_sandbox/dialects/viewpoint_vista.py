@@ -28,6 +28,7 @@ from infrastructure.erp_sandbox.dialect import (
     Dialect,
     add_json_route,
     money,
+    noted_payments,
     paid_page,
     required,
 )
@@ -94,10 +95,8 @@ def router(store: SandboxStore) -> APIRouter:
         if cmAcct:
             numbers = await anyio.to_thread.run_sync(ledger.check_numbers, store, cmAcct)
             return JSONResponse({"items": [{"CMAcct": cmAcct, "CMRef": n} for n in numbers]})
-        found = await anyio.to_thread.run_sync(
-            partial(store.payments, connector=CONNECTOR, private_note=externalId or None)
-        )
-        return JSONResponse({"items": [payment_view(payment) for payment in found]})
+        found = await noted_payments(store, CONNECTOR, externalId or None, payment_view)
+        return JSONResponse({"items": found})
 
     return routes
 
