@@ -85,7 +85,7 @@ def create_bill(
     connector: str,
     bill: BillIn,
     document: Callable[[str], dict[str, Any]] = lambda ref: {},
-    created_at: str | None = None,
+    created_at: str | None = None,  # the stamp the ERP's document shows, if it has one
 ) -> Bill:
     with store.transaction():
         _vendor_exists(store, bill.vendor_id)
@@ -112,7 +112,7 @@ def create_payment(
     payment: PaymentIn,
     policy: Policy,
     document: Callable[[str], dict[str, Any]] = lambda ref: {},
-    created_at: str | None = None,
+    created_at: str | None = None,  # the stamp the ERP's document shows, if it has one
 ) -> Payment:
     """Checks the payment against the books and keeps it, all in one transaction."""
     with store.transaction():
