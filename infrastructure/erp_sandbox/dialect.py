@@ -1,7 +1,7 @@
 """A dialect: how one ERP's requests reach the sandbox, and the connection that reaches it.
 
 Adding an ERP to the sandbox is one dialect module (its router over the ledger, its path
-prefix, its connection object) and its line in `dialects/__init__.py`.
+prefix, its connection's fields) and its line in `dialects/__init__.py`.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 import anyio.to_thread
@@ -28,7 +29,14 @@ class Dialect:
     connector: str
     path_prefix: str  # every ERP-shaped path of the dialect starts so (counted, faulted)
     router: Callable[[SandboxStore], APIRouter]
-    connection: Callable[[str], dict[str, str]]  # from the sandbox's base URL
+    connection_fields: Mapping[str, str]  # the same wherever the sandbox runs
+    # An ERP paysync calls is found at the sandbox's base URL; one that polls paysync is not.
+    called_at_base_url: bool = True
+
+    def connection(self, base_url: str) -> dict[str, str]:
+        """The `connection` object that works against the sandbox served at `base_url`."""
+        address = {"base_url": base_url} if self.called_at_base_url else {}
+        return {**address, **self.connection_fields}
 
 
 def xml_answer(status: int, text: str) -> Answer:
@@ -95,6 +103,21 @@ async def paid_page(
         "limit": size,
         "hasMore": start + size < len(items),
     }
+
+
+async def noted_payments(
+    store: SandboxStore,
+    connector: str,
+    note: str | None,
+    view: Callable[[Payment], dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The connector's payment records kept under the note (the key a client looks up before
+    it creates, where the ERP has no request id), each in its ERP's `view`; every record of
+    the connector when the note is None."""
+    found = await anyio.to_thread.run_sync(
+        partial(store.payments, connector=connector, private_note=note)
+    )
+    return [view(payment) for payment in found]
 
 
 def _count(value: object, default: int) -> int:

@@ -33,12 +33,16 @@ class Rule(StrEnum):
 
 
 class Refusal(Exception):
-    """The ERP will not take the request; `detail` says why in plain words."""
+    """The ERP will not take the request; `detail` says why in plain words.
 
-    def __init__(self, rule: Rule, detail: str) -> None:
+    `facts` names what the rule found (`vendor`, `bank`, `bill`, `owner`, `number`, `held_by`,
+    `amount`, `balance`), for a dialect whose ERP words its refusals around them."""
+
+    def __init__(self, rule: Rule, detail: str, **facts: str) -> None:
         super().__init__(detail)
         self.rule = rule
         self.detail = detail
+        self.facts = facts
 
 
 @dataclass(frozen=True)
@@ -81,10 +85,10 @@ def create_bill(
     connector: str,
     bill: BillIn,
     document: Callable[[str], dict[str, Any]] = lambda ref: {},
+    created_at: str | None = None,  # the stamp the ERP's document shows, if it has one
 ) -> Bill:
     with store.transaction():
-        if not store.has_vendor(bill.vendor_id):
-            raise Refusal(Rule.UNKNOWN_VENDOR, f"vendor {bill.vendor_id} does not exist")
+        _vendor_exists(store, bill.vendor_id)
         erp_ref = store.next_ref(connector)
         held = Bill(
             connector=connector,
@@ -95,7 +99,7 @@ def create_bill(
             balance=bill.amount,
             txn_date=bill.txn_date,
             private_note=bill.note,
-            created_at=now(),
+            created_at=created_at or now(),
             document=document(erp_ref),
         )
         store.add_bill(held)
@@ -108,35 +112,52 @@ def create_payment(
     payment: PaymentIn,
     policy: Policy,
     document: Callable[[str], dict[str, Any]] = lambda ref: {},
+    created_at: str | None = None,  # the stamp the ERP's document shows, if it has one
 ) -> Payment:
     """Checks the payment against the books and keeps it, all in one transaction."""
     with store.transaction():
-        if not store.has_vendor(payment.vendor_id):
-            raise Refusal(Rule.UNKNOWN_VENDOR, f"vendor {payment.vendor_id} does not exist")
+        _vendor_exists(store, payment.vendor_id)
         if not store.has_bank_account(payment.bank_id):
             raise Refusal(
-                Rule.UNKNOWN_BANK_ACCOUNT, f"bank account {payment.bank_id} does not exist"
+                Rule.UNKNOWN_BANK_ACCOUNT,
+                f"bank account {payment.bank_id} does not exist",
+                bank=payment.bank_id,
             )
         bills = _linked_bills(store, connector, payment)
         if policy.refuses_duplicate_check_numbers:
             _check_number_is_free(store, payment)
         _fits_open_balances(payment, bills, policy)
-        erp_ref = store.next_ref(connector)
-        held = Payment(
-            connector=connector,
-            erp_ref=erp_ref,
-            check_number=payment.check_number,
-            bank_id=payment.bank_id,
-            erp_vendor_id=payment.vendor_id,
-            amount=payment.total,
-            lines=payment.lines,
-            txn_date=payment.txn_date,
-            private_note=payment.note,
-            created_at=now(),
-            document=document(erp_ref),
-        )
-        store.add_payment(held)
-        return held
+        return _keep_payment(store, connector, payment, document, created_at or now())
+
+
+def _keep_payment(
+    store: SandboxStore,
+    connector: str,
+    payment: PaymentIn,
+    document: Callable[[str], dict[str, Any]],
+    created_at: str,
+) -> Payment:
+    erp_ref = store.next_ref(connector)
+    held = Payment(
+        connector=connector,
+        erp_ref=erp_ref,
+        check_number=payment.check_number,
+        bank_id=payment.bank_id,
+        erp_vendor_id=payment.vendor_id,
+        amount=payment.total,
+        lines=payment.lines,
+        txn_date=payment.txn_date,
+        private_note=payment.note,
+        created_at=created_at,
+        document=document(erp_ref),
+    )
+    store.add_payment(held)
+    return held
+
+
+def _vendor_exists(store: SandboxStore, vendor_id: str) -> None:
+    if not store.has_vendor(vendor_id):
+        raise Refusal(Rule.UNKNOWN_VENDOR, f"vendor {vendor_id} does not exist", vendor=vendor_id)
 
 
 def _linked_bills(store: SandboxStore, connector: str, payment: PaymentIn) -> dict[str, Bill]:
@@ -144,27 +165,42 @@ def _linked_bills(store: SandboxStore, connector: str, payment: PaymentIn) -> di
     for line in payment.lines:
         found = store.bills(connector=connector, erp_ref=line.bill_ref)
         if not found:
-            raise Refusal(Rule.UNKNOWN_BILL, f"bill {line.bill_ref} does not exist")
+            raise Refusal(
+                Rule.UNKNOWN_BILL, f"bill {line.bill_ref} does not exist", bill=line.bill_ref
+            )
         (bill,) = found
         if bill.erp_vendor_id != payment.vendor_id:
             raise Refusal(
                 Rule.BILL_OF_ANOTHER_VENDOR,
                 f"bill {bill.erp_ref} is owed to vendor {bill.erp_vendor_id},"
                 f" not to {payment.vendor_id}",
+                bill=bill.erp_ref,
+                owner=bill.erp_vendor_id,
+                vendor=payment.vendor_id,
             )
         bills[bill.erp_ref] = bill
     return bills
 
 
 def _check_number_is_free(store: SandboxStore, payment: PaymentIn) -> None:
+    """A check number is used once per bank account, by a check keyed in or a payment record
+    (`held_by` is the record's erp_ref, empty for a check keyed in)."""
     number, bank_id = payment.check_number, payment.bank_id
     if number is None:
         return
-    if store.has_check(bank_id, number) or store.payments(bank_id=bank_id, check_number=number):
-        raise Refusal(
-            Rule.CHECK_NUMBER_IN_USE,
-            f"check number {number} is already used on bank account {bank_id}",
-        )
+    if store.has_check(bank_id, number):
+        held_by = ""
+    elif payments := store.payments(bank_id=bank_id, check_number=number):
+        held_by = payments[0].erp_ref
+    else:
+        return
+    raise Refusal(
+        Rule.CHECK_NUMBER_IN_USE,
+        f"check number {number} is already used on bank account {bank_id}",
+        number=number,
+        bank=bank_id,
+        held_by=held_by,
+    )
 
 
 def _fits_open_balances(payment: PaymentIn, bills: dict[str, Bill], policy: Policy) -> None:
@@ -173,17 +209,20 @@ def _fits_open_balances(payment: PaymentIn, bills: dict[str, Bill], policy: Poli
         applied[line.bill_ref] += line.amount
     for bill_ref, amount in applied.items():
         balance = bills[bill_ref].balance
+        facts = {"amount": str(amount), "bill": bill_ref, "balance": str(balance)}
         if amount > balance:
             raise Refusal(
                 Rule.OVER_OPEN_BALANCE,
                 f"the amount {amount} applied to bill {bill_ref} exceeds its open balance"
                 f" {balance}",
+                **facts,
             )
         if amount < balance and not policy.allows_partial_payments:
             raise Refusal(
                 Rule.PARTIAL_PAYMENT,
                 f"the amount {amount} leaves bill {bill_ref} partly open ({balance} owed):"
                 " this ERP takes only payments in full",
+                **facts,
             )
 
 
@@ -201,26 +240,11 @@ def mark_for_check_run(
         done = store.payments(connector=connector, private_note=request_id)
         if done:
             return done[0]
-        if not store.has_vendor(vendor_id):
-            raise Refusal(Rule.UNKNOWN_VENDOR, f"vendor {vendor_id} does not exist")
+        _vendor_exists(store, vendor_id)
         mark = PaymentIn(None, CHECK_RUN, vendor_id, (line,), now()[:10], request_id)
         bills = _linked_bills(store, connector, mark)
         _fits_open_balances(mark, bills, Policy(allows_partial_payments=False))
-        held = Payment(
-            connector=connector,
-            erp_ref=store.next_ref(connector),
-            check_number=None,
-            bank_id=CHECK_RUN,
-            erp_vendor_id=vendor_id,
-            amount=line.amount,
-            lines=(line,),
-            txn_date=mark.txn_date,
-            private_note=request_id,
-            created_at=now(),
-            document=dict(codes),
-        )
-        store.add_payment(held)
-        return held
+        return _keep_payment(store, connector, mark, lambda ref: dict(codes), now())
 
 
 CHECK_RUN = "(check run)"  # a mark is drawn on no bank account until the run prints it

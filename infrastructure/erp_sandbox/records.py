@@ -21,16 +21,15 @@ def money_text(amount: Decimal) -> str:
     return str(amount.quantize(CENTS))
 
 
-@dataclass(frozen=True)
-class Bill:
-    """A payable to a vendor. `balance` is what is still open after the payments held."""
+@dataclass(frozen=True, kw_only=True)
+class Record:
+    """What the ERP keeps of a bill and of a payment alike: which connector's shape wrote it,
+    its id, the vendor, the amount, the date, the note, when it was kept, and the document."""
 
     connector: str
     erp_ref: str
-    doc_number: str | None
     erp_vendor_id: str
     amount: Decimal
-    balance: Decimal
     txn_date: str
     private_note: str | None
     created_at: str
@@ -40,13 +39,26 @@ class Bill:
         return {
             "connector": self.connector,
             "erp_ref": self.erp_ref,
-            "doc_number": self.doc_number,
             "erp_vendor_id": self.erp_vendor_id,
             "amount": money_text(self.amount),
-            "balance": money_text(self.balance),
             "txn_date": self.txn_date,
             "private_note": self.private_note,
             "created_at": self.created_at,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class Bill(Record):
+    """A payable to a vendor. `balance` is what is still open after the payments held."""
+
+    doc_number: str | None
+    balance: Decimal
+
+    def admin_view(self) -> dict[str, Any]:
+        return {
+            **super().admin_view(),
+            "doc_number": self.doc_number,
+            "balance": money_text(self.balance),
         }
 
 
@@ -58,42 +70,28 @@ class PaymentLine:
     amount: Decimal
 
 
-@dataclass(frozen=True)
-class Payment:
+@dataclass(frozen=True, kw_only=True)
+class Payment(Record):
     """A payment record: a check (or its ERP's equivalent) drawn on a bank account.
 
     Its check number occupies that number on that bank account, the way a check already
     keyed into the ERP does.
     """
 
-    connector: str
-    erp_ref: str
     check_number: str | None
     bank_id: str
-    erp_vendor_id: str
-    amount: Decimal
     lines: tuple[PaymentLine, ...]
-    txn_date: str
-    private_note: str | None
-    created_at: str
-    document: dict[str, Any]
 
     def admin_view(self) -> dict[str, Any]:
         return {
-            "connector": self.connector,
-            "erp_ref": self.erp_ref,
+            **super().admin_view(),
             "check_number": self.check_number,
             "bank_id": self.bank_id,
-            "erp_vendor_id": self.erp_vendor_id,
-            "amount": money_text(self.amount),
             "linked_bills": [line.bill_ref for line in self.lines],
             "lines": [
                 {"bill_ref": line.bill_ref, "amount": money_text(line.amount)}
                 for line in self.lines
             ],
-            "txn_date": self.txn_date,
-            "private_note": self.private_note,
-            "created_at": self.created_at,
         }
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from infrastructure.erp_sandbox.faults import Fault, FaultMode, FaultRate
 from infrastructure.erp_sandbox.records import Answer, Bill, Payment, PaymentLine
@@ -103,34 +104,35 @@ class SandboxStore:
             return str(row.fetchone()["value"])
 
     def add_bank_account(self, bank_id: str) -> None:
-        with self.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO bank_accounts VALUES (?)", (bank_id,))
+        self._add_once("bank_accounts", bank_id)
 
     def has_bank_account(self, bank_id: str) -> bool:
-        with self.transaction() as db:
-            row = db.execute("SELECT 1 FROM bank_accounts WHERE bank_id = ?", (bank_id,))
-            return row.fetchone() is not None
+        return self._holds("bank_accounts", bank_id=bank_id)
 
     def add_vendor(self, erp_vendor_id: str) -> None:
-        with self.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO vendors VALUES (?)", (erp_vendor_id,))
+        self._add_once("vendors", erp_vendor_id)
 
     def has_vendor(self, erp_vendor_id: str) -> bool:
-        with self.transaction() as db:
-            row = db.execute("SELECT 1 FROM vendors WHERE erp_vendor_id = ?", (erp_vendor_id,))
-            return row.fetchone() is not None
+        return self._holds("vendors", erp_vendor_id=erp_vendor_id)
 
     def add_check(self, bank_id: str, check_number: str) -> None:
         """A check keyed into the ERP by hand, outside any connector."""
-        with self.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO checks VALUES (?, ?)", (bank_id, check_number))
+        self._add_once("checks", bank_id, check_number)
 
     def has_check(self, bank_id: str, check_number: str) -> bool:
+        return self._holds("checks", bank_id=bank_id, check_number=check_number)
+
+    def _add_once(self, table: str, *key: str) -> None:
+        """A row of the keys-only table, unless it is there already."""
+        places = ", ".join("?" for _ in key)
+        insert = f"INSERT OR IGNORE INTO {table} VALUES ({places})"  # noqa: S608 - fixed tables
         with self.transaction() as db:
-            row = db.execute(
-                "SELECT 1 FROM checks WHERE bank_id = ? AND check_number = ?",
-                (bank_id, check_number),
-            )
+            db.execute(insert, key)
+
+    def _holds(self, table: str, **key: str) -> bool:
+        where, params = _filters(**key)
+        with self.transaction() as db:
+            row = db.execute(f"SELECT 1 FROM {table}{where}", params)  # noqa: S608 - fixed tables
             return row.fetchone() is not None
 
     def checks(self, bank_id: str) -> list[str]:
@@ -295,37 +297,31 @@ def _filters(**columns: str | None) -> tuple[str, tuple[str, ...]]:
 
 
 def _bill(row: sqlite3.Row) -> Bill:
-    return Bill(
-        connector=row["connector"],
-        erp_ref=row["erp_ref"],
-        doc_number=row["doc_number"],
-        erp_vendor_id=row["erp_vendor_id"],
-        amount=Decimal(row["amount"]),
-        balance=Decimal(row["balance"]),
-        txn_date=row["txn_date"],
-        private_note=row["private_note"],
-        created_at=row["created_at"],
-        document=json.loads(row["document"]),
-    )
+    return Bill(**_record(row), doc_number=row["doc_number"], balance=Decimal(row["balance"]))
 
 
 def _payment(row: sqlite3.Row) -> Payment:
-    return Payment(
-        connector=row["connector"],
-        erp_ref=row["erp_ref"],
-        check_number=row["check_number"],
-        bank_id=row["bank_id"],
-        erp_vendor_id=row["erp_vendor_id"],
-        amount=Decimal(row["amount"]),
-        lines=tuple(
-            PaymentLine(bill_ref=line["bill_ref"], amount=Decimal(line["amount"]))
-            for line in json.loads(row["lines"])
-        ),
-        txn_date=row["txn_date"],
-        private_note=row["private_note"],
-        created_at=row["created_at"],
-        document=json.loads(row["document"]),
+    lines = tuple(
+        PaymentLine(bill_ref=line["bill_ref"], amount=Decimal(line["amount"]))
+        for line in json.loads(row["lines"])
     )
+    return Payment(
+        **_record(row), check_number=row["check_number"], bank_id=row["bank_id"], lines=lines
+    )
+
+
+def _record(row: sqlite3.Row) -> dict[str, Any]:
+    """The columns of a `Record`, which bills and payments share."""
+    return {
+        "connector": row["connector"],
+        "erp_ref": row["erp_ref"],
+        "erp_vendor_id": row["erp_vendor_id"],
+        "amount": Decimal(row["amount"]),
+        "txn_date": row["txn_date"],
+        "private_note": row["private_note"],
+        "created_at": row["created_at"],
+        "document": json.loads(row["document"]),
+    }
 
 
 def _fault(row: sqlite3.Row) -> Fault:

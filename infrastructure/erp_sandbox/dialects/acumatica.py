@@ -25,7 +25,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from infrastructure.erp_sandbox import ledger
-from infrastructure.erp_sandbox.dialect import Dialect, add_json_route, json_object, money, required
+from infrastructure.erp_sandbox.dialect import (
+    Dialect,
+    add_json_route,
+    json_object,
+    money,
+    noted_payments,
+    required,
+)
 from infrastructure.erp_sandbox.ledger import BillIn, PaymentIn, Refusal, Rule
 from infrastructure.erp_sandbox.records import Payment, PaymentLine
 from infrastructure.erp_sandbox.storage import SandboxStore
@@ -53,14 +60,12 @@ DATED = re.compile(
 )
 
 
-def connection(base_url: str) -> dict[str, str]:
-    return {
-        "base_url": base_url,
-        "tenant": "paysync-sandbox",
-        "username": "paysync",
-        "password_ref": "sandbox",
-        "expense_account": "60000",
-    }
+CONNECTION_FIELDS = {
+    "tenant": "paysync-sandbox",
+    "username": "paysync",
+    "password_ref": "sandbox",
+    "expense_account": "60000",
+}
 
 
 def router(store: SandboxStore) -> APIRouter:
@@ -111,11 +116,7 @@ def router(store: SandboxStore) -> APIRouter:
             return JSONResponse(
                 [{"CashAccount": {"value": value}, "PaymentRef": {"value": n}} for n in numbers]
             )
-        note = value
-        found = await anyio.to_thread.run_sync(
-            partial(store.payments, connector=CONNECTOR, private_note=note)
-        )
-        return JSONResponse([check(payment) for payment in found])
+        return JSONResponse(await noted_payments(store, CONNECTOR, value, check))
 
     return routes
 
@@ -225,4 +226,4 @@ def _required(body: dict[str, Any], name: str) -> str:
     return required(_value(body, name), f"'{name}'")
 
 
-DIALECT = Dialect(CONNECTOR, "/entity/", router, connection)
+DIALECT = Dialect(CONNECTOR, "/entity/", router, CONNECTION_FIELDS)

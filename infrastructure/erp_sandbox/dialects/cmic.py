@@ -27,6 +27,7 @@ from infrastructure.erp_sandbox.dialect import (
     Dialect,
     add_json_route,
     money,
+    noted_payments,
     paid_page,
     required,
 )
@@ -55,14 +56,12 @@ DATED = re.compile(
 MOST_ROWS = 500
 
 
-def connection(base_url: str) -> dict[str, str]:
-    return {
-        "base_url": base_url,
-        "company_code": "ZZ",
-        "bank_company_code": "ZZ",
-        "username": "paysync",
-        "password_ref": "sandbox",
-    }
+CONNECTION_FIELDS = {
+    "company_code": "ZZ",
+    "bank_company_code": "ZZ",
+    "username": "paysync",
+    "password_ref": "sandbox",
+}
 
 
 def router(store: SandboxStore) -> APIRouter:
@@ -96,11 +95,7 @@ def router(store: SandboxStore) -> APIRouter:
             numbers = await anyio.to_thread.run_sync(ledger.check_numbers, store, value)
             cheques = [{"ChqAccCode": value, "ChqNum": number} for number in numbers]
             return JSONResponse({"items": cheques, "count": len(cheques), "hasMore": False})
-        note = value
-        found = await anyio.to_thread.run_sync(
-            partial(store.payments, connector=CONNECTOR, private_note=note)
-        )
-        items = [cheque(payment) for payment in found]
+        items = await noted_payments(store, CONNECTOR, value, cheque)
         return JSONResponse({"items": items, "count": len(items), "hasMore": False})
 
     return routes
@@ -197,4 +192,4 @@ def _required(body: dict[str, Any], name: str) -> str:
     return required(body.get(name), name)
 
 
-DIALECT = Dialect(CONNECTOR, PREFIX + "/", router, connection)
+DIALECT = Dialect(CONNECTOR, PREFIX + "/", router, CONNECTION_FIELDS)

@@ -41,8 +41,10 @@ STATUS = {
 }
 
 
-def connection(base_url: str) -> dict[str, str]:
-    return {"web_connector_username": "paysync-sandbox", "web_connector_password_ref": "sandbox"}
+CONNECTION_FIELDS = {
+    "web_connector_username": "paysync-sandbox",
+    "web_connector_password_ref": "sandbox",
+}
 
 
 def router(store: SandboxStore) -> APIRouter:
@@ -183,4 +185,6 @@ def _status(response: ET.Element, code: str, message: str) -> ET.Element:
     return response
 
 
-DIALECT = Dialect(CONNECTOR, "/quickbooks-desktop/", router, connection)
+DIALECT = Dialect(
+    CONNECTOR, "/quickbooks-desktop/", router, CONNECTION_FIELDS, called_at_base_url=False
+)

@@ -11,14 +11,11 @@ from infrastructure.erp_sandbox.quickbooks_online.routes import (
     quickbooks_online_router,
 )
 
-
-def connection(base_url: str) -> dict[str, str]:
-    return {
-        "base_url": base_url,
-        "realm_id": "paysync",
-        "access_token_ref": "sandbox",
-        "expense_account_id": "1",
-    }
+CONNECTION_FIELDS = {
+    "realm_id": "paysync",
+    "access_token_ref": "sandbox",
+    "expense_account_id": "1",
+}
 
 
-DIALECT = Dialect("quickbooks_online", PATH_PREFIX, quickbooks_online_router, connection)
+DIALECT = Dialect("quickbooks_online", PATH_PREFIX, quickbooks_online_router, CONNECTION_FIELDS)

@@ -35,12 +35,11 @@ CODES = {
 }
 
 
-def connection(base_url: str) -> dict[str, str]:
-    return {
-        "agent_username": "paysync-sandbox",
-        "agent_password_ref": "sandbox",
-        "check_run_code": "PAYSYNC",
-    }
+CONNECTION_FIELDS = {
+    "agent_username": "paysync-sandbox",
+    "agent_password_ref": "sandbox",
+    "check_run_code": "PAYSYNC",
+}
 
 
 def router(store: SandboxStore) -> APIRouter:
@@ -82,4 +81,4 @@ def mark(store: SandboxStore, request: dict[str, Any]) -> dict[str, Any]:
     return {**answer, "status": "marked", "erp_ref": held.erp_ref}
 
 
-DIALECT = Dialect(CONNECTOR, "/sage-300-cre/", router, connection)
+DIALECT = Dialect(CONNECTOR, "/sage-300-cre/", router, CONNECTION_FIELDS, called_at_base_url=False)

@@ -58,16 +58,14 @@ PERIOD_QUERY = re.compile(
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 100, 1000
 
 
-def connection(base_url: str) -> dict[str, str]:
-    return {
-        "base_url": base_url,
-        "sender_id": "paysync",
-        "sender_password_ref": "sandbox",
-        "company_id": "paysync-sandbox",
-        "user_id": "paysync",
-        "user_password_ref": "sandbox",
-        "expense_account_no": "6000",
-    }
+CONNECTION_FIELDS = {
+    "sender_id": "paysync",
+    "sender_password_ref": "sandbox",
+    "company_id": "paysync-sandbox",
+    "user_id": "paysync",
+    "user_password_ref": "sandbox",
+    "expense_account_no": "6000",
+}
 
 
 def router(store: SandboxStore) -> APIRouter:
@@ -307,4 +305,4 @@ def _date(text: str) -> str:
         raise Refusal(Rule.MALFORMED, f"{text!r} is not a date (MM/DD/YYYY)") from None
 
 
-DIALECT = Dialect(CONNECTOR, PATH, router, connection)
+DIALECT = Dialect(CONNECTOR, PATH, router, CONNECTION_FIELDS)

@@ -28,6 +28,7 @@ from infrastructure.erp_sandbox.dialect import (
     Dialect,
     add_json_route,
     money,
+    noted_payments,
     paid_page,
     required,
 )
@@ -51,14 +52,12 @@ ERRORS = {
 }
 
 
-def connection(base_url: str) -> dict[str, str]:
-    return {
-        "base_url": base_url,
-        "ap_company": "1",
-        "cm_company": "1",
-        "vendor_group": "1",
-        "api_token_ref": "sandbox",
-    }
+CONNECTION_FIELDS = {
+    "ap_company": "1",
+    "cm_company": "1",
+    "vendor_group": "1",
+    "api_token_ref": "sandbox",
+}
 
 
 def router(store: SandboxStore) -> APIRouter:
@@ -96,10 +95,8 @@ def router(store: SandboxStore) -> APIRouter:
         if cmAcct:
             numbers = await anyio.to_thread.run_sync(ledger.check_numbers, store, cmAcct)
             return JSONResponse({"items": [{"CMAcct": cmAcct, "CMRef": n} for n in numbers]})
-        found = await anyio.to_thread.run_sync(
-            partial(store.payments, connector=CONNECTOR, private_note=externalId or None)
-        )
-        return JSONResponse({"items": [payment_view(payment) for payment in found]})
+        found = await noted_payments(store, CONNECTOR, externalId or None, payment_view)
+        return JSONResponse({"items": found})
 
     return routes
 
@@ -180,4 +177,4 @@ def _unauthorized() -> Response:
     )
 
 
-DIALECT = Dialect(CONNECTOR, PREFIX + "/", router, connection)
+DIALECT = Dialect(CONNECTOR, PREFIX + "/", router, CONNECTION_FIELDS)

@@ -48,16 +48,14 @@ CODES = {
 LOGIN_FIELDS = ("UserName", "Password", "ServerName", "Database", "InterfaceEntity")
 
 
-def connection(base_url: str) -> dict[str, str]:
-    return {
-        "base_url": base_url,
-        "username": "paysync",
-        "password_ref": "sandbox",
-        "server_name": "sandbox",
-        "database": "voyager",
-        "interface_entity": "paysync",
-        "interface_license_ref": "sandbox",
-    }
+CONNECTION_FIELDS = {
+    "username": "paysync",
+    "password_ref": "sandbox",
+    "server_name": "sandbox",
+    "database": "voyager",
+    "interface_entity": "paysync",
+    "interface_license_ref": "sandbox",
+}
 
 
 def router(store: SandboxStore) -> APIRouter:
@@ -163,4 +161,4 @@ def fault(words: str) -> tuple[int, str]:
     )
 
 
-DIALECT = Dialect(CONNECTOR, PATH, router, connection)
+DIALECT = Dialect(CONNECTOR, PATH, router, CONNECTION_FIELDS)

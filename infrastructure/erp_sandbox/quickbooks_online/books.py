@@ -1,16 +1,20 @@
 """What QuickBooks Online does with a Bill or BillPayment: checks it against its books, keeps it.
 
-Each command runs in one store transaction: a refusal writes nothing, an acceptance writes the
-record and, for a payment, takes its lines off the linked bills' open balances.
+The books' rules are the ledger's, as for every ERP of the sandbox; a refusal is answered in
+QuickBooks Online's Fault, worded as it words them. Each command runs in one store transaction:
+a refusal writes nothing, an acceptance writes the record and, for a payment, takes its lines
+off the linked bills' open balances.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from infrastructure.erp_sandbox import ledger
+from infrastructure.erp_sandbox.ledger import Refusal, Rule
 from infrastructure.erp_sandbox.quickbooks_online.entities import (
     bill_entity,
     bill_payment_entity,
@@ -34,63 +38,95 @@ from infrastructure.erp_sandbox.records import Answer, Bill, Payment, PaymentLin
 from infrastructure.erp_sandbox.storage import SandboxStore
 
 CONNECTOR = "quickbooks_online"
+POLICY = ledger.Policy(refuses_duplicate_check_numbers=True, allows_partial_payments=True)
+# Per rule the ledger applies here: the Fault's code, its words around the rule's facts, and
+# the element at fault (`holder` says which record holds a Ref No. already used).
+FAULTS = {
+    Rule.UNKNOWN_VENDOR: (
+        INVALID_REFERENCE_ID,
+        "Invalid Reference Id : Names element id {vendor} not found",
+        "VendorRef",
+    ),
+    Rule.UNKNOWN_BANK_ACCOUNT: (
+        INVALID_REFERENCE_ID,
+        "Invalid Reference Id : Accounts element id {bank} not found (no such bank account)",
+        "CheckPayment.BankAccountRef",
+    ),
+    Rule.UNKNOWN_BILL: (
+        INVALID_REFERENCE_ID,
+        "Invalid Reference Id : Bill element id {bill} not found",
+        "LinkedTxn",
+    ),
+    Rule.BILL_OF_ANOTHER_VENDOR: (
+        BUSINESS_VALIDATION,
+        "Bill {bill} is owed to vendor {owner}, not to {vendor}",
+        "LinkedTxn",
+    ),
+    Rule.CHECK_NUMBER_IN_USE: (
+        DUPLICATE_DOCUMENT_NUMBER,
+        "Duplicate Document Number Error : You must specify a different number. This number"
+        " has already been used. DocNumber={number} on bank account {bank} is assigned"
+        " to {holder}",
+        "DocNumber",
+    ),
+    Rule.OVER_OPEN_BALANCE: (
+        BUSINESS_VALIDATION,
+        "The payment amount {amount} applied to bill {bill} exceeds its open balance {balance}",
+        "Line.Amount",
+    ),
+}
 
 
 def create_bill(store: SandboxStore, raw: bytes) -> Answer:
-    with store.transaction():
-        try:
-            request = read_bill(raw)
-            check_vendor_exists(store, request.vendor_id)
-        except QboFault as fault:
-            return fault.answer()
-        erp_ref, now = store.next_ref(CONNECTOR), qbo_time()
-        document = bill_entity(erp_ref, request, now)
-        store.add_bill(
-            Bill(
-                connector=CONNECTOR,
-                erp_ref=erp_ref,
-                doc_number=request.doc_number,
-                erp_vendor_id=request.vendor_id,
-                amount=request.total,
-                balance=request.total,
-                txn_date=request.txn_date,
-                private_note=request.private_note,
-                created_at=now,
-                document=document,
-            )
+    def keep(now: str) -> Bill:
+        request = read_bill(raw)
+        bill = ledger.BillIn(
+            request.doc_number,
+            request.vendor_id,
+            request.total,
+            request.txn_date,
+            request.private_note,
         )
-        return Answer(status=200, body={"Bill": document, "time": now})
+        return ledger.create_bill(
+            store, CONNECTOR, bill, lambda ref: bill_entity(ref, request, now), now
+        )
+
+    return _created("Bill", keep)
 
 
 def create_bill_payment(store: SandboxStore, raw: bytes) -> Answer:
-    with store.transaction():
-        try:
-            request = read_bill_payment(raw)
-            check_vendor_exists(store, request.vendor_id)
-            check_bank_account_exists(store, request.bank_id)
-            bills = linked_bills(store, request)
-            check_doc_number_is_free(store, request)
-            check_lines_fit_open_balances(request, bills)
-        except QboFault as fault:
-            return fault.answer()
-        erp_ref, now = store.next_ref(CONNECTOR), qbo_time()
-        document = bill_payment_entity(erp_ref, request, now)
-        store.add_payment(
-            Payment(
-                connector=CONNECTOR,
-                erp_ref=erp_ref,
-                check_number=request.doc_number,
-                bank_id=request.bank_id,
-                erp_vendor_id=request.vendor_id,
-                amount=request.total,
-                lines=tuple(PaymentLine(line.bill_ref, line.amount) for line in request.lines),
-                txn_date=request.txn_date,
-                private_note=request.private_note,
-                created_at=now,
-                document=document,
-            )
+    def keep(now: str) -> Payment:
+        request = read_bill_payment(raw)
+        payment = ledger.PaymentIn(
+            request.doc_number,
+            request.bank_id,
+            request.vendor_id,
+            tuple(PaymentLine(line.bill_ref, line.amount) for line in request.lines),
+            request.txn_date,
+            request.private_note,
         )
-        return Answer(status=200, body={"BillPayment": document, "time": now})
+        return ledger.create_payment(
+            store,
+            CONNECTOR,
+            payment,
+            POLICY,
+            lambda ref: bill_payment_entity(ref, request, now),
+            now,
+        )
+
+    return _created("BillPayment", keep)
+
+
+def _created(name: str, keep: Callable[[str], Bill | Payment]) -> Answer:
+    """The record `keep` made, stamped now, as QuickBooks Online answers it; or its Fault."""
+    now = qbo_time()
+    try:
+        held = keep(now)
+    except QboFault as fault:
+        return fault.answer()
+    except Refusal as refusal:
+        return fault_of(refusal).answer()
+    return Answer(status=200, body={name: held.document, "time": now})
 
 
 def run_query(store: SandboxStore, text: str) -> Answer:
@@ -179,78 +215,11 @@ def copy_bill_payment(store: SandboxStore, erp_ref: str) -> Payment | None:
         return copy
 
 
-def check_vendor_exists(store: SandboxStore, vendor_id: str) -> None:
-    if not store.has_vendor(vendor_id):
-        raise QboFault(
-            INVALID_REFERENCE_ID,
-            f"Invalid Reference Id : Names element id {vendor_id} not found",
-            "VendorRef",
-        )
-
-
-def check_bank_account_exists(store: SandboxStore, bank_id: str) -> None:
-    if not store.has_bank_account(bank_id):
-        raise QboFault(
-            INVALID_REFERENCE_ID,
-            f"Invalid Reference Id : Accounts element id {bank_id} not found"
-            " (no such bank account)",
-            "CheckPayment.BankAccountRef",
-        )
-
-
-def linked_bills(store: SandboxStore, request: BillPaymentIn) -> dict[str, Bill]:
-    """The bills the payment's lines link to; each must exist and be owed to the same vendor."""
-    bills: dict[str, Bill] = {}
-    for line in request.lines:
-        found = store.bills(connector=CONNECTOR, erp_ref=line.bill_ref)
-        if not found:
-            raise QboFault(
-                INVALID_REFERENCE_ID,
-                f"Invalid Reference Id : Bill element id {line.bill_ref} not found",
-                "LinkedTxn",
-            )
-        (bill,) = found
-        if bill.erp_vendor_id != request.vendor_id:
-            raise QboFault(
-                BUSINESS_VALIDATION,
-                f"Bill {bill.erp_ref} is owed to vendor {bill.erp_vendor_id},"
-                f" not to {request.vendor_id}",
-                "LinkedTxn",
-            )
-        bills[bill.erp_ref] = bill
-    return bills
-
-
-def check_doc_number_is_free(store: SandboxStore, request: BillPaymentIn) -> None:
-    """A Ref No. is used once per bank account, by a check keyed in or a bill payment."""
-    number, bank_id = request.doc_number, request.bank_id
-    if number is None:
-        return
-    if store.has_check(bank_id, number):
-        holder = "a Check keyed into the ERP"
-    elif payments := store.payments(bank_id=bank_id, check_number=number):
-        holder = f"TxnType=BillPayment with TxnId={payments[0].erp_ref}"
-    else:
-        return
-    raise QboFault(
-        DUPLICATE_DOCUMENT_NUMBER,
-        "Duplicate Document Number Error : You must specify a different number. This number"
-        f" has already been used. DocNumber={number} on bank account {bank_id} is assigned"
-        f" to {holder}",
-        "DocNumber",
+def fault_of(refusal: Refusal) -> QboFault:
+    """The ledger's refusal in QuickBooks Online's words, around what the rule found."""
+    code, words, element = FAULTS[refusal.rule]
+    held_by = refusal.facts.get("held_by")
+    holder = (
+        f"TxnType=BillPayment with TxnId={held_by}" if held_by else "a Check keyed into the ERP"
     )
-
-
-def check_lines_fit_open_balances(request: BillPaymentIn, bills: dict[str, Bill]) -> None:
-    applied: defaultdict[str, Decimal] = defaultdict(Decimal)
-    for line in request.lines:
-        applied[line.bill_ref] += line.amount
-    for bill_ref, amount in applied.items():
-        balance = bills[bill_ref].balance
-        if amount > balance:
-            raise QboFault(
-                BUSINESS_VALIDATION,
-                f"The payment amount {amount} applied to bill {bill_ref} exceeds its open"
-                f" balance {balance}",
-                "Line.Amount",
-            )
+    return QboFault(code, words.format(**refusal.facts, holder=holder), element)
