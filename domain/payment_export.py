@@ -311,24 +311,17 @@ class PaymentExports(Aggregate):
         )
 
     def record_retry_scheduled(
-        self,
-        payment_id: UUID,
-        attempt: int,
-        tries: int,
-        message: str,
-        erp_code: str | None,
-        next_try_at: datetime,
-        actor: str,
+        self, payment_id: UUID, attempt: int, retry: ExportRetry, actor: str
     ) -> None:
         self.pending_payment(payment_id, attempt)
         self.trigger_event(
             self.ExportRetryScheduled,
             payment_id=payment_id,
             attempt=attempt,
-            tries=tries,
-            message=message,
-            erp_code=erp_code,
-            next_try_at=next_try_at,
+            tries=retry.tries,
+            message=retry.message,
+            erp_code=retry.erp_code,
+            next_try_at=retry.next_try_at,
             actor=actor,
         )
 
