@@ -6,6 +6,7 @@ Kept apart from the drawdown so each reads as its own story; the events belong t
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -318,10 +319,7 @@ class PaymentExports(Aggregate):
             self.ExportRetryScheduled,
             payment_id=payment_id,
             attempt=attempt,
-            tries=retry.tries,
-            message=retry.message,
-            erp_code=retry.erp_code,
-            next_try_at=retry.next_try_at,
+            **asdict(retry),  # the event keeps the retry's fields as its own
             actor=actor,
         )
 
