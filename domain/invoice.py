@@ -181,7 +181,7 @@ class Invoice(Aggregate):
 
     @property
     def erp_sync_status(self) -> ErpSyncStatus:
-        return ErpSyncStatus.SYNCED if self.erp_ref else ErpSyncStatus.NOT_SYNCED
+        return erp_sync_status_of(self.erp_ref)
 
     @property
     def amount_paid(self) -> Decimal:
@@ -286,3 +286,7 @@ def payment_status_of(amount_due: Decimal, amount_paid: Decimal) -> PaymentStatu
     if amount_paid > ZERO:
         return PaymentStatus.PARTIALLY_PAID
     return PaymentStatus.UNPAID
+
+
+def erp_sync_status_of(erp_ref: str | None) -> ErpSyncStatus:
+    return ErpSyncStatus.SYNCED if erp_ref else ErpSyncStatus.NOT_SYNCED

@@ -6,6 +6,7 @@ Kept apart from the drawdown so each reads as its own story; the events belong t
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -311,24 +312,14 @@ class PaymentExports(Aggregate):
         )
 
     def record_retry_scheduled(
-        self,
-        payment_id: UUID,
-        attempt: int,
-        tries: int,
-        message: str,
-        erp_code: str | None,
-        next_try_at: datetime,
-        actor: str,
+        self, payment_id: UUID, attempt: int, retry: ExportRetry, actor: str
     ) -> None:
         self.pending_payment(payment_id, attempt)
         self.trigger_event(
             self.ExportRetryScheduled,
             payment_id=payment_id,
             attempt=attempt,
-            tries=tries,
-            message=message,
-            erp_code=erp_code,
-            next_try_at=next_try_at,
+            **asdict(retry),  # the event keeps the retry's fields as its own
             actor=actor,
         )
 

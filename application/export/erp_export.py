@@ -37,7 +37,7 @@ from application.request_context import current_request_id
 from domain.company import Company
 from domain.disbursement import Disbursement
 from domain.export_failure import ExportFailureReason
-from domain.invoice_payment import ExportStatus, InvoicePayment
+from domain.invoice_payment import ExportRetry, ExportStatus, InvoicePayment
 from domain.payment_export import retry_is_recorded
 
 log = logging.getLogger(__name__)
@@ -421,10 +421,12 @@ class ExportExecutor:
                 job.disbursement_id,
                 job.payment_id,
                 attempt=job.attempt,
-                tries=tries,
-                message=answer.message,
-                erp_code=answer.erp_code,
-                next_try_at=datetime.fromtimestamp(next_try, UTC),
+                retry=ExportRetry(
+                    tries,
+                    answer.message,
+                    answer.erp_code,
+                    datetime.fromtimestamp(next_try, UTC),
+                ),
                 actor=EXPORTER,
             )
         return None

@@ -254,6 +254,19 @@ class CompanyScopedApplication(Application[UUID]):
         self.save(disbursement)
         return DisbursementSnapshot.of(disbursement)
 
+    def _changing_with_invoices(
+        self,
+        company_id: str,
+        disbursement_id: UUID,
+        change: Callable[[Disbursement, dict[UUID, Invoice]], object],
+    ) -> DisbursementSnapshot:
+        """Like _changing, for a change the invoices it pays take part in: all are saved."""
+        disbursement = self._get(Disbursement, company_id, disbursement_id)
+        invoices = self._invoices_of(disbursement)
+        change(disbursement, invoices)
+        self.save(disbursement, *invoices.values())
+        return DisbursementSnapshot.of(disbursement)
+
     def _referenced(self, kind: type[A], company_id: str, aggregate_id: UUID) -> A:
         """Like _get, for an id named in a request body rather than in the path."""
         try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from uuid import UUID
 
 from application.export.export_records import ExportCandidate, ExportOutcome
@@ -22,6 +21,7 @@ from domain.errors import ExportNotPending, InvalidBulkFix
 from domain.export_failure import ExportFailureReason
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
+from domain.invoice_payment import ExportRetry
 from domain.payment_export import waits_for_its_invoice
 from domain.text import BankId, bank_id
 
@@ -83,19 +83,14 @@ class PaymentRecordCommands(CompanyScopedApplication):
         payment_id: UUID,
         *,
         attempt: int,
-        tries: int,
-        message: str,
-        erp_code: str | None,
-        next_try_at: datetime,
+        retry: ExportRetry,
         actor: str,
     ) -> None:
         """The export tries again by itself; recorded unless the attempt is settled already."""
         with self.hot.holding(disbursement_id):
             disbursement = self._get(Disbursement, company_id, disbursement_id)
             try:
-                disbursement.record_retry_scheduled(
-                    payment_id, attempt, tries, message, erp_code, next_try_at, actor
-                )
+                disbursement.record_retry_scheduled(payment_id, attempt, retry, actor)
             except ExportNotPending:
                 return
             self.save(disbursement)

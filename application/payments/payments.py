@@ -381,28 +381,29 @@ class Payments(PaymentRecordCommands):
         self, company_id: str, disbursement_id: UUID, funded_at: datetime, actor: str
     ) -> DisbursementSnapshot:
         """Record the drawdown as landed; the export starts from this event."""
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
-        invoices = self._invoices_of(disbursement)
-        company = self._existing_company(company_id)
-        drawdown.complete_funding(
-            disbursement,
-            invoices,
-            funded_at=funded_at,
-            payment_record_sync_enabled=company.payment_record_sync_enabled,
-            actor=actor,
+        return self._changing_with_invoices(
+            company_id,
+            disbursement_id,
+            lambda d, invoices: drawdown.complete_funding(
+                d,
+                invoices,
+                funded_at=funded_at,
+                payment_record_sync_enabled=(
+                    self._existing_company(company_id).payment_record_sync_enabled
+                ),
+                actor=actor,
+            ),
         )
-        self.save(disbursement, *invoices.values())
-        return DisbursementSnapshot.of(disbursement)
 
     @retry_on_conflict
     def fail_funding(
         self, company_id: str, disbursement_id: UUID, reason: str, actor: str
     ) -> DisbursementSnapshot:
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
-        invoices = self._invoices_of(disbursement)
-        drawdown.fail_funding(disbursement, invoices, reason, actor)
-        self.save(disbursement, *invoices.values())
-        return DisbursementSnapshot.of(disbursement)
+        return self._changing_with_invoices(
+            company_id,
+            disbursement_id,
+            lambda d, invoices: drawdown.fail_funding(d, invoices, reason, actor),
+        )
 
     @retry_on_conflict
     def return_payout(

@@ -18,6 +18,7 @@ from typing import Any
 from eventsourcing.domain import DomainEvent
 from eventsourcing.utils import get_topic
 
+from application.copying import copied
 from application.read_models.disbursement_state import seq
 from application.read_models.folding import FoldingProjection
 from application.read_models.moments import stamp
@@ -25,7 +26,13 @@ from application.read_models.paging import Page
 from application.read_models.read_model import ReadModel
 from domain.check_numbers import next_unused
 from domain.funding_account import FundingAccount
-from domain.invoice import ErpSyncStatus, Invoice, PaymentStatus, payment_status_of
+from domain.invoice import (
+    ErpSyncStatus,
+    Invoice,
+    PaymentStatus,
+    erp_sync_status_of,
+    payment_status_of,
+)
 
 ACCOUNT_EVENTS = (
     FundingAccount.FundingAccountOpened,
@@ -279,19 +286,13 @@ def fold_invoice(entry: InvoiceEntry | None, event: DomainEvent, position: int) 
 
 
 def account_row(entry: AccountEntry) -> FundingAccountRow:
-    return FundingAccountRow(
-        seq=entry.seq,
-        company_id=entry.company_id,
-        funding_account_id=entry.funding_account_id,
-        nickname=entry.nickname,
-        bank_id=entry.bank_id,
+    return copied(
+        FundingAccountRow,
+        entry,
         next_check_number=next_unused(entry.set_next, set(entry.claimed_ahead)),
         highest_issued_check_number=entry.highest_issued,
         verified=int(entry.verified),
         deactivated=int(entry.deactivated),
-        version=entry.version,
-        opened_at=entry.opened_at,
-        updated_at=entry.updated_at,
     )
 
 
@@ -299,26 +300,11 @@ def invoice_row(entry: InvoiceEntry) -> InvoiceRow:
     due = Decimal(entry.amount_due)
     paid = sum((Decimal(a) for a in entry.paid.values()), Decimal("0.00"))
     committed = sum((Decimal(a) for a in entry.committed.values()), Decimal("0.00"))
-    return InvoiceRow(
-        seq=entry.seq,
-        company_id=entry.company_id,
-        invoice_id=entry.invoice_id,
-        invoice_number=entry.invoice_number,
-        vendor_id=entry.vendor_id,
-        vendor_name=entry.vendor_name,
-        erp_vendor_id=entry.erp_vendor_id,
-        project=entry.project,
-        commitment=entry.commitment,
-        amount_due=entry.amount_due,
-        retainage=entry.retainage,
-        approved_by=entry.approved_by,
+    return copied(
+        InvoiceRow,
+        entry,
         payment_status=payment_status_of(due, paid).value,
         amount_paid=f"{paid:.2f}",
         open_amount=f"{due - paid - committed:.2f}",
-        erp_sync_status=(ErpSyncStatus.SYNCED if entry.erp_ref else ErpSyncStatus.NOT_SYNCED).value,
-        erp_ref=entry.erp_ref,
-        erp_invoice_number=entry.erp_invoice_number,
-        version=entry.version,
-        received_at=entry.received_at,
-        updated_at=entry.updated_at,
+        erp_sync_status=erp_sync_status_of(entry.erp_ref).value,
     )

@@ -15,6 +15,7 @@ from domain.disbursement import Disbursement
 from domain.export_failure import ExportFailureReason
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
+from domain.invoice_payment import ExportRetry
 from domain.money import positive_money
 from tests.unit.builders import (
     ACCOUNTANT,
@@ -100,7 +101,10 @@ def whole_history() -> list[Aggregate]:
     disbursement.edit_bank_id(second.id, "37", ACCOUNTANT)
     disbursement.request_export(second.id, ACCOUNTANT)
     disbursement.record_retry_scheduled(
-        second.id, 2, 1, "unreachable", None, datetime(2024, 5, 1, 0, 1, tzinfo=UTC), "erp-export"
+        second.id,
+        2,
+        ExportRetry(1, "unreachable", None, datetime(2024, 5, 1, 0, 1, tzinfo=UTC)),
+        "erp-export",
     )
     disbursement.record_export_failed(
         second.id, 2, ExportFailureReason.ERP_REJECTED, "no", "500", "erp-export"
