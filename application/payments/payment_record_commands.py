@@ -268,8 +268,11 @@ class PaymentRecordCommands(CompanyScopedApplication):
     def export_candidates(
         self, company_id: str, disbursement_id: UUID, payment_ids: Iterable[UUID]
     ) -> dict[UUID, ExportCandidate]:
-        """Several payments of one disbursement as the export needs them, from one load."""
-        disbursement = self._get(Disbursement, company_id, disbursement_id)
+        """Several payments of one disbursement as the export needs them, from one load.
+
+        Read, not copied: each record is made of its payment's own fields, and whether it is
+        still pending is checked again when its outcome is recorded."""
+        disbursement = self._get(Disbursement, company_id, disbursement_id, only_to_read=True)
         return {
             payment_id: ExportCandidate.of(disbursement, disbursement.payment(payment_id))
             for payment_id in payment_ids

@@ -85,10 +85,15 @@ class PostgresExportQueue(PostgresTrackingRecorder, ExportQueue):
     def complete_all(self, done: Sequence[tuple[UUID, int]]) -> None:
         if not done:
             return
+        # Rows another transaction holds are skipped, not waited for: the policy deletes the
+        # same jobs, in its events' order, as it sees their outcomes, and two deletes of one
+        # set in two orders deadlock. A job skipped so is gone with the policy's commit; if
+        # that rolls back, the job's lease lapses and it is found recorded (ADR 0054).
         self._write(
             SQL(
-                "DELETE FROM {0} WHERE (payment_id, attempt) IN "
-                "(SELECT * FROM unnest(%s::uuid[], %s::int[]))"
+                "DELETE FROM {0} WHERE payment_id IN (SELECT payment_id FROM {0} "
+                "WHERE (payment_id, attempt) IN (SELECT * FROM unnest(%s::uuid[], %s::int[])) "
+                "FOR UPDATE SKIP LOCKED)"
             ).format(self.jobs_table),
             ([payment_id for payment_id, _ in done], [attempt for _, attempt in done]),
         )
