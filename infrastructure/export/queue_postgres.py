@@ -54,8 +54,8 @@ class PostgresExportQueue(PostgresTrackingRecorder, ExportQueue):
     def apply(self, changes: Sequence[QueueChange], tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as curs:
             self._insert_tracking(curs, tracking)
-            for statement, values in writes(changes, self.writes):
-                curs.execute(statement, values)
+            for statement, rows in writes(changes, self.writes):
+                curs.executemany(statement, rows)
 
     def claim(self, owner: str, now: float, lease_seconds: float, limit: int) -> list[ExportJob]:
         with self.datastore.transaction(commit=True) as curs:

@@ -57,12 +57,25 @@ class JobWrites(NamedTuple, Generic[S]):
 
 def writes(
     changes: Sequence[QueueChange], statements: JobWrites[S]
-) -> Iterator[tuple[S, tuple[object, ...]]]:
-    """Each change as the statement it runs and that statement's values, in order."""
+) -> Iterator[tuple[S, list[tuple[object, ...]]]]:
+    """The changes as statements to run, in order, each with the values of a run of changes
+    of one kind (for one executemany: a funding's hundred jobs are one round trip)."""
+    run: list[tuple[object, ...]] = []
+    current: S | None = None
     for change in changes:
-        if isinstance(change, Enqueue):
-            yield statements.enqueue, job_values(change.job)
-        elif change.attempt is None:
-            yield statements.dequeue_any, (str(change.payment_id),)
-        else:
-            yield statements.dequeue, (str(change.payment_id), change.attempt)
+        statement, values = _write(change, statements)
+        if current is not None and statement is not current:
+            yield current, run
+            run = []
+        current = statement
+        run.append(values)
+    if current is not None:
+        yield current, run
+
+
+def _write(change: QueueChange, statements: JobWrites[S]) -> tuple[S, tuple[object, ...]]:
+    if isinstance(change, Enqueue):
+        return statements.enqueue, job_values(change.job)
+    if change.attempt is None:
+        return statements.dequeue_any, (str(change.payment_id),)
+    return statements.dequeue, (str(change.payment_id), change.attempt)

@@ -41,8 +41,8 @@ class SQLiteExportQueue(SQLiteTrackingRecorder, ExportQueue):
     def apply(self, changes: Sequence[QueueChange], tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as c:
             self._insert_tracking(c, tracking)
-            for statement, values in writes(changes, WRITES):
-                c.execute(statement, values)
+            for statement, rows in writes(changes, WRITES):
+                c.executemany(statement, rows)
 
     def claim(self, owner: str, now: float, lease_seconds: float, limit: int) -> list[ExportJob]:
         with self.datastore.transaction(commit=True) as c:
