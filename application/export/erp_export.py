@@ -277,6 +277,10 @@ class ExportExecutor:
         def answer(n: int, job: ExportJob) -> None:
             try:
                 answers[n] = self._answer(job, resolved[job.payment_id])
+            except Exception:
+                # Only rescheduling can fail here (the store); the job stays leased and runs
+                # again when the lease lapses. Said, since no caller waits on this thread.
+                log.exception("export of payment %s could not be rescheduled", job.payment_id)
             finally:
                 self._in_flight.release()
                 with counting:
