@@ -92,10 +92,8 @@ class Pipeline:
         while len(candidates) < count:
             disbursement = self.authorized(min(PER_DISBURSEMENT, count - len(candidates)))
             self.fund(disbursement)
-            view = p.disbursement(COMPANY, disbursement)
-            candidates += [
-                p.export_candidate(COMPANY, disbursement, payment.id) for payment in view.payments
-            ]
+            ids = [payment.id for payment in p.disbursement(COMPANY, disbursement).payments]
+            candidates += p.export_candidates(COMPANY, disbursement, ids).values()
         self.sync_records(True)
         return candidates
 
