@@ -20,9 +20,6 @@ from application.read_models.read_model import ReadModel
 from infrastructure.read_models.sql_read_model import SqlReadModel, check_not_behind, marks
 from infrastructure.read_models.tables import STATES
 
-COPY_BATCH = 1000
-
-
 class SQLiteReadModel(SQLiteTrackingRecorder, SqlReadModel):
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *self.view_statements()]
@@ -75,13 +72,15 @@ class SQLiteReadModel(SQLiteTrackingRecorder, SqlReadModel):
             with rebuilt.reading() as source:
                 positions = rebuilt.positions(source)
                 check_not_behind(self.kind, self.positions(c), positions)
+                # Plain tuples, streamed from one cursor into the other's executemany: the
+                # copy runs in the driver, not a Python loop over rows.
+                source.row_factory = None
                 for suffix in (STATES, *(table.suffix for table in self.tables)):
                     name = self.table_name(suffix)
                     c.execute(f"DELETE FROM {name}")
+                    columns = 2 if suffix == STATES else 1 + len(self.table(suffix).fields)
                     source.execute(f"SELECT * FROM {name}")
-                    while records := source.fetchmany(COPY_BATCH):
-                        insert = f"INSERT INTO {name} VALUES ({marks(records[0].keys())})"
-                        c.executemany(insert, [tuple(record) for record in records])
+                    c.executemany(f"INSERT INTO {name} VALUES ({marks(range(columns))})", source)
             c.executemany(
                 "INSERT INTO tracking (application_name, notification_id) VALUES (?, ?) "
                 "ON CONFLICT (application_name) DO UPDATE "
