@@ -7,6 +7,7 @@ from bisect import bisect_right
 from collections.abc import Container, Iterable
 from typing import NewType
 
+from domain.command_copies import CopiedForCommands
 from domain.errors import InvalidCheckNumber
 
 # QuickBooks Desktop keeps at most 11 characters of a check number; stay inside every ERP.
@@ -38,7 +39,7 @@ def next_unused(start: int, *used: Container[int]) -> int:
     return number
 
 
-class CheckNumberSet:
+class CheckNumberSet(CopiedForCommands):
     """A set of check numbers kept as sorted, disjoint runs, so a million checks stay small."""
 
     def __init__(self) -> None:

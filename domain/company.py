@@ -10,6 +10,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from domain.command_copies import CopiedForCommands
 from domain.errors import BankIdTaken, InvalidConnection, NicknameTaken, UnknownConnector
 from domain.text import optional_text
 
@@ -74,7 +75,7 @@ def checked_connection(connection: object) -> dict[str, str]:
 SECRET_WORDS = ("password", "secret", "token", "key")
 
 
-class Company(Aggregate):
+class Company(CopiedForCommands, Aggregate):
     """A general contractor using paysync, one per company id.
 
     Tracks the ERP integration settings and which nicknames and Bank IDs its funding accounts

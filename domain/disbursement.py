@@ -11,6 +11,7 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate
 
 from domain.check_numbers import CheckNumber
+from domain.command_copies import CopiedForCommands
 from domain.errors import (
     CancelReasonMissing,
     DisbursementNotInDraft,
@@ -40,7 +41,7 @@ class DisbursementStatus(StrEnum):
     CANCELED = "canceled"
 
 
-class Disbursement(PaymentExports, Aggregate):
+class Disbursement(CopiedForCommands, PaymentExports, Aggregate):
     """A run of invoice payments funded by one drawdown from one funding account.
 
     Tracks its drawdown status and its invoice payments (entities, see InvoicePayment).

@@ -7,11 +7,12 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate
 
 from domain.check_numbers import MAX_CHECK_NUMBER, CheckNumber, CheckNumberSet, next_unused
+from domain.command_copies import CopiedForCommands
 from domain.errors import CheckNumbersExhausted, CheckNumberWouldRepeat, FundingAccountDeactivated
 from domain.text import BankId, required_text
 
 
-class FundingAccount(Aggregate):
+class FundingAccount(CopiedForCommands, Aggregate):
     """The payor's "pay from" bank account.
 
     Tracks its nickname, its Bank ID (the id of the same account in the ERP), the next check

@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
+from domain.command_copies import CopiedForCommands
 from domain.errors import (
     AmountExceedsOpenAmount,
     InvoiceAlreadyApproved,
@@ -30,7 +31,7 @@ class ErpSyncStatus(StrEnum):
     SYNCED = "synced"
 
 
-class Invoice(Aggregate):
+class Invoice(CopiedForCommands, Aggregate):
     """A subcontractor's invoice to the general contractor.
 
     Tracks approval, the ERP's reference once it is synced as a bill, and the payments against

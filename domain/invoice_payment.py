@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.check_numbers import CheckNumber
+from domain.command_copies import CopiedForCommands
 from domain.export_failure import ExportFailureReason
 
 
@@ -77,7 +78,7 @@ class IssuedCheck:
     check_number: CheckNumber
 
 
-class InvoicePayment:
+class InvoicePayment(CopiedForCommands):
     """A payment of one invoice: its check, its payout, and its payment record's export.
 
     Only a failed payment record may have its check number or Bank ID changed: once the ERP
