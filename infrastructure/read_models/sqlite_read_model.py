@@ -20,6 +20,7 @@ from application.read_models.read_model import ReadModel
 from infrastructure.read_models.sql_read_model import SqlReadModel, check_not_behind, marks
 from infrastructure.read_models.tables import STATES
 
+
 class SQLiteReadModel(SQLiteTrackingRecorder, SqlReadModel):
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *self.view_statements()]
