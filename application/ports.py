@@ -5,7 +5,7 @@ Infrastructure fills them (one ErpConnector per ERP); tests may subclass them wi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +13,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
 
 from domain.export_failure import ExportFailureReason
 
@@ -192,3 +194,12 @@ class BetweenProcesses(Protocol):
     """
 
     def holding(self, aggregate_id: UUID) -> AbstractContextManager[None]: ...
+
+
+@runtime_checkable
+class ReadsHistoriesTogether(Protocol):
+    """An event store that reads many aggregates' events in one statement: a funding's 100
+    invoices in one round trip instead of 100 (infrastructure/store/histories.py)."""
+
+    def select_events_of(self, originator_ids: Sequence[UUID]) -> Sequence[StoredEvent]:
+        """Every event of these aggregates, each aggregate's in version order."""

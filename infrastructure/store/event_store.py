@@ -40,6 +40,7 @@ def _store_env(settings: Settings) -> dict[str, str]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "APPLICATION_RECORDER_TOPIC": "infrastructure.store.histories:SQLiteHistories",
         "SQLITE_DBNAME": str(settings.data_dir / SQLITE_FILE_NAME),
         "SQLITE_LOCK_TIMEOUT": "10",
         **CACHE,
@@ -64,6 +65,7 @@ def postgres_env(url: str, pool_size: int = 9) -> dict[str, str]:
     query = parse_qs(parts.query)
     env = {
         "PERSISTENCE_MODULE": "infrastructure.store.connection_pool:SharedPostgresFactory",
+        "APPLICATION_RECORDER_TOPIC": "infrastructure.store.histories:PostgresHistories",
         "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")) or "postgres",
         "POSTGRES_HOST": parts.hostname or "127.0.0.1",
         "POSTGRES_PORT": str(parts.port or 5432),

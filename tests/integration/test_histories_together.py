@@ -1,0 +1,67 @@
+"""Many aggregates' histories read in one statement, on each store, as each reads alone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import uuid4
+
+from application.payments.payments import Payments
+from application.ports import ReadsHistoriesTogether
+from domain.disbursement import DisbursementStatus
+from domain.invoice import Invoice
+from tests.integration.test_payments_application import (
+    BANK,
+    COMPANY,
+    DISBURSER,
+    approved_invoice,
+    configure,
+    draft,
+    open_account,
+)
+from tests.unit.builders import state_of
+
+
+def test_the_histories_of_many_aggregates_read_together_are_each_ones_own(
+    payments: Payments,
+) -> None:
+    configure(payments)
+    account = open_account(payments)
+    invoices = [approved_invoice(payments, number=f"INV-{n}") for n in range(3)]
+    disbursement = draft(payments, account, [(invoices[0], "400.00"), (invoices[2], "9.99")])
+    payments.authorize(COMPANY, disbursement, DISBURSER)
+    recorder = payments.recorder
+    assert isinstance(recorder, ReadsHistoriesTogether)
+
+    together = recorder.select_events_of([invoices[2], uuid4(), *invoices[:2]])
+
+    assert together == [
+        event
+        for invoice in sorted(invoices, key=lambda i: i.hex)
+        for event in recorder.select_events(invoice)
+    ]
+    assert {event.originator_id for event in together} == set(invoices)
+
+
+def test_a_disbursements_invoices_loaded_together_are_the_invoices_loaded_one_by_one(
+    payments: Payments,
+) -> None:
+    configure(payments)
+    account = open_account(payments)
+    invoices = [approved_invoice(payments, number=f"INV-{n}") for n in range(4)]
+    disbursement_id = draft(payments, account, [(i, "250.00") for i in invoices])
+    payments.authorize(COMPANY, disbursement_id, DISBURSER)
+    payments.complete_funding(COMPANY, disbursement_id, funded_at=datetime.now(UTC), actor=BANK)
+    disbursement = payments.disbursement(COMPANY, disbursement_id)
+    assert disbursement.status is DisbursementStatus.FUNDING_COMPLETE
+
+    fresh = Payments(payments.env)  # nothing cached: each one by one reads the store
+    try:
+        one_by_one = {i: fresh._get(Invoice, COMPANY, i) for i in invoices}
+        together = payments._loaded_together(Invoice, COMPANY, invoices)
+    finally:
+        fresh.close()
+    assert list(together) == invoices
+    assert {i: state_of(v) for i, v in together.items()} == {
+        i: state_of(v) for i, v in one_by_one.items()
+    }
+    assert all(invoice.paid for invoice in together.values())
