@@ -26,7 +26,9 @@ STORIES = ("exported", "fixed", "retrying", "by_hand", "failed", "bank_id")
 
 def told(disbursement: Disbursement, account: FundingAccount, stories: list[str]) -> None:
     """Each payment's record through one story of the ERP Integrations tool."""
-    for n, (payment, story) in enumerate(zip(list(disbursement.payments.values()), stories)):
+    for n, (payment, story) in enumerate(
+        zip(list(disbursement.payments.values()), stories, strict=True)
+    ):
         if story == "exported":
             disbursement.record_export_succeeded(payment.id, 1, "P-1", False, WORKER)
             continue
