@@ -9,7 +9,8 @@ def stamp(moment: datetime) -> str:
     """`moment` as stored: microseconds always written, always in UTC ('Z')."""
     if moment.tzinfo is not UTC:
         moment = moment.astimezone(UTC)
-    return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    # "+00:00" cut off rather than a naive copy made first: a fold stamps every event.
+    return moment.isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def moment(text: str) -> datetime:

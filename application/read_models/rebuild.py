@@ -51,15 +51,17 @@ class Rebuild:
         recorder = self.app.recorder
         applied = 0
         position = self.scratch.max_tracking_id(self.app.name) or 0
+        # The end of the log, read again only once the rebuild passes it (a statement per
+        # batch otherwise, only to report progress).
+        end = recorder.max_notification_id() or 0
         while True:
-            end = recorder.max_notification_id() or 0
             # No `stop`: with one, PostgreSQL's plan reads the whole rest of the log for every
             # batch (a bitmap scan and a sort) instead of the next rows of the index.
             notifications = recorder.select_notifications(
                 start=position + 1, limit=self.batch_size, topics=self.projection.topics
             )
             if not notifications:
-                self.progress(end, end)
+                self.progress(max(end, position), max(end, position))
                 return applied
             batch = [
                 (self.app.mapper.to_domain_event(n), Tracking(self.app.name, n.id))
@@ -68,4 +70,6 @@ class Rebuild:
             self.projection.process_events(batch)
             applied += len(batch)
             position = notifications[-1].id
+            if position > end:
+                end = recorder.max_notification_id() or 0
             self.progress(position, end)

@@ -46,8 +46,11 @@ class PostgresReadModel(PostgresTrackingRecorder, SqlReadModel):
     @contextmanager
     def writing(self) -> Iterator[Any]:
         with self.datastore.transaction(commit=True) as c:
-            c.execute(SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout))
-            c.execute(f"LOCK TABLE {self.tracking_table()} IN SHARE ROW EXCLUSIVE MODE")
+            # One round trip for both (statements without parameters may share an execute).
+            c.execute(
+                SQL("SET LOCAL lock_timeout = '{0}s'; ").format(self.datastore.lock_timeout)
+                + SQL(f"LOCK TABLE {self.tracking_table()} IN SHARE ROW EXCLUSIVE MODE")
+            )
             yield c
 
     @contextmanager
