@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from application.payments.payments import Payments
 from application.ports import ReadsHistoriesTogether
@@ -21,14 +21,20 @@ from tests.integration.test_payments_application import (
 from tests.unit.builders import state_of
 
 
+def authorized(payments: Payments, invoices: int, paid: list[int]) -> tuple[list[UUID], UUID]:
+    """`invoices` approved invoices, and a disbursement of those numbered in `paid`, authorized."""
+    configure(payments)
+    account = open_account(payments)
+    ids = [approved_invoice(payments, number=f"INV-{n}") for n in range(invoices)]
+    disbursement = draft(payments, account, [(ids[n], "250.00") for n in paid])
+    payments.authorize(COMPANY, disbursement, DISBURSER)
+    return ids, disbursement
+
+
 def test_the_histories_of_many_aggregates_read_together_are_each_ones_own(
     payments: Payments,
 ) -> None:
-    configure(payments)
-    account = open_account(payments)
-    invoices = [approved_invoice(payments, number=f"INV-{n}") for n in range(3)]
-    disbursement = draft(payments, account, [(invoices[0], "400.00"), (invoices[2], "9.99")])
-    payments.authorize(COMPANY, disbursement, DISBURSER)
+    invoices, _ = authorized(payments, 3, paid=[0, 2])  # histories of two lengths
     recorder = payments.recorder
     assert isinstance(recorder, ReadsHistoriesTogether)
 
@@ -45,11 +51,7 @@ def test_the_histories_of_many_aggregates_read_together_are_each_ones_own(
 def test_a_disbursements_invoices_loaded_together_are_the_invoices_loaded_one_by_one(
     payments: Payments,
 ) -> None:
-    configure(payments)
-    account = open_account(payments)
-    invoices = [approved_invoice(payments, number=f"INV-{n}") for n in range(4)]
-    disbursement_id = draft(payments, account, [(i, "250.00") for i in invoices])
-    payments.authorize(COMPANY, disbursement_id, DISBURSER)
+    invoices, disbursement_id = authorized(payments, 4, paid=[0, 1, 2, 3])
     payments.complete_funding(COMPANY, disbursement_id, funded_at=datetime.now(UTC), actor=BANK)
     disbursement = payments.disbursement(COMPANY, disbursement_id)
     assert disbursement.status is DisbursementStatus.FUNDING_COMPLETE

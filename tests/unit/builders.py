@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate
 
 from domain import drawdown
 from domain.check_numbers import CheckNumberSet
+from domain.company import Company
 from domain.disbursement import Disbursement
 from domain.funding_account import FundingAccount
 from domain.invoice import Invoice
@@ -56,6 +57,22 @@ def approved_invoice(
 
 def approved_invoices(count: int, amount_due: object = "1000.00") -> list[Invoice]:
     return [approved_invoice(amount_due, number=f"INV-{i}") for i in range(1, count + 1)]
+
+
+def configured_company(
+    connector: str = "quickbooks_online", connection: object = None, company_id: str = COMPANY
+) -> Company:
+    """A company enrolled, its ERP configured with payment record sync on."""
+    company = Company.enroll(company_id, "payments-admin")
+    company.configure_erp(
+        connector=connector,
+        payment_record_sync_enabled=True,
+        override_subcontractor_invoice_number=False,
+        erp_base_url=None,
+        connection=connection,
+        actor=ACCOUNTANT,
+    )
+    return company
 
 
 def opened_account(

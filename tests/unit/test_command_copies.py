@@ -12,13 +12,20 @@ from hypothesis import strategies as st
 
 from domain.check_numbers import CheckNumber
 from domain.command_copies import IMMUTABLE
-from domain.company import Company
 from domain.disbursement import Disbursement
 from domain.export_failure import ExportFailureReason
 from domain.funding_account import FundingAccount
 from domain.invoice_payment import ExportRetry
 from domain.text import BankId
-from tests.unit.builders import ACCOUNTANT, approved_invoices, funded, opened_account, state_of
+from tests.unit.builders import (
+    ACCOUNTANT,
+    approved_invoices,
+    configured_company,
+    funded,
+    opened_account,
+    state_of,
+)
+from tests.unit.test_event_history import whole_history
 
 WORKER = "paysync-export"
 STORIES = ("exported", "fixed", "retrying", "by_hand", "failed", "bank_id")
@@ -51,15 +58,7 @@ def told(disbursement: Disbursement, account: FundingAccount, stories: list[str]
 
 
 def aggregates(stories: list[str]) -> list[Any]:
-    company = Company.enroll("acme-builders", "admin")
-    company.configure_erp(
-        connector="sage_intacct",
-        payment_record_sync_enabled=True,
-        override_subcontractor_invoice_number=False,
-        erp_base_url=None,
-        connection={"company_id": "acme"},
-        actor="admin",
-    )
+    company = configured_company("sage_intacct", connection={"company_id": "acme"})
     account = opened_account()
     invoices = approved_invoices(len(stories))
     disbursement = funded(account, invoices)
@@ -88,17 +87,27 @@ def changeable(value: Any, found: dict[int, Any]) -> dict[int, Any]:
     return found
 
 
+def assert_copied_apart(aggregate: Any) -> None:
+    copied = copy.deepcopy(aggregate)
+    assert type(copied) is type(aggregate)
+    assert state_of(copied) == state_of(aggregate)
+    shared = changeable(aggregate, {}).keys() & changeable(copied, {}).keys()
+    assert not shared, f"{type(aggregate).__name__} shares {shared} with its copy"
+
+
+def test_every_aggregate_through_every_event_its_class_defines_is_copied_apart() -> None:
+    for aggregate in whole_history():
+        aggregate.collect_events()
+        assert_copied_apart(aggregate)
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.sampled_from(STORIES), min_size=1, max_size=6))
 def test_a_copy_for_a_command_equals_the_aggregate_and_shares_nothing_changeable(
     stories: list[str],
 ) -> None:
     for aggregate in aggregates(stories):
-        copied = copy.deepcopy(aggregate)
-        assert type(copied) is type(aggregate)
-        assert state_of(copied) == state_of(aggregate)
-        shared = changeable(aggregate, {}).keys() & changeable(copied, {}).keys()
-        assert not shared, f"{type(aggregate).__name__} shares {shared} with its copy"
+        assert_copied_apart(aggregate)
 
 
 def test_a_command_on_the_copy_leaves_the_cached_aggregate_as_it_was() -> None:

@@ -25,6 +25,7 @@ from tests.unit.builders import (
     approved_invoices,
     authorized,
     by_id,
+    configured_company,
     drafted,
     opened_account,
     rebuilt,
@@ -55,14 +56,7 @@ def test_every_kind_of_event_carries_an_actor(event_class: type[Aggregate.Event]
 
 def whole_history() -> list[Aggregate]:
     """One of each aggregate, taken through every event its class defines."""
-    company = Company.enroll("acme", "payments-admin")
-    company.configure_erp(
-        connector="quickbooks_online",
-        payment_record_sync_enabled=True,
-        override_subcontractor_invoice_number=False,
-        erp_base_url=None,
-        actor=ACCOUNTANT,
-    )
+    company = configured_company(company_id="acme")
     account = opened_account(next_check_number=100)
     company.list_funding_account(account.id, account.nickname, account.bank_id, "payments-admin")
     account.rename("Operating 2", "payments-admin")
