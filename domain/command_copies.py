@@ -2,8 +2,8 @@
 
 A command runs on a copy of the aggregate the application has cached, so that a command the
 rules refuse halfway, or a save that fails, leaves the cached one as it was. The library
-makes that copy with `copy.deepcopy`, which walks and rebuilds every value: for a
-disbursement of 100 payments, most of the export's time between ERP calls.
+makes that copy with `copy.deepcopy`, which walks and rebuilds every value: 5 ms for a
+disbursement of 100 payments, a quarter of the export's time in a burst of such fundings.
 
 Everything our aggregates hold is an immutable value (text, numbers, money, moments, ids,
 enums, frozen dataclasses of such values), a dict, list or tuple of them, or an object of
