@@ -111,7 +111,7 @@ def test_a_copy_for_a_command_equals_the_aggregate_and_shares_nothing_changeable
 
 
 def test_a_command_on_the_copy_leaves_the_cached_aggregate_as_it_was() -> None:
-    *_, account, disbursement = [aggregates(["failed"])[i] for i in (0, 1, -1)]
+    _, account, *_, disbursement = aggregates(["failed"])
     before = state_of(disbursement), state_of(account)
     disbursement_copy, account_copy = copy.deepcopy(disbursement), copy.deepcopy(account)
     (payment,) = disbursement_copy.payments.values()
