@@ -60,6 +60,23 @@ class _Handoff(QueueHandler):
         return record
 
 
+class _Stderr(logging.StreamHandler[Any]):
+    """Writes to whatever `sys.stderr` is when the line is written, not when logging was
+    configured: a process (or a test run) may replace stderr later, and a handler holding the
+    one it was given would write to a closed file."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: Any) -> None:
+        pass
+
+
 _writer: QueueListener | None = None
 
 
@@ -84,7 +101,7 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
             renderer,
         ],
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _Stderr()
     handler.setFormatter(formatter)
     global _writer
     _stop_writer()

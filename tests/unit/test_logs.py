@@ -1,0 +1,36 @@
+"""The process's log lines: JSON on whatever stderr is at the moment a line is written."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import sys
+
+import pytest
+
+from interfaces import logs
+
+
+def written(stream: io.StringIO) -> list[dict[str, object]]:
+    logs._stop_writer()  # drains the queue into the stream
+    return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+def test_a_line_goes_to_the_stderr_of_its_moment_not_to_one_closed_since(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first, second = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stderr", first)
+    logs.configure_logging("INFO")
+    try:
+        monkeypatch.setattr(sys, "stderr", second)
+        first.close()
+        logging.getLogger("paysync.test").info("after stderr was replaced")
+        lines = written(second)
+    finally:
+        logs._stop_writer()
+        logging.getLogger().handlers[:] = []
+    assert [line["event"] for line in lines] == ["after stderr was replaced"]
+    assert lines[0]["logger"] == "paysync.test"
+    assert lines[0]["level"] == "info"
