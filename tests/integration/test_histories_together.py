@@ -1,9 +1,13 @@
-"""Many aggregates' histories read in one statement, on each store, as each reads alone."""
+"""Many aggregates' histories read in one statement, on each store, as each reads alone; and
+a save's events written as the library would write them."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
+
+import pytest
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from application.payments.payments import Payments
 from application.ports import ReadsHistoriesTogether
@@ -67,3 +71,31 @@ def test_a_disbursements_invoices_loaded_together_are_the_invoices_loaded_one_by
         i: state_of(v) for i, v in one_by_one.items()
     }
     assert all(invoice.paid for invoice in together.values())
+
+
+def test_a_saves_events_are_stored_as_given_in_order_and_a_repeated_version_stores_none(
+    payments: Payments,
+) -> None:
+    recorder = payments.recorder
+    first, second = uuid4(), uuid4()
+    saved = [
+        StoredEvent(first, 1, "tests:One", bytes(range(256))),  # every byte value, zeros too
+        StoredEvent(second, 1, "tests:Two", b""),
+        StoredEvent(first, 2, "tests:One", b"\\x00'\"{}"),  # what text escaping would trip on
+    ]
+    before = recorder.max_notification_id() or 0
+
+    ids = recorder.insert_events(saved)
+
+    notifications = recorder.select_notifications(start=before + 1, limit=10)
+    assert [n.id for n in notifications] == list(range(before + 1, before + 4))
+    assert ids == [n.id for n in notifications]
+    assert [(n.originator_id, n.originator_version, n.topic, n.state) for n in notifications] == [
+        (e.originator_id, e.originator_version, e.topic, e.state) for e in saved
+    ]
+    assert recorder.select_events(first) == [saved[0], saved[2]]
+
+    with pytest.raises(IntegrityError):
+        recorder.insert_events([StoredEvent(second, 2, "tests:Two", b"new"), saved[1]])
+    assert recorder.max_notification_id() == before + 3
+    assert recorder.select_events(second) == [saved[1]]
