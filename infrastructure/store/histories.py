@@ -1,4 +1,4 @@
-"""The library's application recorders with one more read and, on PostgreSQL, a cheaper write.
+"""The library's application recorders with one more read and, on PostgreSQL, cheaper calls.
 
 A disbursement's funding and authorization change every invoice it pays, up to 100; loading
 them one by one cost a database round trip each (a fast-forward of the cached invoice), a
@@ -11,6 +11,10 @@ psycopg dumps in text, in Python, field by field (each state's bytes hex-escaped
 `PostgresHistories` sends the same rows as four arrays, one per column, dumped in binary
 (0.35 ms). Everything around the insert stays the library's: the table lock that makes
 commits follow notification order, the NOTIFY, the pipeline, the returned notification ids.
+The reads every load and every follower make (`select_events`, `select_notifications`) use
+statements rendered once and tuple rows; the library composes each statement again per call
+and builds a dict per row. The library's own recorder tests run against these classes
+(tests/integration/test_recorders_as_the_library_tests_them.py).
 
 The event store names these classes as its application recorders
 (APPLICATION_RECORDER_TOPIC, see event_store.py).
@@ -22,12 +26,14 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import InterfaceError, Notification, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import retry
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composable, Identifier
 
+EVENT_COLUMNS = "originator_id, originator_version, topic, state"
 CHUNK = 500  # ids per statement on SQLite (its limit on ? marks is higher, but not unbounded)
 
 
@@ -65,16 +71,26 @@ class PostgresHistories(PostgresApplicationRecorder):
             "table": Identifier(self.events_table_name),
             "id_type": Identifier(datastore.originator_id_type),
         }
-        # Rendered once: the library composes these statements again for every save.
-        self._insert_columns = (
-            SQL(
-                "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
-                "SELECT * FROM unnest(%b::{id_type}[], %b::bigint[], %b::text[], %b::bytea[]) "
-                "RETURNING notification_id"
-            )
-            .format(**names)
-            .as_string()
-            .encode()
+
+        def rendered(statement: str) -> bytes:
+            # Once: the library composes its statements again for every call, and psycopg
+            # renders each composition again, quoting its identifiers through libpq.
+            return SQL(statement).format(**names).as_string().encode()
+
+        self._insert_columns = rendered(
+            "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
+            "SELECT * FROM unnest(%b::{id_type}[], %b::bigint[], %b::text[], %b::bytea[]) "
+            "RETURNING notification_id"
+        )
+        self._select_events = rendered(
+            f"SELECT {EVENT_COLUMNS} FROM {{schema}}.{{table}} WHERE originator_id = %s"
+        )
+        self._select_events_of = rendered(
+            f"SELECT {EVENT_COLUMNS} FROM {{schema}}.{{table}} WHERE originator_id = ANY(%s) "
+            "ORDER BY originator_id, originator_version"
+        )
+        self._select_notifications = rendered(
+            f"SELECT notification_id, {EVENT_COLUMNS} FROM {{schema}}.{{table}}"
         )
         self._notify = SQL("NOTIFY {0}").format(Identifier(self.channel_name)).as_string().encode()
         self.lock_table_statements = [
@@ -100,21 +116,80 @@ class PostgresHistories(PostgresApplicationRecorder):
             prepare=True,
         )
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
+        """The library's read of one history (a fast-forward, a replay), as it reads it."""
+        statement, params = self._select_events, list[Any]([originator_id])
+        if gt is not None:
+            statement, params = statement + b" AND originator_version > %s", [*params, gt]
+        if lte is not None:
+            statement, params = statement + b" AND originator_version <= %s", [*params, lte]
+        statement += (
+            b" ORDER BY originator_version DESC" if desc else b" ORDER BY originator_version"
+        )
+        if limit is not None:
+            statement, params = statement + b" LIMIT %s", [*params, limit]
+        return self._stored_events(statement, params)
+
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as select_events
     def select_events_of(self, originator_ids: Sequence[UUID]) -> list[StoredEvent]:
         """Every event of these aggregates, each aggregate's in version order."""
-        statement = SQL(
-            "SELECT * FROM {schema}.{table} WHERE originator_id = ANY(%s) "
-            "ORDER BY originator_id, originator_version"
-        ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(statement, [list(originator_ids)], prepare=True)
+        return self._stored_events(self._select_events_of, [list(originator_ids)])
+
+    def _stored_events(self, statement: bytes, params: list[Any]) -> list[StoredEvent]:
+        # Rows as tuples: the datastore's dict rows cost a dict per event.
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(statement, params, prepare=True)
             return [
-                StoredEvent(
-                    originator_id=row["originator_id"],
-                    originator_version=row["originator_version"],
-                    topic=row["topic"],
-                    state=bytes(row["state"]),
+                StoredEvent(originator_id, version, topic, bytes(state))
+                for originator_id, version, topic, state in curs.fetchall()
+            ]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's
+    def select_notifications(
+        self,
+        start: int | None,
+        limit: int,
+        stop: int | None = None,
+        topics: Sequence[str] = (),
+        *,
+        inclusive_of_start: bool = True,
+    ) -> Sequence[Notification]:
+        """The library's read of the log (every follower's pull), as it reads it."""
+        where: list[bytes] = []
+        params: list[Any] = []
+        if start is not None:
+            where.append(
+                b"notification_id >= %s" if inclusive_of_start else b"notification_id > %s"
+            )
+            params.append(start)
+        if stop is not None:
+            where.append(b"notification_id <= %s")
+            params.append(stop)
+        if topics:
+            where.append(b"topic = ANY(%s)")
+            params.append(list(topics))
+        statement = self._select_notifications
+        if where:
+            statement += b" WHERE " + b" AND ".join(where)
+        statement += b" ORDER BY notification_id LIMIT %s"
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(statement, [*params, limit], prepare=True)
+            return [
+                Notification(
+                    id=notification_id,
+                    originator_id=originator_id,
+                    originator_version=version,
+                    topic=topic,
+                    state=bytes(state),
                 )
-                for row in curs.fetchall()
+                for notification_id, originator_id, version, topic, state in curs.fetchall()
             ]
