@@ -201,5 +201,8 @@ class ReadsHistoriesTogether(Protocol):
     """An event store that reads many aggregates' events in one statement: a funding's 100
     invoices in one round trip instead of 100 (infrastructure/store/histories.py)."""
 
-    def select_events_of(self, originator_ids: Sequence[UUID]) -> Sequence[StoredEvent]:
-        """Every event of these aggregates, each aggregate's in version order."""
+    def select_events_of(
+        self, originator_ids: Sequence[UUID], *, after: Mapping[UUID, int] | None = None
+    ) -> Sequence[StoredEvent]:
+        """Every event of these aggregates (of those in `after`, only the events after that
+        version), each aggregate's in version order."""

@@ -22,7 +22,7 @@ The event store names these classes as its application recorders
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -34,22 +34,26 @@ from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composable, Identifier
 
 EVENT_COLUMNS = "originator_id, originator_version, topic, state"
-CHUNK = 500  # ids per statement on SQLite (its limit on ? marks is higher, but not unbounded)
+CHUNK = 250  # (id, version) pairs per statement on SQLite: 500 ? marks
 
 
 class SQLiteHistories(SQLiteApplicationRecorder):
-    def select_events_of(self, originator_ids: Sequence[UUID]) -> list[StoredEvent]:
-        """Every event of these aggregates, each aggregate's in version order."""
-        ids = [originator_id.hex for originator_id in originator_ids]
+    def select_events_of(
+        self, originator_ids: Sequence[UUID], *, after: Mapping[UUID, int] | None = None
+    ) -> list[StoredEvent]:
+        """Every event of these aggregates (of those in `after`, only the events after that
+        version), each aggregate's in version order."""
+        known = [(i.hex, (after or {}).get(i, 0)) for i in originator_ids]
         found: list[StoredEvent] = []
         with self.datastore.transaction(commit=False) as c:
-            for start in range(0, len(ids), CHUNK):
-                chunk = ids[start : start + CHUNK]
+            for start in range(0, len(known), CHUNK):
+                chunk = known[start : start + CHUNK]
                 c.execute(
-                    f"SELECT * FROM {self.events_table_name} "
-                    f"WHERE originator_id IN ({', '.join('?' for _ in chunk)}) "
-                    "ORDER BY originator_id, originator_version",
-                    chunk,
+                    f"WITH known (id, version) AS (VALUES {', '.join('(?, ?)' for _ in chunk)}) "
+                    f"SELECT e.* FROM known JOIN {self.events_table_name} AS e "
+                    "ON e.originator_id = known.id AND e.originator_version > known.version "
+                    "ORDER BY e.originator_id, e.originator_version",
+                    [value for pair in chunk for value in pair],
                 )
                 found += [
                     StoredEvent(
@@ -86,7 +90,9 @@ class PostgresHistories(PostgresApplicationRecorder):
             f"SELECT {EVENT_COLUMNS} FROM {{schema}}.{{table}} WHERE originator_id = %s"
         )
         self._select_events_of = rendered(
-            f"SELECT {EVENT_COLUMNS} FROM {{schema}}.{{table}} WHERE originator_id = ANY(%s) "
+            f"SELECT {EVENT_COLUMNS} FROM unnest(%b::{{id_type}}[], %b::bigint[]) "
+            "AS known (id, version) JOIN {schema}.{table} "
+            "ON originator_id = known.id AND originator_version > known.version "
             "ORDER BY originator_id, originator_version"
         )
         self._select_notifications = rendered(
@@ -140,9 +146,13 @@ class PostgresHistories(PostgresApplicationRecorder):
         return self._stored_events(statement, params)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as select_events
-    def select_events_of(self, originator_ids: Sequence[UUID]) -> list[StoredEvent]:
-        """Every event of these aggregates, each aggregate's in version order."""
-        return self._stored_events(self._select_events_of, [list(originator_ids)])
+    def select_events_of(
+        self, originator_ids: Sequence[UUID], *, after: Mapping[UUID, int] | None = None
+    ) -> list[StoredEvent]:
+        """Every event of these aggregates (of those in `after`, only the events after that
+        version), each aggregate's in version order."""
+        versions = [(after or {}).get(i, 0) for i in originator_ids]
+        return self._stored_events(self._select_events_of, [list(originator_ids), versions])
 
     def _stored_events(self, statement: bytes, params: list[Any]) -> list[StoredEvent]:
         # Rows as tuples: the datastore's dict rows cost a dict per event.

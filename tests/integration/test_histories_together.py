@@ -52,6 +52,59 @@ def test_the_histories_of_many_aggregates_read_together_are_each_ones_own(
     assert {event.originator_id for event in together} == set(invoices)
 
 
+def test_histories_read_after_known_versions_hold_only_the_events_after_them(
+    payments: Payments,
+) -> None:
+    invoices, _ = authorized(payments, 3, paid=[0, 2])
+    recorder = payments.recorder
+    assert isinstance(recorder, ReadsHistoriesTogether)
+    first, unpaid, last = (list(recorder.select_events(i)) for i in invoices)
+
+    together = recorder.select_events_of(invoices, after={invoices[0]: 2, invoices[1]: 99})
+
+    expected = {invoices[0]: first[2:], invoices[1]: [], invoices[2]: last}
+    assert len(first) > 2
+    assert unpaid
+    assert together == [e for i in sorted(invoices, key=lambda i: i.hex) for e in expected[i]]
+
+
+def test_invoices_kept_by_one_process_are_brought_up_to_date_with_what_another_saved(
+    payments: Payments,
+) -> None:
+    invoices, disbursement_id = authorized(payments, 3, paid=[0, 1, 2])
+    kept = payments._loaded_together(Invoice, COMPANY, invoices)  # this process keeps these
+    other = Payments(payments.env)  # another process, on the same store
+    try:
+        other.complete_funding(COMPANY, disbursement_id, funded_at=datetime.now(UTC), actor=BANK)
+    finally:
+        other.close()
+
+    loaded = payments._loaded_together(Invoice, COMPANY, invoices)
+
+    assert not any(invoice.paid for invoice in kept.values())
+    assert all(invoice.paid for invoice in loaded.values())
+    assert {i: v.version for i, v in loaded.items()} == {
+        i: len(list(payments.recorder.select_events(i))) for i in invoices
+    }
+
+
+def test_a_change_a_command_made_and_never_saved_does_not_reach_the_next_load(
+    payments: Payments,
+) -> None:
+    invoices, _ = authorized(payments, 2, paid=[0, 1])
+    before = {
+        i: state_of(v) for i, v in payments._loaded_together(Invoice, COMPANY, invoices).items()
+    }
+    changed = payments._loaded_together(Invoice, COMPANY, invoices)
+    for invoice in changed.values():
+        invoice.record_synced("erp-1", "never saved", "someone")  # and then the command fails
+
+    again = payments._loaded_together(Invoice, COMPANY, invoices)
+
+    assert {i: state_of(v) for i, v in again.items()} == before
+    assert all(v.version < changed[i].version for i, v in again.items())
+
+
 def test_a_disbursements_invoices_loaded_together_are_the_invoices_loaded_one_by_one(
     payments: Payments,
 ) -> None:
