@@ -36,6 +36,12 @@ def fields_of(
     API lists a stored row, whose text and 0/1 become the record's types, as its record)."""
     values = dict(given)
     plan = _plan(record, tuple(type(source) for source in sources), frozenset(given))
+    if plan is None and len(sources) == 1:  # an aggregate's snapshot: one object to read
+        (source,) = sources
+        for name in field_names(record):
+            if name not in values:
+                values[name] = getattr(source, name)
+        return values
     if plan is None:  # not all dataclasses: look each name up on the objects
         for name in field_names(record):
             if name not in values:

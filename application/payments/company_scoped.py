@@ -201,9 +201,12 @@ class CompanyScopedApplication(Application[UUID]):
         return recordings
 
     def _keep(self, saved: tuple[Any, ...]) -> None:
-        """Keep a copy of each saved aggregate of a kind loaded together, as saved."""
+        """Keep a copy, as saved, of each saved aggregate that was loaded together and kept.
+
+        Only those: the others' next load together reads their whole history once, and a
+        command on one invoice (an approval) pays no copy for a load it may never see."""
         for aggregate in saved:
-            if isinstance(aggregate, LOADED_TOGETHER):
+            if isinstance(aggregate, LOADED_TOGETHER) and aggregate.id in self._kept.cache:
                 self._kept.put(aggregate.id, copy.deepcopy(aggregate))
 
     def idempotent_request(self, company_id: str, key: str) -> IdempotentRequest | None:
