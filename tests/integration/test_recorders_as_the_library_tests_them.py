@@ -9,6 +9,7 @@ racing whose notification ids must not interleave (commits in notification order
 from __future__ import annotations
 
 import tempfile
+import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -25,10 +26,25 @@ from infrastructure.store.histories import PostgresHistories, SQLiteHistories
 from tests.stores import POSTGRES_URL
 
 
-class PostgresSchema:
+class OwnThreadsJoined:
+    """The library's concurrent case sets its readers' stop flag and returns without joining
+    them: closing the store under a reader still in a query crashed SQLite's driver (a
+    segfault). Every thread a case started ends before its store is closed."""
+
+    def setUp(self) -> None:
+        self.threads_before = set(threading.enumerate())
+
+    def join_own_threads(self) -> None:
+        for thread in set(threading.enumerate()) - self.threads_before:
+            if not thread.daemon:  # the pools' own workers are daemons, and live on until close
+                thread.join(timeout=30)
+
+
+class PostgresSchema(OwnThreadsJoined):
     """A fresh schema per test, dropped afterwards, as tests/stores.py does for the others."""
 
     def setUp(self) -> None:
+        super().setUp()
         self.schema = f"t_{uuid.uuid4().hex[:12]}"
         with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
             conn.execute(f'CREATE SCHEMA "{self.schema}"')
@@ -38,6 +54,7 @@ class PostgresSchema:
         )  # fmt: skip
 
     def tearDown(self) -> None:
+        self.join_own_threads()
         self.datastore.close()
         with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{self.schema}" CASCADE')
@@ -48,12 +65,14 @@ class PostgresSchema:
         return recorder
 
 
-class SQLiteFile:
+class SQLiteFile(OwnThreadsJoined):
     def setUp(self) -> None:
+        super().setUp()
         self.folder = tempfile.TemporaryDirectory()
         self.datastore = SQLiteDatastore(str(Path(self.folder.name) / "events.db"))
 
     def tearDown(self) -> None:
+        self.join_own_threads()
         self.datastore.close()
         self.folder.cleanup()
 
