@@ -9,7 +9,7 @@ On PostgreSQL the library inserts a save's events as one array of a composite ty
 psycopg dumps in text, in Python, field by field (each state's bytes hex-escaped): a save of
 100 events cost 2.6 ms of CPU, and the dump was two fifths of recording export outcomes.
 `PostgresHistories` sends the same rows as four arrays, one per column, dumped in binary
-(0.35 ms). Everything around the insert stays the library's: the table lock that makes
+(0.4 ms). Everything around the insert stays the library's: the table lock that makes
 commits follow notification order, the NOTIFY, the pipeline, the returned notification ids.
 The reads every load and every follower make (`select_events`, `select_notifications`) use
 statements rendered once and tuple rows; the library composes each statement again per call
@@ -35,6 +35,8 @@ from psycopg.sql import SQL, Composable, Identifier
 
 EVENT_COLUMNS = "originator_id, originator_version, topic, state"
 CHUNK = 250  # (id, version) pairs per statement on SQLite: 500 ? marks
+# How the library retries its own reads; the reads replaced here keep it.
+retried = retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
 
 
 class SQLiteHistories(SQLiteApplicationRecorder):
@@ -43,7 +45,8 @@ class SQLiteHistories(SQLiteApplicationRecorder):
     ) -> list[StoredEvent]:
         """Every event of these aggregates (of those in `after`, only the events after that
         version), each aggregate's in version order."""
-        known = [(i.hex, (after or {}).get(i, 0)) for i in originator_ids]
+        after = after or {}
+        known = [(i.hex, after.get(i, 0)) for i in originator_ids]
         found: list[StoredEvent] = []
         with self.datastore.transaction(commit=False) as c:
             for start in range(0, len(known), CHUNK):
@@ -122,7 +125,7 @@ class PostgresHistories(PostgresApplicationRecorder):
             prepare=True,
         )
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's
+    @retried
     def select_events(
         self,
         originator_id: UUID | str,
@@ -145,13 +148,14 @@ class PostgresHistories(PostgresApplicationRecorder):
             statement, params = statement + b" LIMIT %s", [*params, limit]
         return self._stored_events(statement, params)
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as select_events
+    @retried
     def select_events_of(
         self, originator_ids: Sequence[UUID], *, after: Mapping[UUID, int] | None = None
     ) -> list[StoredEvent]:
         """Every event of these aggregates (of those in `after`, only the events after that
         version), each aggregate's in version order."""
-        versions = [(after or {}).get(i, 0) for i in originator_ids]
+        after = after or {}
+        versions = [after.get(i, 0) for i in originator_ids]
         return self._stored_events(self._select_events_of, [list(originator_ids), versions])
 
     def _stored_events(self, statement: bytes, params: list[Any]) -> list[StoredEvent]:
@@ -163,7 +167,7 @@ class PostgresHistories(PostgresApplicationRecorder):
                 for originator_id, version, topic, state in curs.fetchall()
             ]
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's
+    @retried
     def select_notifications(
         self,
         start: int | None,
