@@ -21,27 +21,10 @@ from typing import Any
 
 import httpx
 
-from application.ports import (
-    BillAnswer,
-    BillToExport,
-    Capabilities,
-    ConnectorKind,
-    ErpAccepted,
-    ErpPaymentRecord,
-    ErpRefused,
-    ErpUnreadable,
-    Idempotency,
-    PaymentRecordToExport,
-)
+from application import ports
 from domain.export_failure import ExportFailureReason
+from infrastructure.erp import connection as erp_connection
 from infrastructure.erp import http_exchange, json_api, read_back
-from infrastructure.erp.connection import (
-    BuildContext,
-    ConnectorModule,
-    HttpConnection,
-    Name,
-    SecretRef,
-)
 
 ERP_NAME = "Acumatica"
 ENDPOINT = "entity/Default/22.200.001"
@@ -63,16 +46,16 @@ CHECK = read_back.RecordFields(
 )
 
 
-class Connection(HttpConnection):
+class Connection(erp_connection.HttpConnection):
     """An Acumatica tenant, the API user (password by reference) and the expense account."""
 
-    tenant: Name
-    username: Name
-    password_ref: SecretRef
-    expense_account: Name
+    tenant: erp_connection.Name
+    username: erp_connection.Name
+    password_ref: erp_connection.SecretRef
+    expense_account: erp_connection.Name
 
 
-def build(connection: Connection, context: BuildContext) -> AcumaticaConnector:
+def build(connection: Connection, context: erp_connection.BuildContext) -> AcumaticaConnector:
     return AcumaticaConnector(
         connection.base_url,
         {
@@ -89,7 +72,7 @@ def wrapped(value: object) -> dict[str, object]:
     return {"value": value}
 
 
-def check_payload(record: PaymentRecordToExport) -> dict[str, Any]:
+def check_payload(record: ports.PaymentRecordToExport) -> dict[str, Any]:
     return {
         "Type": wrapped("Payment"),
         "Vendor": wrapped(record.erp_vendor_id),
@@ -110,7 +93,7 @@ def check_payload(record: PaymentRecordToExport) -> dict[str, Any]:
     }
 
 
-def bill_payload(bill: BillToExport, expense_account: str) -> dict[str, Any]:
+def bill_payload(bill: ports.BillToExport, expense_account: str) -> dict[str, Any]:
     return {
         "Type": wrapped("Bill"),
         "Vendor": wrapped(bill.erp_vendor_id),
@@ -130,11 +113,11 @@ def bill_payload(bill: BillToExport, expense_account: str) -> dict[str, Any]:
 
 class AcumaticaConnector:
     connector_name = "acumatica"
-    capabilities = Capabilities(
-        kind=ConnectorKind.DIRECT,
+    capabilities = ports.Capabilities(
+        kind=ports.ConnectorKind.DIRECT,
         partial_payments=True,
         refuses_duplicate_check_numbers=True,
-        idempotency=Idempotency.LOOK_UP_FIRST,
+        idempotency=ports.Idempotency.LOOK_UP_FIRST,
         lists_checks=True,
     )
 
@@ -147,36 +130,36 @@ class AcumaticaConnector:
         self._session: str | None = None
         self._session_lock = threading.Lock()
 
-    def export_bill(self, bill: BillToExport) -> BillAnswer:
+    def export_bill(self, bill: ports.BillToExport) -> ports.BillAnswer:
         return self._create("Bill", bill_payload(bill, self._expense_account))
 
-    def export_payment(self, record: PaymentRecordToExport) -> BillAnswer:
+    def export_payment(self, record: ports.PaymentRecordToExport) -> ports.BillAnswer:
         found = self._find_check(record.idempotency_key)
         if found is not None:
             return found
         return self._create("Check", check_payload(record))
 
-    def payment_records(self, paid_from: date, paid_to: date) -> list[ErpPaymentRecord]:
+    def payment_records(self, paid_from: date, paid_to: date) -> list[ports.ErpPaymentRecord]:
         """Every Check of Type Payment applied within the period, a page at a time."""
         # Dates only, no text from outside: nothing to quote.
         where = (
             f"Type eq 'Payment' and ApplicationDate ge datetimeoffset'{paid_from}'"
             f" and ApplicationDate le datetimeoffset'{paid_to}'"
         )
-        found: list[ErpPaymentRecord] = []
+        found: list[ports.ErpPaymentRecord] = []
         while True:
             params = {"$filter": where, "$top": str(PAGE_SIZE), "$skip": str(len(found))}
             response = read_back.readable(self._taken("GET", "Check", params=params))
             page = http_exchange.json_of(response)
             if not isinstance(page, list):
-                raise ErpUnreadable(f"{ERP_NAME} answered Checks with no list of them")
+                raise ports.ErpUnreadable(f"{ERP_NAME} answered Checks with no list of them")
             found += [read_check(check) for check in page]
             if len(page) < PAGE_SIZE:
                 return found
 
-    def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
+    def check_numbers(self, bank_id: str) -> list[str] | ports.ErpRefused:
         listed = self._checks_where("CashAccount", bank_id)
-        if isinstance(listed, ErpRefused):
+        if isinstance(listed, ports.ErpRefused):
             return listed
         _, checks = listed
         return [
@@ -185,9 +168,9 @@ class AcumaticaConnector:
             if isinstance(check, dict) and isinstance(check.get("PaymentRef"), dict)
         ]
 
-    def _find_check(self, key: str) -> BillAnswer | None:
+    def _find_check(self, key: str) -> ports.BillAnswer | None:
         listed = self._checks_where("Description", key)
-        if isinstance(listed, ErpRefused):
+        if isinstance(listed, ports.ErpRefused):
             return listed
         response, checks = listed
         if checks:
@@ -196,20 +179,22 @@ class AcumaticaConnector:
             return accepted(checks[0]) or http_exchange.unreadable_success(response, ERP_NAME)
         return None
 
-    def _checks_where(self, name: str, value: str) -> tuple[httpx.Response, list[Any]] | ErpRefused:
+    def _checks_where(
+        self, name: str, value: str
+    ) -> tuple[httpx.Response, list[Any]] | ports.ErpRefused:
         """The Checks whose field `name` holds `value`, and the answer that listed them."""
         quoted = value.replace("'", "''")
         response = self._taken("GET", "Check", params={"$filter": f"{name} eq '{quoted}'"})
-        if isinstance(response, ErpRefused):
+        if isinstance(response, ports.ErpRefused):
             return response
         checks = http_exchange.json_of(response)
         if not isinstance(checks, list):
             return http_exchange.unreadable_success(response, ERP_NAME)
         return response, checks
 
-    def _create(self, entity: str, payload: dict[str, Any]) -> BillAnswer:
+    def _create(self, entity: str, payload: dict[str, Any]) -> ports.BillAnswer:
         response = self._taken("PUT", entity, json=payload)
-        if isinstance(response, ErpRefused):
+        if isinstance(response, ports.ErpRefused):
             return response
         made = accepted(http_exchange.json_of(response))
         if made is not None:
@@ -218,11 +203,11 @@ class AcumaticaConnector:
             return http_exchange.unreadable_success(response, ERP_NAME)
         return translate_refusal(response)
 
-    def _taken(self, method: str, entity: str, **kwargs: Any) -> httpx.Response | ErpRefused:
+    def _taken(self, method: str, entity: str, **kwargs: Any) -> httpx.Response | ports.ErpRefused:
         """The answer to a request the ERP took, in a session opened again once if it ended."""
         for _ in range(2):
             session = self._open_session()
-            if isinstance(session, ErpRefused):
+            if isinstance(session, ports.ErpRefused):
                 return session
             response = self._api.send(
                 method,
@@ -230,20 +215,23 @@ class AcumaticaConnector:
                 headers={"Cookie": f"{SESSION_COOKIE}={session}", "Accept": "application/json"},
                 **kwargs,
             )
-            if isinstance(response, ErpRefused) or response.status_code != httpx.codes.UNAUTHORIZED:
+            if (
+                isinstance(response, ports.ErpRefused)
+                or response.status_code != httpx.codes.UNAUTHORIZED
+            ):
                 break
             with self._session_lock:
                 self._session = None  # ended on the ERP's side: log in again, once
-        if isinstance(response, ErpRefused) or response.is_success:
+        if isinstance(response, ports.ErpRefused) or response.is_success:
             return response
         return translate_refusal(response)
 
-    def _open_session(self) -> str | ErpRefused:
+    def _open_session(self) -> str | ports.ErpRefused:
         with self._session_lock:
             if self._session is not None:
                 return self._session
             response = self._api.send("POST", "entity/auth/login", json=self._login)
-            if isinstance(response, ErpRefused):
+            if isinstance(response, ports.ErpRefused):
                 return response
             token = response.cookies.get(SESSION_COOKIE)
             if not response.is_success or not token:
@@ -252,14 +240,14 @@ class AcumaticaConnector:
             return token
 
 
-def read_check(entity: object) -> ErpPaymentRecord:
+def read_check(entity: object) -> ports.ErpPaymentRecord:
     """A Check as Acumatica answers it (every field wrapped), as a payment record."""
     return CHECK.read(ERP_NAME, lambda name: unwrapped(entity, name))
 
 
-def accepted(entity: object) -> ErpAccepted | None:
+def accepted(entity: object) -> ports.ErpAccepted | None:
     value = unwrapped(entity, "ReferenceNbr")
-    return ErpAccepted(erp_ref=str(value)) if value else None
+    return ports.ErpAccepted(erp_ref=str(value)) if value else None
 
 
 def unwrapped(entity: object, name: str) -> object:
@@ -281,11 +269,11 @@ def field_errors(entity: dict[str, Any]) -> list[tuple[str, str]]:
     return errors
 
 
-def translate_refusal(response: httpx.Response) -> ErpRefused:
+def translate_refusal(response: httpx.Response) -> ports.ErpRefused:
     return json_api.refusal(response, ERP_NAME, read_errors)
 
 
-def read_errors(body: Any, code: str) -> ErpRefused | None:
+def read_errors(body: Any, code: str) -> ports.ErpRefused | None:
     """The errors Acumatica put on the entity's fields, or its exception's words."""
     if not isinstance(body, dict):
         return None
@@ -293,11 +281,11 @@ def read_errors(body: Any, code: str) -> ErpRefused | None:
     if errors:
         field, _ = errors[0]
         message = "; ".join(f"{name}: {words}" for name, words in errors)
-        return ErpRefused(REASONS.get(field, ExportFailureReason.ERP_REJECTED), message, code)
+        return ports.ErpRefused(REASONS.get(field, ExportFailureReason.ERP_REJECTED), message, code)
     words = body.get("exceptionMessage") or body.get("message")
     if words:
-        return ErpRefused(ExportFailureReason.ERP_REJECTED, f"{ERP_NAME}: {words}", code)
+        return ports.ErpRefused(ExportFailureReason.ERP_REJECTED, f"{ERP_NAME}: {words}", code)
     return None
 
 
-MODULE = ConnectorModule(Connection, build)
+MODULE = erp_connection.ConnectorModule(Connection, build)

@@ -18,25 +18,10 @@ from typing import Any
 
 import httpx
 
-from application.ports import (
-    BillAnswer,
-    BillToExport,
-    Capabilities,
-    ConnectorKind,
-    ErpPaymentRecord,
-    ErpRefused,
-    Idempotency,
-    PaymentRecordToExport,
-)
+from application import ports
 from domain.export_failure import ExportFailureReason
+from infrastructure.erp import connection as erp_connection
 from infrastructure.erp import json_api, read_back
-from infrastructure.erp.connection import (
-    BuildContext,
-    ConnectorModule,
-    HttpConnection,
-    Name,
-    SecretRef,
-)
 
 ERP_NAME = "CMiC"
 PREFIX = "/ap-rest-api/rest/1"
@@ -56,16 +41,16 @@ REASONS = {
 CHEQUE = read_back.RecordFields("ChqId", "ChqMemo", "ChqNum", "ChqAccCode", "ChqAmt", "ChqDate")
 
 
-class Connection(HttpConnection):
+class Connection(erp_connection.HttpConnection):
     """A CMiC company and bank company, and the API user (password by reference)."""
 
-    company_code: Name
-    bank_company_code: Name
-    username: Name
-    password_ref: SecretRef
+    company_code: erp_connection.Name
+    bank_company_code: erp_connection.Name
+    username: erp_connection.Name
+    password_ref: erp_connection.SecretRef
 
 
-def build(connection: Connection, context: BuildContext) -> CmicConnector:
+def build(connection: Connection, context: erp_connection.BuildContext) -> CmicConnector:
     password = context.secrets.resolve(connection.password_ref)
     return CmicConnector(
         connection, basic_authorization(connection.username, password), context.client
@@ -77,7 +62,7 @@ def basic_authorization(username: str, password: str) -> str:
 
 
 def cheque_payload(
-    record: PaymentRecordToExport, company_code: str, bank_company_code: str
+    record: ports.PaymentRecordToExport, company_code: str, bank_company_code: str
 ) -> dict[str, Any]:
     return {
         "ChqCompCode": company_code,
@@ -92,7 +77,7 @@ def cheque_payload(
     }
 
 
-def voucher_payload(bill: BillToExport, company_code: str) -> dict[str, Any]:
+def voucher_payload(bill: ports.BillToExport, company_code: str) -> dict[str, Any]:
     return {
         "VouCompCode": company_code,
         "VouVenCode": bill.erp_vendor_id,
@@ -105,11 +90,11 @@ def voucher_payload(bill: BillToExport, company_code: str) -> dict[str, Any]:
 
 class CmicConnector:
     connector_name = "cmic"
-    capabilities = Capabilities(
-        kind=ConnectorKind.DIRECT,
+    capabilities = ports.Capabilities(
+        kind=ports.ConnectorKind.DIRECT,
         partial_payments=True,
         refuses_duplicate_check_numbers=True,
-        idempotency=Idempotency.LOOK_UP_FIRST,
+        idempotency=ports.Idempotency.LOOK_UP_FIRST,
         lists_checks=True,
     )
 
@@ -123,11 +108,11 @@ class CmicConnector:
             {"Authorization": authorization, "Accept": "application/json"},
         )
 
-    def export_bill(self, bill: BillToExport) -> BillAnswer:
+    def export_bill(self, bill: ports.BillToExport) -> ports.BillAnswer:
         payload = voucher_payload(bill, self._connection.company_code)
         return self._api.create("POST", "apvoucher", json_api.field("VouNum"), json=payload)
 
-    def export_payment(self, record: PaymentRecordToExport) -> BillAnswer:
+    def export_payment(self, record: ports.PaymentRecordToExport) -> ports.BillAnswer:
         quoted = record.idempotency_key.replace("'", "''")
         found = self._api.made_before(
             "apmanualcheque", "ChqId", params={"q": f"ChqMemo='{quoted}'"}
@@ -139,28 +124,28 @@ class CmicConnector:
         )
         return self._api.create("POST", "apmanualcheque", json_api.field("ChqId"), json=payload)
 
-    def payment_records(self, paid_from: date, paid_to: date) -> list[ErpPaymentRecord]:
+    def payment_records(self, paid_from: date, paid_to: date) -> list[ports.ErpPaymentRecord]:
         """Every manual cheque dated within the period, a page at a time."""
         # Dates only, no text from outside: nothing to quote.
         where = f"ChqDate>='{paid_from}' and ChqDate<='{paid_to}'"
         items = self._api.every_item("apmanualcheque", {"q": where}, PAGE_SIZE)
         return [read_cheque(item) for item in read_back.readable(items)]
 
-    def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
+    def check_numbers(self, bank_id: str) -> list[str] | ports.ErpRefused:
         quoted = bank_id.replace("'", "''")
         return self._api.values("apmanualcheque", "ChqNum", params={"q": f"ChqAccCode='{quoted}'"})
 
 
-def read_cheque(item: object) -> ErpPaymentRecord:
+def read_cheque(item: object) -> ports.ErpPaymentRecord:
     """A manual cheque as CMiC answers it, as a payment record."""
     return CHEQUE.read_json(ERP_NAME, item)
 
 
-def translate_refusal(response: httpx.Response) -> ErpRefused:
+def translate_refusal(response: httpx.Response) -> ports.ErpRefused:
     return json_api.refusal(response, ERP_NAME, read_errors)
 
 
-def read_errors(body: Any, code: str) -> ErpRefused | None:
+def read_errors(body: Any, code: str) -> ports.ErpRefused | None:
     """The ADF error details: the first one's path names the reason."""
     details = json_api.listed(body, "o:errorDetails")
     if details is None:
@@ -168,7 +153,7 @@ def read_errors(body: Any, code: str) -> ErpRefused | None:
     first = details[0]
     message = "; ".join(str(d.get("detail", "")) for d in details)
     reason = REASONS.get(str(first.get("o:errorPath", "")), ExportFailureReason.ERP_REJECTED)
-    return ErpRefused(reason, message, str(first.get("o:errorCode") or code))
+    return ports.ErpRefused(reason, message, str(first.get("o:errorCode") or code))
 
 
-MODULE = ConnectorModule(Connection, build)
+MODULE = erp_connection.ConnectorModule(Connection, build)

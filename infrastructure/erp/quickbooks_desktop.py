@@ -24,28 +24,10 @@ import threading
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from application import ports
 from application.export.agent_exchange import AgentExchange, AgentWork
-from application.ports import (
-    BillAnswer,
-    BillToExport,
-    Capabilities,
-    ConnectorKind,
-    ErpAccepted,
-    ErpAnswer,
-    ErpRefused,
-    ErpSentToAgent,
-    Idempotency,
-    PaymentRecordToExport,
-)
 from domain.export_failure import ExportFailureReason
-from infrastructure.erp.connection import (
-    BuildContext,
-    ConnectionSettings,
-    ConnectorModule,
-    Name,
-    SecretRef,
-    is_agent_login,
-)
+from infrastructure.erp import connection as erp_connection
 
 CONNECTOR = "quickbooks_desktop"
 ERP_NAME = "QuickBooks Desktop"
@@ -57,35 +39,37 @@ INVALID_REFERENCE = "3140"
 OVER_BALANCE = "3250"
 
 
-class Connection(ConnectionSettings):
+class Connection(erp_connection.ConnectionSettings):
     """The Web Connector's login for this company (the password by reference)."""
 
-    web_connector_username: Name
-    web_connector_password_ref: SecretRef
+    web_connector_username: erp_connection.Name
+    web_connector_password_ref: erp_connection.SecretRef
 
 
-def build(connection: Connection, context: BuildContext) -> QuickBooksDesktopConnector:
+def build(
+    connection: Connection, context: erp_connection.BuildContext
+) -> QuickBooksDesktopConnector:
     context.secrets.resolve(connection.web_connector_password_ref)  # refused now if missing
     return QuickBooksDesktopConnector()
 
 
 class QuickBooksDesktopConnector:
     connector_name = CONNECTOR
-    capabilities = Capabilities(
-        kind=ConnectorKind.AGENT,
+    capabilities = ports.Capabilities(
+        kind=ports.ConnectorKind.AGENT,
         partial_payments=True,
         refuses_duplicate_check_numbers=False,  # accepted: exported with a warning
-        idempotency=Idempotency.LOOK_UP_FIRST,
+        idempotency=ports.Idempotency.LOOK_UP_FIRST,
     )
 
-    def export_bill(self, bill: BillToExport) -> BillAnswer:
-        return ErpRefused(
+    def export_bill(self, bill: ports.BillToExport) -> ports.BillAnswer:
+        return ports.ErpRefused(
             ExportFailureReason.ERP_REJECTED,
             "bills reach QuickBooks Desktop through the Web Connector's own sync, not paysync",
         )
 
-    def export_payment(self, record: PaymentRecordToExport) -> ErpAnswer:
-        return ErpSentToAgent(agent_ref=record.idempotency_key)
+    def export_payment(self, record: ports.PaymentRecordToExport) -> ports.ErpAnswer:
+        return ports.ErpSentToAgent(agent_ref=record.idempotency_key)
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
@@ -106,7 +90,7 @@ def ref_number(check_number: str) -> str:
     return check_number[:REF_NUMBER_MAX_LENGTH]
 
 
-def check_query(record: PaymentRecordToExport) -> str:
+def check_query(record: ports.PaymentRecordToExport) -> str:
     """The bank account's bill payment checks and checks with the record's RefNumber."""
     queries = []
     for kind in ("BillPaymentCheckQueryRq", "CheckQueryRq"):
@@ -117,7 +101,7 @@ def check_query(record: PaymentRecordToExport) -> str:
     return _qbxml(*queries)
 
 
-def check_add(record: PaymentRecordToExport) -> str:
+def check_add(record: ports.PaymentRecordToExport) -> str:
     add_rq = ET.Element("BillPaymentCheckAddRq", requestID=record.idempotency_key)
     add = ET.SubElement(add_rq, "BillPaymentCheckAdd")
     _text(ET.SubElement(add, "PayeeEntityRef"), "ListID", record.erp_vendor_id)
@@ -145,7 +129,7 @@ def _response(text: str, name: str) -> ET.Element | None:
     return None if messages is None else messages.find(name)
 
 
-def read_query(text: str, record: PaymentRecordToExport) -> tuple[str | None, str | None]:
+def read_query(text: str, record: ports.PaymentRecordToExport) -> tuple[str | None, str | None]:
     """(the TxnID of a check that is this record, a warning about others with its number)."""
     messages = _responses(text)
     if messages is None:
@@ -167,18 +151,18 @@ def read_query(text: str, record: PaymentRecordToExport) -> tuple[str | None, st
     )
 
 
-def read_add(text: str, warning: str | None) -> ErpAccepted | ErpRefused:
+def read_add(text: str, warning: str | None) -> ports.ErpAccepted | ports.ErpRefused:
     added = _response(text, "BillPaymentCheckAddRs")
     if added is None:
-        return ErpRefused(
+        return ports.ErpRefused(
             ExportFailureReason.ERP_REJECTED, f"{ERP_NAME} answered no BillPaymentCheckAddRs"
         )
     code = added.get("statusCode", "")
     message = added.get("statusMessage", "")
     txn_id = added.findtext("BillPaymentCheckRet/TxnID")
     if code == "0" and txn_id:
-        return ErpAccepted(erp_ref=txn_id, warning=warning)
-    return ErpRefused(status_reason(code, message), message or f"status {code}", code)
+        return ports.ErpAccepted(erp_ref=txn_id, warning=warning)
+    return ports.ErpRefused(status_reason(code, message), message or f"status {code}", code)
 
 
 def status_reason(code: str, message: str) -> ExportFailureReason:
@@ -221,7 +205,9 @@ class WebConnectorService:
         "nvu" for a wrong login, as the Web Connector expects."""
         connection = self.exchange.connection(company_id, CONNECTOR)
         ticket = secrets.token_hex(16)
-        if not is_agent_login(connection, self._secrets, "web_connector", username, password):
+        if not erp_connection.is_agent_login(
+            connection, self._secrets, "web_connector", username, password
+        ):
             return [ticket, "nvu"]
         work = self.exchange.waiting(company_id)
         if not work:
@@ -251,7 +237,7 @@ class WebConnectorService:
             if existing is None:
                 session.step = "add"
                 return self._progress(session)
-            answer: ErpAccepted | ErpRefused = ErpAccepted(erp_ref=existing)
+            answer: ports.ErpAccepted | ports.ErpRefused = ports.ErpAccepted(erp_ref=existing)
         else:
             answer = read_add(response, session.warning)
         self.exchange.report(session.company_id, current, answer, CONNECTOR)
@@ -279,4 +265,4 @@ class WebConnectorService:
         return 100 if not session.work else max(1, min(99, 100 * session.done // total))
 
 
-MODULE = ConnectorModule(Connection, build)
+MODULE = erp_connection.ConnectorModule(Connection, build)

@@ -20,27 +20,10 @@ from typing import Any
 
 import httpx
 
-from application.ports import (
-    BillAnswer,
-    BillToExport,
-    Capabilities,
-    ConnectorKind,
-    ErpAccepted,
-    ErpPaymentRecord,
-    ErpRefused,
-    ErpUnreadable,
-    Idempotency,
-    PaymentRecordToExport,
-)
+from application import ports
 from domain.export_failure import ExportFailureReason
+from infrastructure.erp import connection as erp_connection
 from infrastructure.erp import http_exchange, read_back
-from infrastructure.erp.connection import (
-    BuildContext,
-    ConnectorModule,
-    HttpConnection,
-    Name,
-    SecretRef,
-)
 
 ERP_NAME = "QuickBooks Online"
 MINOR_VERSION = "75"
@@ -51,7 +34,7 @@ DEFAULT_EXPENSE_ACCOUNT_ID = "1"
 QUERY_PAGE_SIZE = 1000  # QuickBooks Online's most per query
 
 
-class Connection(HttpConnection):
+class Connection(erp_connection.HttpConnection):
     """A QuickBooks Online company: its realm, its OAuth token (by reference) and the expense
     account a bill's line books to.
 
@@ -59,12 +42,14 @@ class Connection(HttpConnection):
     any-token credential), so a company set up with only `erp_base_url` keeps exporting.
     """
 
-    realm_id: Name = "paysync"
-    access_token_ref: SecretRef = "sandbox"  # noqa: S105 - a name, not a secret
-    expense_account_id: Name = DEFAULT_EXPENSE_ACCOUNT_ID
+    realm_id: erp_connection.Name = "paysync"
+    access_token_ref: erp_connection.SecretRef = "sandbox"  # noqa: S105 - a name, not a secret
+    expense_account_id: erp_connection.Name = DEFAULT_EXPENSE_ACCOUNT_ID
 
 
-def build(connection: Connection, context: BuildContext) -> QuickBooksOnlineConnector:
+def build(
+    connection: Connection, context: erp_connection.BuildContext
+) -> QuickBooksOnlineConnector:
     return QuickBooksOnlineConnector(
         base_url=connection.base_url,
         realm_id=connection.realm_id,
@@ -79,11 +64,11 @@ class QuickBooksOnlineConnector:
     """Speaks to one QuickBooks Online company (realm); see the module docstring."""
 
     connector_name = "quickbooks_online"
-    capabilities = Capabilities(
-        kind=ConnectorKind.DIRECT,
+    capabilities = ports.Capabilities(
+        kind=ports.ConnectorKind.DIRECT,
         partial_payments=True,
         refuses_duplicate_check_numbers=True,  # fault 6140
-        idempotency=Idempotency.NATIVE_KEY,  # requestid
+        idempotency=ports.Idempotency.NATIVE_KEY,  # requestid
         lists_checks=True,
     )
 
@@ -120,21 +105,21 @@ class QuickBooksOnlineConnector:
     ) -> None:
         self.close()
 
-    def export_bill(self, bill: BillToExport) -> BillAnswer:
+    def export_bill(self, bill: ports.BillToExport) -> ports.BillAnswer:
         payload = bill_payload(bill, self._expense_account_id)
         return self._create("bill", "Bill", payload, bill.idempotency_key)
 
-    def export_payment(self, record: PaymentRecordToExport) -> BillAnswer:
+    def export_payment(self, record: ports.PaymentRecordToExport) -> ports.BillAnswer:
         payload = bill_payment_payload(record)
         return self._create("billpayment", "BillPayment", payload, record.idempotency_key)
 
-    def payment_records(self, paid_from: date, paid_to: date) -> list[ErpPaymentRecord]:
+    def payment_records(self, paid_from: date, paid_to: date) -> list[ports.ErpPaymentRecord]:
         """Every BillPayment dated within the period, a query page of 1,000 at a time."""
         # Dates only, no text from outside: nothing to escape.
         where = f" where TxnDate >= '{paid_from}' and TxnDate <= '{paid_to}'"
         return [read_bill_payment(entity) for entity in self._query_all("BillPayment", where)]
 
-    def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
+    def check_numbers(self, bank_id: str) -> list[str] | ports.ErpRefused:
         """The Ref No. of every BillPayment by check and every hand-keyed check (a Purchase of
         PaymentType Check) drawn on the bank account.
 
@@ -144,8 +129,8 @@ class QuickBooksOnlineConnector:
         try:
             payments = self._query_all("BillPayment")
             purchases = self._query_all("Purchase")
-        except ErpUnreadable as error:
-            return ErpRefused(ExportFailureReason.ERP_UNAVAILABLE, str(error))
+        except ports.ErpUnreadable as error:
+            return ports.ErpRefused(ExportFailureReason.ERP_UNAVAILABLE, str(error))
         drawn = [
             entity
             for entity in payments
@@ -168,7 +153,7 @@ class QuickBooksOnlineConnector:
             )
             page = self._query(text).get(entity, [])
             if not isinstance(page, list):
-                raise ErpUnreadable(f"{ERP_NAME} answered a query with no list of {entity}s")
+                raise ports.ErpUnreadable(f"{ERP_NAME} answered a query with no list of {entity}s")
             found += page
             if len(page) < QUERY_PAGE_SIZE:
                 return found
@@ -185,12 +170,12 @@ class QuickBooksOnlineConnector:
             timeout=self._timeout,
         )
         answer = http_exchange.send(self._client, request, ERP_NAME)
-        if isinstance(answer, ErpRefused):
-            raise ErpUnreadable(answer.message)
+        if isinstance(answer, ports.ErpRefused):
+            raise ports.ErpUnreadable(answer.message)
         body = _json_object(answer)
         found = body.get("QueryResponse") if body is not None else None
         if not answer.is_success or not isinstance(found, dict):
-            raise ErpUnreadable(
+            raise ports.ErpUnreadable(
                 f"{ERP_NAME} did not answer the query: HTTP {answer.status_code}"
                 f" {http_exchange.printable(answer.text)}"
             )
@@ -198,7 +183,7 @@ class QuickBooksOnlineConnector:
 
     def _create(
         self, resource: str, entity: str, payload: dict[str, Any], request_id: str
-    ) -> BillAnswer:
+    ) -> ports.BillAnswer:
         request = self._client.build_request(
             "POST",
             f"{self._company_url}/{resource}",
@@ -211,7 +196,7 @@ class QuickBooksOnlineConnector:
             timeout=self._timeout,
         )
         answer = http_exchange.send(self._client, request, ERP_NAME)
-        if isinstance(answer, ErpRefused):
+        if isinstance(answer, ports.ErpRefused):
             return answer
         return translate_answer(answer, entity)
 
@@ -227,7 +212,7 @@ def quickbooks_request_id(idempotency_key: str) -> str:
     return hashlib.sha256(idempotency_key.encode()).hexdigest()[:REQUEST_ID_MAX_LENGTH]
 
 
-def bill_payload(bill: BillToExport, expense_account_id: str) -> dict[str, Any]:
+def bill_payload(bill: ports.BillToExport, expense_account_id: str) -> dict[str, Any]:
     """The invoice as a QuickBooks Online Bill: one expense line for the project."""
     lines = [
         {
@@ -246,7 +231,7 @@ def bill_payload(bill: BillToExport, expense_account_id: str) -> dict[str, Any]:
     }
 
 
-def bill_payment_payload(record: PaymentRecordToExport) -> dict[str, Any]:
+def bill_payment_payload(record: ports.PaymentRecordToExport) -> dict[str, Any]:
     """The payment record as a QuickBooks Online BillPayment, one line paying the bill."""
     lines = [
         {
@@ -278,14 +263,14 @@ def _money_lines(lines: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def translate_answer(response: httpx.Response, entity: str) -> BillAnswer:
+def translate_answer(response: httpx.Response, entity: str) -> ports.BillAnswer:
     """What QuickBooks Online answered, in the words of the Failed to Export list."""
     body = _json_object(response)
     errors = _fault_errors(body)
     if response.is_success and not errors:
         erp_ref = _created_id(body, entity)
         if erp_ref is not None:
-            return ErpAccepted(erp_ref=erp_ref)
+            return ports.ErpAccepted(erp_ref=erp_ref)
     if errors:
         erp_code = str(errors[0].get("code", response.status_code))
         message = http_exchange.printable("; ".join(error_text(e) for e in errors), 2000)
@@ -302,7 +287,7 @@ def translate_answer(response: httpx.Response, entity: str) -> BillAnswer:
         reason = fault_reason(erp_code, str(errors[0].get("element", "")), message)
     else:
         reason = ExportFailureReason.ERP_REJECTED
-    return ErpRefused(reason=reason, message=message, erp_code=erp_code)
+    return ports.ErpRefused(reason=reason, message=message, erp_code=erp_code)
 
 
 def error_text(error: dict[str, Any]) -> str:
@@ -333,13 +318,15 @@ def fault_reason(code: str, element: str, message: str) -> ExportFailureReason:
     return ExportFailureReason.ERP_REJECTED
 
 
-def read_bill_payment(entity: object) -> ErpPaymentRecord:
+def read_bill_payment(entity: object) -> ports.ErpPaymentRecord:
     """A BillPayment entity as a payment record; one that cannot be read stops the read."""
     if not isinstance(entity, dict):
-        raise ErpUnreadable(f"{ERP_NAME} answered a BillPayment that is no object: {entity!r}")
+        raise ports.ErpUnreadable(
+            f"{ERP_NAME} answered a BillPayment that is no object: {entity!r}"
+        )
     try:
         bank = (entity.get("CheckPayment") or {}).get("BankAccountRef") or {}
-        return ErpPaymentRecord(
+        return ports.ErpPaymentRecord(
             erp_ref=str(entity["Id"]),
             payment_id=read_back.payment_named(str(entity.get("PrivateNote") or "")),
             check_number=entity.get("DocNumber"),
@@ -348,7 +335,7 @@ def read_bill_payment(entity: object) -> ErpPaymentRecord:
             paid_on=date.fromisoformat(str(entity["TxnDate"])),
         )
     except (KeyError, AttributeError, ValueError, InvalidOperation) as error:
-        raise ErpUnreadable(
+        raise ports.ErpUnreadable(
             f"{ERP_NAME} answered a BillPayment paysync cannot read: {error!r}"
         ) from error
 
@@ -378,4 +365,4 @@ def _fault_errors(body: dict[str, Any] | None) -> list[dict[str, Any]]:
     return [error for error in errors if isinstance(error, dict)]
 
 
-MODULE = ConnectorModule(Connection, build)
+MODULE = erp_connection.ConnectorModule(Connection, build)

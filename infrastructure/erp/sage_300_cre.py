@@ -16,28 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from application import ports
 from application.export.agent_exchange import AgentExchange, AgentWork
-from application.ports import (
-    BillAnswer,
-    BillToExport,
-    Capabilities,
-    ConnectorKind,
-    ErpAccepted,
-    ErpAnswer,
-    ErpRefused,
-    ErpSentToAgent,
-    Idempotency,
-    PaymentRecordToExport,
-)
 from domain.export_failure import ExportFailureReason
-from infrastructure.erp.connection import (
-    BuildContext,
-    ConnectionSettings,
-    ConnectorModule,
-    Name,
-    SecretRef,
-    is_agent_login,
-)
+from infrastructure.erp import connection as erp_connection
 
 CONNECTOR = "sage_300_cre"
 REASONS = {
@@ -48,43 +30,43 @@ REASONS = {
 }
 
 
-class Connection(ConnectionSettings):
+class Connection(erp_connection.ConnectionSettings):
     """The agent's login (its secret by reference) and the check-run code it marks with."""
 
-    agent_username: Name
-    agent_password_ref: SecretRef
-    check_run_code: Name
+    agent_username: erp_connection.Name
+    agent_password_ref: erp_connection.SecretRef
+    check_run_code: erp_connection.Name
 
 
-def build(connection: Connection, context: BuildContext) -> Sage300CreConnector:
+def build(connection: Connection, context: erp_connection.BuildContext) -> Sage300CreConnector:
     context.secrets.resolve(connection.agent_password_ref)  # refused now if missing
     return Sage300CreConnector()
 
 
 class Sage300CreConnector:
     connector_name = CONNECTOR
-    capabilities = Capabilities(
-        kind=ConnectorKind.AGENT,
+    capabilities = ports.Capabilities(
+        kind=ports.ConnectorKind.AGENT,
         partial_payments=False,
         refuses_duplicate_check_numbers=False,  # no check is written: nothing to collide
-        idempotency=Idempotency.NATIVE_KEY,  # the agent marks a request id once
+        idempotency=ports.Idempotency.NATIVE_KEY,  # the agent marks a request id once
         marks_for_check_run=True,
     )
 
-    def export_bill(self, bill: BillToExport) -> BillAnswer:
-        return ErpRefused(
+    def export_bill(self, bill: ports.BillToExport) -> ports.BillAnswer:
+        return ports.ErpRefused(
             ExportFailureReason.ERP_REJECTED,
             "invoices reach Sage 300 CRE through its own AP import, not paysync",
         )
 
-    def export_payment(self, record: PaymentRecordToExport) -> ErpAnswer:
+    def export_payment(self, record: ports.PaymentRecordToExport) -> ports.ErpAnswer:
         if record.amount < record.bill_amount:
-            return ErpRefused(
+            return ports.ErpRefused(
                 ExportFailureReason.PARTIAL_PAYMENT_NOT_SUPPORTED,
                 f"Sage 300 CRE's check run pays invoice {record.invoice_number} in full"
                 f" ({record.bill_amount}); a payment of {record.amount} cannot be marked",
             )
-        return ErpSentToAgent(agent_ref=record.idempotency_key)
+        return ports.ErpSentToAgent(agent_ref=record.idempotency_key)
 
 
 def request_of(work: AgentWork, check_run_code: str) -> dict[str, Any]:
@@ -102,11 +84,11 @@ def request_of(work: AgentWork, check_run_code: str) -> dict[str, Any]:
     }
 
 
-def answer_of(report: dict[str, Any]) -> ErpAccepted | ErpRefused:
+def answer_of(report: dict[str, Any]) -> ports.ErpAccepted | ports.ErpRefused:
     if report.get("status") == "marked" and report.get("erp_ref"):
-        return ErpAccepted(erp_ref=str(report["erp_ref"]), marked_for_check_run=True)
+        return ports.ErpAccepted(erp_ref=str(report["erp_ref"]), marked_for_check_run=True)
     code = str(report.get("code") or "refused")
-    return ErpRefused(
+    return ports.ErpRefused(
         REASONS.get(code, ExportFailureReason.ERP_REJECTED),
         str(report.get("message") or "Sage 300 CRE did not mark the invoice"),
         code,
@@ -122,7 +104,7 @@ class Sage300AgentService:
 
     def _connection(self, company_id: str, username: str, password: str) -> dict[str, str]:
         connection = self.exchange.connection(company_id, CONNECTOR)
-        if connection is None or not is_agent_login(
+        if connection is None or not erp_connection.is_agent_login(
             connection, self._secrets, "agent", username, password
         ):
             raise PermissionError("the agent's login is not this company's")
@@ -150,4 +132,4 @@ class Sage300AgentService:
         return recorded
 
 
-MODULE = ConnectorModule(Connection, build)
+MODULE = erp_connection.ConnectorModule(Connection, build)

@@ -22,26 +22,10 @@ from uuid import uuid4
 
 import httpx
 
-from application.ports import (
-    BillAnswer,
-    BillToExport,
-    Capabilities,
-    ConnectorKind,
-    ErpAccepted,
-    ErpPaymentRecord,
-    ErpRefused,
-    Idempotency,
-    PaymentRecordToExport,
-)
+from application import ports
 from domain.export_failure import ExportFailureReason
+from infrastructure.erp import connection as erp_connection
 from infrastructure.erp import http_exchange, read_back
-from infrastructure.erp.connection import (
-    BuildContext,
-    ConnectorModule,
-    HttpConnection,
-    Name,
-    SecretRef,
-)
 
 ERP_NAME = "Sage Intacct"
 GATEWAY_PATH = "/ia/xml/xmlgw.phtml"
@@ -60,16 +44,16 @@ REASONS = {
 }
 
 
-class Connection(HttpConnection):
+class Connection(erp_connection.HttpConnection):
     """A Sage Intacct company: the Web Services sender and the company user, passwords by
     reference, and the GL account a bill's line books to."""
 
-    sender_id: Name
-    sender_password_ref: SecretRef
-    company_id: Name
-    user_id: Name
-    user_password_ref: SecretRef
-    expense_account_no: Name
+    sender_id: erp_connection.Name
+    sender_password_ref: erp_connection.SecretRef
+    company_id: erp_connection.Name
+    user_id: erp_connection.Name
+    user_password_ref: erp_connection.SecretRef
+    expense_account_no: erp_connection.Name
 
 
 @dataclass(frozen=True)
@@ -81,7 +65,7 @@ class Credentials:
     user_password: str
 
 
-def build(connection: Connection, context: BuildContext) -> SageIntacctConnector:
+def build(connection: Connection, context: erp_connection.BuildContext) -> SageIntacctConnector:
     credentials = Credentials(
         connection.sender_id,
         context.secrets.resolve(connection.sender_password_ref),
@@ -96,11 +80,11 @@ def build(connection: Connection, context: BuildContext) -> SageIntacctConnector
 
 class SageIntacctConnector:
     connector_name = "sage_intacct"
-    capabilities = Capabilities(
-        kind=ConnectorKind.DIRECT,
+    capabilities = ports.Capabilities(
+        kind=ports.ConnectorKind.DIRECT,
         partial_payments=True,
         refuses_duplicate_check_numbers=True,
-        idempotency=Idempotency.NATIVE_KEY,  # controlid with uniqueid
+        idempotency=ports.Idempotency.NATIVE_KEY,  # controlid with uniqueid
         lists_checks=True,
     )
 
@@ -116,35 +100,35 @@ class SageIntacctConnector:
         self._expense_account_no = expense_account_no
         self._client = client
 
-    def export_bill(self, bill: BillToExport) -> BillAnswer:
+    def export_bill(self, bill: ports.BillToExport) -> ports.BillAnswer:
         return self._send(bill.idempotency_key, bill_payload(bill, self._expense_account_no))
 
-    def export_payment(self, record: PaymentRecordToExport) -> BillAnswer:
+    def export_payment(self, record: ports.PaymentRecordToExport) -> ports.BillAnswer:
         return self._send(record.idempotency_key, payment_payload(record))
 
-    def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
+    def check_numbers(self, bank_id: str) -> list[str] | ports.ErpRefused:
         """The DOCNUMBER of every AP payment drawn on the checking account, page by page."""
         rows = self._read_all(
             read_by_query("APPYMT", "FINANCIALENTITY,DOCNUMBER", drawn_on(bank_id))
         )
-        if isinstance(rows, ErpRefused):
+        if isinstance(rows, ports.ErpRefused):
             return rows
         return [text for row in rows if (text := row.findtext("DOCNUMBER"))]
 
-    def payment_records(self, paid_from: date, paid_to: date) -> list[ErpPaymentRecord]:
+    def payment_records(self, paid_from: date, paid_to: date) -> list[ports.ErpPaymentRecord]:
         """Every AP payment dated within the period, page by page."""
         query = read_by_query("APPYMT", RECORD_FIELDS, paid_between(paid_from, paid_to))
         return [read_payment(row) for row in read_back.readable(self._read_all(query))]
 
-    def _read_all(self, operation: ET.Element) -> list[ET.Element] | ErpRefused:
+    def _read_all(self, operation: ET.Element) -> list[ET.Element] | ports.ErpRefused:
         """Every row a readByQuery finds: its first page, then readMore until none remain."""
         rows: list[ET.Element] = []
         while True:
             # A read is not to be answered once: a fresh controlid, uniqueid false.
             body = envelope(self._credentials, f"paysync-read-{uuid4()}", operation, unique=False)
             answer = self._post(body)
-            data = answer if isinstance(answer, ErpRefused) else read_data(answer)
-            if isinstance(data, ErpRefused):
+            data = answer if isinstance(answer, ports.ErpRefused) else read_data(answer)
+            if isinstance(data, ports.ErpRefused):
                 return data
             rows += list(data)
             result_id = data.get("resultId")
@@ -152,13 +136,13 @@ class SageIntacctConnector:
                 return rows
             operation = _element("readMore", None, _element("resultId", result_id))
 
-    def _send(self, idempotency_key: str, function: ET.Element) -> BillAnswer:
+    def _send(self, idempotency_key: str, function: ET.Element) -> ports.BillAnswer:
         answer = self._post(envelope(self._credentials, control_id(idempotency_key), function))
-        if isinstance(answer, ErpRefused):
+        if isinstance(answer, ports.ErpRefused):
             return answer
         return translate_answer(answer)
 
-    def _post(self, body: bytes) -> httpx.Response | ErpRefused:
+    def _post(self, body: bytes) -> httpx.Response | ports.ErpRefused:
         request = self._client.build_request(
             "POST", self._url, content=body, headers={"Content-Type": "application/xml"}
         )
@@ -182,7 +166,7 @@ def _us_date(value: object) -> str:
     return value.strftime("%m/%d/%Y")  # type: ignore[attr-defined, no-any-return]
 
 
-def bill_payload(bill: BillToExport, expense_account_no: str) -> ET.Element:
+def bill_payload(bill: ports.BillToExport, expense_account_no: str) -> ET.Element:
     """The invoice as an APBILL with one line for the project."""
     item = _element(
         "APBILLITEM",
@@ -204,7 +188,7 @@ def bill_payload(bill: BillToExport, expense_account_no: str) -> ET.Element:
     return _element("create", None, apbill)
 
 
-def payment_payload(record: PaymentRecordToExport) -> ET.Element:
+def payment_payload(record: ports.PaymentRecordToExport) -> ET.Element:
     """The payment record as an APPYMT paying one bill."""
     detail = _element(
         "APPYMTDETAIL",
@@ -250,7 +234,7 @@ def paid_between(paid_from: date, paid_to: date) -> str:
     return f"PAYMENTDATE >= '{_us_date(paid_from)}' AND PAYMENTDATE <= '{_us_date(paid_to)}'"
 
 
-def read_payment(row: ET.Element) -> ErpPaymentRecord:
+def read_payment(row: ET.Element) -> ports.ErpPaymentRecord:
     """An APPYMT row as readByQuery answers it, as a payment record."""
     written = row.findtext("PAYMENTDATE") or ""
     try:
@@ -312,29 +296,29 @@ def _function(operation: ET.Element) -> ET.Element:
     return function
 
 
-def translate_answer(response: httpx.Response) -> BillAnswer:
+def translate_answer(response: httpx.Response) -> ports.BillAnswer:
     result = function_result(response)
-    if isinstance(result, ErpRefused):
+    if isinstance(result, ports.ErpRefused):
         return result
     record_no = result.findtext("data/*/RECORDNO")
     if record_no:
-        return ErpAccepted(erp_ref=record_no)
+        return ports.ErpAccepted(erp_ref=record_no)
     return refusal(None)
 
 
-def read_data(response: httpx.Response) -> ET.Element | ErpRefused:
+def read_data(response: httpx.Response) -> ET.Element | ports.ErpRefused:
     """The `<data>` of a read's successful result (its rows, numremaining and resultId)."""
     result = function_result(response)
-    if isinstance(result, ErpRefused):
+    if isinstance(result, ports.ErpRefused):
         return result
     data = result.find("data")
     return refusal(None) if data is None else data
 
 
-def function_result(response: httpx.Response) -> ET.Element | ErpRefused:
+def function_result(response: httpx.Response) -> ET.Element | ports.ErpRefused:
     """The function's `<result>` where the envelope and the result both say success."""
     if http_exchange.is_unavailable(response):
-        return ErpRefused(
+        return ports.ErpRefused(
             ExportFailureReason.ERP_UNAVAILABLE,
             f"{ERP_NAME} answered HTTP {response.status_code}:"
             f" {http_exchange.printable(response.text)}",
@@ -345,7 +329,7 @@ def function_result(response: httpx.Response) -> ET.Element | ErpRefused:
     except ET.ParseError:
         if response.is_success:
             return http_exchange.unreadable_success(response, ERP_NAME)
-        return ErpRefused(
+        return ports.ErpRefused(
             ExportFailureReason.ERP_REJECTED,
             f"{ERP_NAME} answered HTTP {response.status_code} without its XML envelope:"
             f" {http_exchange.printable(response.text)}",
@@ -359,10 +343,10 @@ def function_result(response: httpx.Response) -> ET.Element | ErpRefused:
     return refusal(root.find("errormessage"))
 
 
-def refusal(errors: ET.Element | None) -> ErpRefused:
+def refusal(errors: ET.Element | None) -> ports.ErpRefused:
     found = [] if errors is None else errors.findall("error")
     if not found:
-        return ErpRefused(ExportFailureReason.ERP_REJECTED, f"{ERP_NAME} refused the request")
+        return ports.ErpRefused(ExportFailureReason.ERP_REJECTED, f"{ERP_NAME} refused the request")
     number = found[0].findtext("errorno") or ""
     message = "; ".join(
         " ".join(
@@ -377,7 +361,7 @@ def refusal(errors: ET.Element | None) -> ErpRefused:
         for error in found
     )
     reason = REASONS.get(number, ExportFailureReason.ERP_REJECTED)
-    return ErpRefused(reason, message, number)
+    return ports.ErpRefused(reason, message, number)
 
 
-MODULE = ConnectorModule(Connection, build)
+MODULE = erp_connection.ConnectorModule(Connection, build)

@@ -17,25 +17,10 @@ from typing import Any
 
 import httpx
 
-from application.ports import (
-    BillAnswer,
-    BillToExport,
-    Capabilities,
-    ConnectorKind,
-    ErpPaymentRecord,
-    ErpRefused,
-    Idempotency,
-    PaymentRecordToExport,
-)
+from application import ports
 from domain.export_failure import ExportFailureReason
+from infrastructure.erp import connection as erp_connection
 from infrastructure.erp import json_api, read_back
-from infrastructure.erp.connection import (
-    BuildContext,
-    ConnectorModule,
-    HttpConnection,
-    Name,
-    SecretRef,
-)
 
 ERP_NAME = "Viewpoint Vista"
 PREFIX = "/ryvit/vista/v1"
@@ -53,21 +38,21 @@ REASONS = {
 PAYMENT = read_back.RecordFields("KeyID", "ExternalId", "CMRef", "CMAcct", "Amount", "PaidDate")
 
 
-class Connection(HttpConnection):
+class Connection(erp_connection.HttpConnection):
     """Vista's AP and CM companies, the vendor group, and the platform's token by reference."""
 
-    ap_company: Name
-    cm_company: Name
-    vendor_group: Name
-    api_token_ref: SecretRef
+    ap_company: erp_connection.Name
+    cm_company: erp_connection.Name
+    vendor_group: erp_connection.Name
+    api_token_ref: erp_connection.SecretRef
 
 
-def build(connection: Connection, context: BuildContext) -> ViewpointVistaConnector:
+def build(connection: Connection, context: erp_connection.BuildContext) -> ViewpointVistaConnector:
     token = context.secrets.resolve(connection.api_token_ref)
     return ViewpointVistaConnector(connection, token, context.client)
 
 
-def payment_payload(record: PaymentRecordToExport, connection: Connection) -> dict[str, Any]:
+def payment_payload(record: ports.PaymentRecordToExport, connection: Connection) -> dict[str, Any]:
     return {
         "APCo": connection.ap_company,
         "CMCo": connection.cm_company,
@@ -84,7 +69,7 @@ def payment_payload(record: PaymentRecordToExport, connection: Connection) -> di
     }
 
 
-def transaction_payload(bill: BillToExport, connection: Connection) -> dict[str, Any]:
+def transaction_payload(bill: ports.BillToExport, connection: Connection) -> dict[str, Any]:
     return {
         "APCo": connection.ap_company,
         "VendorGroup": connection.vendor_group,
@@ -98,11 +83,11 @@ def transaction_payload(bill: BillToExport, connection: Connection) -> dict[str,
 
 class ViewpointVistaConnector:
     connector_name = "viewpoint_vista"
-    capabilities = Capabilities(
-        kind=ConnectorKind.DIRECT,
+    capabilities = ports.Capabilities(
+        kind=ports.ConnectorKind.DIRECT,
         partial_payments=True,
         refuses_duplicate_check_numbers=True,
-        idempotency=Idempotency.LOOK_UP_FIRST,
+        idempotency=ports.Idempotency.LOOK_UP_FIRST,
         lists_checks=True,
     )
 
@@ -116,11 +101,11 @@ class ViewpointVistaConnector:
             {"Authorization": f"Bearer {token}", "Accept": "application/json"},
         )
 
-    def export_bill(self, bill: BillToExport) -> BillAnswer:
+    def export_bill(self, bill: ports.BillToExport) -> ports.BillAnswer:
         payload = transaction_payload(bill, self._connection)
         return self._api.create("POST", "ap/transactions", json_api.field("APTrans"), json=payload)
 
-    def export_payment(self, record: PaymentRecordToExport) -> BillAnswer:
+    def export_payment(self, record: ports.PaymentRecordToExport) -> ports.BillAnswer:
         found = self._api.made_before(
             "ap/payments", "KeyID", params={"externalId": record.idempotency_key}
         )
@@ -129,26 +114,26 @@ class ViewpointVistaConnector:
         payload = payment_payload(record, self._connection)
         return self._api.create("POST", "ap/payments", json_api.field("KeyID"), json=payload)
 
-    def payment_records(self, paid_from: date, paid_to: date) -> list[ErpPaymentRecord]:
+    def payment_records(self, paid_from: date, paid_to: date) -> list[ports.ErpPaymentRecord]:
         """Every AP payment paid within the period, a page at a time."""
         period = {"paidDateFrom": paid_from.isoformat(), "paidDateTo": paid_to.isoformat()}
         items = self._api.every_item("ap/payments", period, PAGE_SIZE)
         return [read_payment(item) for item in read_back.readable(items)]
 
-    def check_numbers(self, bank_id: str) -> list[str] | ErpRefused:
+    def check_numbers(self, bank_id: str) -> list[str] | ports.ErpRefused:
         return self._api.values("ap/payments", "CMRef", params={"cmAcct": bank_id})
 
 
-def read_payment(item: object) -> ErpPaymentRecord:
+def read_payment(item: object) -> ports.ErpPaymentRecord:
     """An AP payment as the platform answers it, as a payment record."""
     return PAYMENT.read_json(ERP_NAME, item)
 
 
-def translate_refusal(response: httpx.Response) -> ErpRefused:
+def translate_refusal(response: httpx.Response) -> ports.ErpRefused:
     return json_api.refusal(response, ERP_NAME, read_errors)
 
 
-def read_errors(body: Any, code: str) -> ErpRefused | None:
+def read_errors(body: Any, code: str) -> ports.ErpRefused | None:
     """The platform's `errors`: the first one's code names the reason."""
     errors = json_api.listed(body, "errors")
     if errors is None:
@@ -157,9 +142,9 @@ def read_errors(body: Any, code: str) -> ErpRefused | None:
     message = "; ".join(
         f"{error.get('field') or 'request'}: {error.get('message', '')}" for error in errors
     )
-    return ErpRefused(
+    return ports.ErpRefused(
         REASONS.get(first_code, ExportFailureReason.ERP_REJECTED), message, first_code
     )
 
 
-MODULE = ConnectorModule(Connection, build)
+MODULE = erp_connection.ConnectorModule(Connection, build)

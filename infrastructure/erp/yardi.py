@@ -16,25 +16,10 @@ from dataclasses import dataclass
 
 import httpx
 
-from application.ports import (
-    BillAnswer,
-    BillToExport,
-    Capabilities,
-    ConnectorKind,
-    ErpAccepted,
-    ErpRefused,
-    Idempotency,
-    PaymentRecordToExport,
-)
+from application import ports
 from domain.export_failure import ExportFailureReason
+from infrastructure.erp import connection as erp_connection
 from infrastructure.erp import http_exchange
-from infrastructure.erp.connection import (
-    BuildContext,
-    ConnectorModule,
-    HttpConnection,
-    Name,
-    SecretRef,
-)
 
 ERP_NAME = "Yardi"
 PATH = "/webservices/itfvendorinvoicing.asmx"
@@ -50,16 +35,16 @@ REASONS = {
 }
 
 
-class Connection(HttpConnection):
+class Connection(erp_connection.HttpConnection):
     """A Voyager database and the interface's login; password and license by reference."""
 
-    username: Name
-    password_ref: SecretRef
-    server_name: Name
-    database: Name
-    interface_entity: Name
-    interface_license_ref: SecretRef
-    platform: Name = "SQL Server"
+    username: erp_connection.Name
+    password_ref: erp_connection.SecretRef
+    server_name: erp_connection.Name
+    database: erp_connection.Name
+    interface_entity: erp_connection.Name
+    interface_license_ref: erp_connection.SecretRef
+    platform: erp_connection.Name = "SQL Server"
 
 
 @dataclass(frozen=True)
@@ -84,7 +69,7 @@ class Login:
         ]
 
 
-def build(connection: Connection, context: BuildContext) -> YardiConnector:
+def build(connection: Connection, context: erp_connection.BuildContext) -> YardiConnector:
     login = Login(
         connection.username,
         context.secrets.resolve(connection.password_ref),
@@ -103,7 +88,7 @@ def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
     return element
 
 
-def payable_document(bill: BillToExport) -> ET.Element:
+def payable_document(bill: ports.BillToExport) -> ET.Element:
     tran = ET.Element("YsiTran")
     payable = ET.SubElement(ET.SubElement(tran, "Payables"), "Payable")
     _text(payable, "PersonId", bill.erp_vendor_id)
@@ -114,7 +99,7 @@ def payable_document(bill: BillToExport) -> ET.Element:
     return tran
 
 
-def paid_invoice_document(record: PaymentRecordToExport) -> ET.Element:
+def paid_invoice_document(record: ports.PaymentRecordToExport) -> ET.Element:
     tran = ET.Element("YsiTran")
     paid = ET.SubElement(ET.SubElement(tran, "PaidInvoices"), "PaidInvoice")
     _text(paid, "PersonId", record.erp_vendor_id)
@@ -145,11 +130,11 @@ def soap_call(method: str, login: Login, **extra: ET.Element | str) -> bytes:
 
 class YardiConnector:
     connector_name = "yardi"
-    capabilities = Capabilities(
-        kind=ConnectorKind.DIRECT,
+    capabilities = ports.Capabilities(
+        kind=ports.ConnectorKind.DIRECT,
         partial_payments=True,
         refuses_duplicate_check_numbers=True,
-        idempotency=Idempotency.LOOK_UP_FIRST,
+        idempotency=ports.Idempotency.LOOK_UP_FIRST,
     )
 
     def __init__(self, base_url: str, login: Login, client: httpx.Client) -> None:
@@ -157,21 +142,21 @@ class YardiConnector:
         self._login = login
         self._client = client
 
-    def export_bill(self, bill: BillToExport) -> BillAnswer:
+    def export_bill(self, bill: ports.BillToExport) -> ports.BillAnswer:
         body = soap_call("ImportPayable_Login", self._login, XmlDoc=payable_document(bill))
         return self._call("ImportPayable_Login", body, "Payables/Payable/PayableId")
 
-    def export_payment(self, record: PaymentRecordToExport) -> BillAnswer:
+    def export_payment(self, record: ports.PaymentRecordToExport) -> ports.BillAnswer:
         lookup = soap_call(
             "GetPaidInvoice_Login", self._login, ExternalReference=record.idempotency_key
         )
         found = self._call("GetPaidInvoice_Login", lookup, "PaidInvoices/PaidInvoice/PaymentId")
-        if isinstance(found, ErpAccepted) or found.is_transient or found.erp_code != "none":
+        if isinstance(found, ports.ErpAccepted) or found.is_transient or found.erp_code != "none":
             return found
         body = soap_call("ImportPayable_Login", self._login, XmlDoc=paid_invoice_document(record))
         return self._call("ImportPayable_Login", body, "PaidInvoices/PaidInvoice/PaymentId")
 
-    def _call(self, method: str, body: bytes, made: str) -> BillAnswer:
+    def _call(self, method: str, body: bytes, made: str) -> ports.BillAnswer:
         request = self._client.build_request(
             "POST",
             self._url,
@@ -182,12 +167,12 @@ class YardiConnector:
             },
         )
         response = http_exchange.send(self._client, request, ERP_NAME)
-        if isinstance(response, ErpRefused):
+        if isinstance(response, ports.ErpRefused):
             return response
         return translate_answer(response, method, made)
 
 
-def translate_answer(response: httpx.Response, method: str, made: str) -> BillAnswer:
+def translate_answer(response: httpx.Response, method: str, made: str) -> ports.BillAnswer:
     """What Yardi answered; "none" is the code of a lookup that found nothing."""
     code = str(response.status_code)
     try:
@@ -196,7 +181,7 @@ def translate_answer(response: httpx.Response, method: str, made: str) -> BillAn
         root = None
     fault = None if root is None else root.find(f"{{{SOAP}}}Body/{{{SOAP}}}Fault")
     if fault is not None and fault.findtext("faultcode", "").endswith("Client"):
-        return ErpRefused(
+        return ports.ErpRefused(
             ExportFailureReason.ERP_REJECTED, f"{ERP_NAME}: {fault.findtext('faultstring')}", code
         )
     if root is None and response.is_success:
@@ -208,21 +193,23 @@ def translate_answer(response: httpx.Response, method: str, made: str) -> BillAn
             else ExportFailureReason.ERP_REJECTED
         )
         said = http_exchange.printable(response.text)
-        return ErpRefused(reason, f"{ERP_NAME} answered HTTP {code}: {said}", code)
+        return ports.ErpRefused(reason, f"{ERP_NAME} answered HTTP {code}: {said}", code)
     result = root.find(
         f"{{{SOAP}}}Body/{{{SERVICE}}}{method}Response/{{{SERVICE}}}{method}Result/YsiTranResult"
     )
     if result is None:
-        return ErpRefused(ExportFailureReason.ERP_REJECTED, f"{ERP_NAME}: no result", code)
+        return ports.ErpRefused(ExportFailureReason.ERP_REJECTED, f"{ERP_NAME}: no result", code)
     errors = [m for m in result.iter("Message") if m.get("type") == "Error"]
     if errors:
         first = errors[0].get("code", "")
         message = "; ".join(error.text or "" for error in errors)
-        return ErpRefused(REASONS.get(first, ExportFailureReason.ERP_REJECTED), message, first)
+        return ports.ErpRefused(
+            REASONS.get(first, ExportFailureReason.ERP_REJECTED), message, first
+        )
     reference = result.findtext(made)
     if reference:
-        return ErpAccepted(erp_ref=reference)
-    return ErpRefused(ExportFailureReason.ERP_REJECTED, f"{ERP_NAME}: nothing found", "none")
+        return ports.ErpAccepted(erp_ref=reference)
+    return ports.ErpRefused(ExportFailureReason.ERP_REJECTED, f"{ERP_NAME}: nothing found", "none")
 
 
-MODULE = ConnectorModule(Connection, build)
+MODULE = erp_connection.ConnectorModule(Connection, build)

@@ -24,15 +24,7 @@ import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from infrastructure.erp_sandbox import ledger
-from infrastructure.erp_sandbox.dialect import (
-    Dialect,
-    add_json_route,
-    json_object,
-    money,
-    noted_payments,
-    required,
-)
+from infrastructure.erp_sandbox import dialect, ledger
 from infrastructure.erp_sandbox.ledger import BillIn, PaymentIn, Refusal, Rule
 from infrastructure.erp_sandbox.records import Payment, PaymentLine
 from infrastructure.erp_sandbox.storage import SandboxStore
@@ -74,7 +66,7 @@ def router(store: SandboxStore) -> APIRouter:
 
     @routes.post("/entity/auth/login")
     async def login(request: Request) -> Response:
-        body = json_object(await request.body())
+        body = dialect.json_object(await request.body())
         if not (body.get("name") and body.get("password")):
             return JSONResponse({"message": "Invalid credentials."}, status_code=401)
         token = secrets.token_hex(16)
@@ -87,7 +79,7 @@ def router(store: SandboxStore) -> APIRouter:
         return request.cookies.get(SESSION_COOKIE) in sessions
 
     for entity, create in (("/Bill", create_bill), ("/Check", create_check)):
-        add_json_route(
+        dialect.add_json_route(
             routes, "PUT", ENDPOINT + entity, logged_in, _not_logged_in, partial(create, store)
         )
 
@@ -116,7 +108,7 @@ def router(store: SandboxStore) -> APIRouter:
             return JSONResponse(
                 [{"CashAccount": {"value": value}, "PaymentRef": {"value": n}} for n in numbers]
             )
-        return JSONResponse(await noted_payments(store, CONNECTOR, value, check))
+        return JSONResponse(await dialect.noted_payments(store, CONNECTOR, value, check))
 
     return routes
 
@@ -151,7 +143,7 @@ def create_bill(store: SandboxStore, body: dict[str, Any]) -> Response:
         bill = BillIn(
             doc_number=_value(body, "VendorRef"),
             vendor_id=_required(body, "Vendor"),
-            amount=money(_value(body, "Amount")),
+            amount=dialect.money(_value(body, "Amount")),
             txn_date=_required(body, "Date")[:10],
             note=_value(body, "Description"),
         )
@@ -167,7 +159,9 @@ def create_check(store: SandboxStore, body: dict[str, Any]) -> Response:
     try:
         details = body.get("Details") or []
         lines = tuple(
-            PaymentLine(_required(detail, "ReferenceNbr"), money(_value(detail, "AmountPaid")))
+            PaymentLine(
+                _required(detail, "ReferenceNbr"), dialect.money(_value(detail, "AmountPaid"))
+            )
             for detail in details
             if isinstance(detail, dict)
         )
@@ -223,7 +217,7 @@ def _value(body: dict[str, Any], name: str) -> str | None:
 
 
 def _required(body: dict[str, Any], name: str) -> str:
-    return required(_value(body, name), f"'{name}'")
+    return dialect.required(_value(body, name), f"'{name}'")
 
 
-DIALECT = Dialect(CONNECTOR, "/entity/", router, CONNECTION_FIELDS)
+DIALECT = dialect.Dialect(CONNECTOR, "/entity/", router, CONNECTION_FIELDS)

@@ -22,15 +22,7 @@ import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from infrastructure.erp_sandbox import ledger
-from infrastructure.erp_sandbox.dialect import (
-    Dialect,
-    add_json_route,
-    money,
-    noted_payments,
-    paid_page,
-    required,
-)
+from infrastructure.erp_sandbox import dialect, ledger
 from infrastructure.erp_sandbox.ledger import BillIn, PaymentIn, Refusal, Rule
 from infrastructure.erp_sandbox.records import Payment, PaymentLine, money_text
 from infrastructure.erp_sandbox.storage import SandboxStore
@@ -68,7 +60,9 @@ def router(store: SandboxStore) -> APIRouter:
     routes = APIRouter(prefix=PREFIX, tags=["CMiC"])
 
     for path, create in (("/apvoucher", create_voucher), ("/apmanualcheque", create_cheque)):
-        add_json_route(routes, "POST", path, _authenticated, _unauthorized, partial(create, store))
+        dialect.add_json_route(
+            routes, "POST", path, _authenticated, _unauthorized, partial(create, store)
+        )
 
     @routes.get("/apmanualcheque")
     async def find_cheques(request: Request) -> Response:
@@ -79,7 +73,7 @@ def router(store: SandboxStore) -> APIRouter:
         if dated is not None:
             period = (dated["since"], dated["until"])
             try:
-                page = await paid_page(
+                page = await dialect.paid_page(
                     store, CONNECTOR, period, request.query_params, cheque, MOST_ROWS
                 )
             except Refusal as refusal:
@@ -95,7 +89,7 @@ def router(store: SandboxStore) -> APIRouter:
             numbers = await anyio.to_thread.run_sync(ledger.check_numbers, store, value)
             cheques = [{"ChqAccCode": value, "ChqNum": number} for number in numbers]
             return JSONResponse({"items": cheques, "count": len(cheques), "hasMore": False})
-        items = await noted_payments(store, CONNECTOR, value, cheque)
+        items = await dialect.noted_payments(store, CONNECTOR, value, cheque)
         return JSONResponse({"items": items, "count": len(items), "hasMore": False})
 
     return routes
@@ -120,7 +114,7 @@ def create_voucher(store: SandboxStore, body: dict[str, Any]) -> Response:
         bill = BillIn(
             doc_number=_text(body, "VouInvNum"),
             vendor_id=_required(body, "VouVenCode"),
-            amount=money(body.get("VouAmt")),
+            amount=dialect.money(body.get("VouAmt")),
             txn_date=_required(body, "VouInvDate")[:10],
             note=_text(body, "VouDesc"),
         )
@@ -134,7 +128,7 @@ def create_cheque(store: SandboxStore, body: dict[str, Any]) -> Response:
     try:
         details = body.get("ApManualChequeDetail") or []
         lines = tuple(
-            PaymentLine(_required(detail, "VouNum"), money(detail.get("PaidAmt")))
+            PaymentLine(_required(detail, "VouNum"), dialect.money(detail.get("PaidAmt")))
             for detail in details
             if isinstance(detail, dict)
         )
@@ -148,7 +142,7 @@ def create_cheque(store: SandboxStore, body: dict[str, Any]) -> Response:
             txn_date=_required(body, "ChqDate")[:10],
             note=_text(body, "ChqMemo"),
         )
-        if money(body.get("ChqAmt")) != cheque.total:
+        if dialect.money(body.get("ChqAmt")) != cheque.total:
             raise Refusal(Rule.MALFORMED, "ChqAmt must equal the sum of the details' PaidAmt")
         held = ledger.create_payment(
             store, CONNECTOR, cheque, POLICY, lambda ref: {**body, "ChqId": ref}
@@ -189,7 +183,7 @@ def _text(body: dict[str, Any], name: str) -> str | None:
 
 
 def _required(body: dict[str, Any], name: str) -> str:
-    return required(body.get(name), name)
+    return dialect.required(body.get(name), name)
 
 
-DIALECT = Dialect(CONNECTOR, PREFIX + "/", router, CONNECTION_FIELDS)
+DIALECT = dialect.Dialect(CONNECTOR, PREFIX + "/", router, CONNECTION_FIELDS)

@@ -23,15 +23,7 @@ import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from infrastructure.erp_sandbox import ledger
-from infrastructure.erp_sandbox.dialect import (
-    Dialect,
-    add_json_route,
-    money,
-    noted_payments,
-    paid_page,
-    required,
-)
+from infrastructure.erp_sandbox import dialect, ledger
 from infrastructure.erp_sandbox.ledger import BillIn, PaymentIn, Refusal, Rule
 from infrastructure.erp_sandbox.records import Payment, PaymentLine, money_text
 from infrastructure.erp_sandbox.storage import SandboxStore
@@ -71,7 +63,9 @@ def router(store: SandboxStore) -> APIRouter:
         ("/ap/transactions", create_transaction),
         ("/ap/payments", create_payment),
     ):
-        add_json_route(routes, "POST", path, authorized, _unauthorized, partial(create, store))
+        dialect.add_json_route(
+            routes, "POST", path, authorized, _unauthorized, partial(create, store)
+        )
 
     @routes.get("/ap/payments")
     async def find_payments(
@@ -86,7 +80,7 @@ def router(store: SandboxStore) -> APIRouter:
         if paidDateFrom or paidDateTo:
             period = (paidDateFrom or "0000", paidDateTo or "9999")
             try:
-                page = await paid_page(
+                page = await dialect.paid_page(
                     store, CONNECTOR, period, request.query_params, payment_view, MOST_ROWS
                 )
             except Refusal as refusal:
@@ -95,7 +89,7 @@ def router(store: SandboxStore) -> APIRouter:
         if cmAcct:
             numbers = await anyio.to_thread.run_sync(ledger.check_numbers, store, cmAcct)
             return JSONResponse({"items": [{"CMAcct": cmAcct, "CMRef": n} for n in numbers]})
-        found = await noted_payments(store, CONNECTOR, externalId or None, payment_view)
+        found = await dialect.noted_payments(store, CONNECTOR, externalId or None, payment_view)
         return JSONResponse({"items": found})
 
     return routes
@@ -119,9 +113,9 @@ def create_transaction(store: SandboxStore, body: dict[str, Any]) -> Response:
     try:
         bill = BillIn(
             doc_number=body.get("APRef"),
-            vendor_id=required(body.get("Vendor"), "Vendor"),
-            amount=money(body.get("GrossAmt")),
-            txn_date=required(body.get("InvDate"), "InvDate")[:10],
+            vendor_id=dialect.required(body.get("Vendor"), "Vendor"),
+            amount=dialect.money(body.get("GrossAmt")),
+            txn_date=dialect.required(body.get("InvDate"), "InvDate")[:10],
             note=body.get("Description"),
         )
         held = ledger.create_bill(store, CONNECTOR, bill, lambda ref: {**body, "APTrans": ref})
@@ -135,18 +129,20 @@ def create_payment(store: SandboxStore, body: dict[str, Any]) -> Response:
         if body.get("PayMethod") != "C":
             raise Refusal(Rule.MALFORMED, "PayMethod must be C (check)")
         lines = tuple(
-            PaymentLine(required(paid.get("APTrans"), "APTrans"), money(paid.get("Amount")))
+            PaymentLine(
+                dialect.required(paid.get("APTrans"), "APTrans"), dialect.money(paid.get("Amount"))
+            )
             for paid in body.get("Transactions") or []
             if isinstance(paid, dict)
         )
         if not lines:
             raise Refusal(Rule.MALFORMED, "Transactions must name an AP transaction")
         payment = PaymentIn(
-            check_number=required(body.get("CMRef"), "CMRef"),
-            bank_id=required(body.get("CMAcct"), "CMAcct"),
-            vendor_id=required(body.get("Vendor"), "Vendor"),
+            check_number=dialect.required(body.get("CMRef"), "CMRef"),
+            bank_id=dialect.required(body.get("CMAcct"), "CMAcct"),
+            vendor_id=dialect.required(body.get("Vendor"), "Vendor"),
             lines=lines,
-            txn_date=required(body.get("PaidDate"), "PaidDate")[:10],
+            txn_date=dialect.required(body.get("PaidDate"), "PaidDate")[:10],
             note=body.get("ExternalId"),
         )
         held = ledger.create_payment(
@@ -177,4 +173,4 @@ def _unauthorized() -> Response:
     )
 
 
-DIALECT = Dialect(CONNECTOR, PREFIX + "/", router, CONNECTION_FIELDS)
+DIALECT = dialect.Dialect(CONNECTOR, PREFIX + "/", router, CONNECTION_FIELDS)
