@@ -34,3 +34,31 @@ def test_a_line_goes_to_the_stderr_of_its_moment_not_to_one_closed_since(
     assert [line["event"] for line in lines] == ["after stderr was replaced"]
     assert lines[0]["logger"] == "paysync.test"
     assert lines[0]["level"] == "info"
+
+
+class CountedWrites(io.StringIO):
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
+
+
+def test_a_burst_of_lines_is_written_in_order_a_batch_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stream = CountedWrites()
+    monkeypatch.setattr(sys, "stderr", stream)
+    logs.configure_logging("INFO")
+    try:
+        for n in range(200):
+            logging.getLogger("paysync.access").info("GET /health 200 %d", n)
+        lines = written(stream)
+    finally:
+        logs._stop_writer()
+        logging.getLogger().handlers[:] = []
+    assert [line["event"] for line in lines] == [f"GET /health 200 {n}" for n in range(200)]
+    # One write per wake-up of the writer, not one per line (each line woke it before).
+    assert stream.writes <= 5
