@@ -1,11 +1,12 @@
 """Lifecycle commands over HTTP, 32 connections, SQLite (issue 10, figure 5).
 
 paysync: `paysync serve` in its own process (as deployed: uvloop, httptools, no access-log
-write per request) approves invoices, POST /v1/companies/{c}/invoices/{id}/approve, from 32
-keep-alive connections. Baseline: the same command in-process (Payments.approve_invoice from
-8 threads) on the same store, in the same run. The load generator is Debian's `wrk` (C, two
-threads, a Lua script handing each request the next invoice) when installed, else a few
-lines of asyncio on raw sockets; its ceiling is measured the same way, on GET /health.
+write per request), and again with `--processes 2` (an API process per core), approves
+invoices, POST /v1/companies/{c}/invoices/{id}/approve, from 32 keep-alive connections.
+Baseline: the same command in-process (Payments.approve_invoice from 8 threads) on the same
+store, in the same run. The load generator is Debian's `wrk` (C, two threads, a Lua script
+handing each request the next invoice) when installed, else a few lines of asyncio on raw
+sockets; its ceiling is measured the same way, on GET /health.
 """
 
 from __future__ import annotations
@@ -155,7 +156,7 @@ def on_own_loop(coroutine: Callable[..., Coroutine[Any, Any, T]], *args: object)
         return thread.submit(lambda: asyncio.run(coroutine(*args))).result()
 
 
-def serve(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+def serve(settings: Settings, port: int, processes: int) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "PAYSYNC_DATA_DIR": str(settings.data_dir),
@@ -165,7 +166,10 @@ def serve(settings: Settings, port: int) -> subprocess.Popen[bytes]:
     }
     paysync = Path(sys.executable).with_name("paysync")
     server = subprocess.Popen(
-        [str(paysync), "serve", "--port", str(port), "--no-worker", "--no-projections"],
+        [
+            *(str(paysync), "serve", "--port", str(port), "--no-worker", "--no-projections"),
+            *("--processes", str(processes)),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -180,55 +184,68 @@ def serve(settings: Settings, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("paysync serve did not start")
 
 
+# One API process, as `paysync serve` starts by default, and one per core (ADR 0057).
+PROCESSES = (1, 2)
+
+
 def run(backend: str, settings: Settings, size: int, repeats: int) -> list[Figure]:
     if backend != "sqlite":
         return []  # the issue's figure is on the embedded default
     payments = Payments(event_store_env(settings))
-    batches = [invoices(payments, size) for _ in range(2 * repeats)]
+    batches = [invoices(payments, size) for _ in range((len(PROCESSES) + 1) * repeats)]
     token = Tokens(settings.signing_key).issue("alice.approver", Role.ACCOUNTING_APPROVER, COMPANY)
-    rate = Figure(
-        f"approve_invoice over HTTP, {CONNECTIONS} connections",
-        "/s",
-        ">= 0.6x in-process",
-        baseline_name="in-process, 8 threads",
-    )
-    latency = Figure(
-        f"p99 latency over HTTP, {CONNECTIONS} connections",
-        "ms",
-        "< 100 ms",
-        baseline_name="in-process p99, 8 threads",
-    )
+    rates, latencies = {}, {}
+    for processes in PROCESSES:
+        served = "" if processes == 1 else f", {processes} API processes"
+        rates[processes] = Figure(
+            f"approve_invoice over HTTP, {CONNECTIONS} connections{served}",
+            "/s",
+            ">= 0.6x in-process",
+            baseline_name="in-process, 8 threads",
+        )
+        latencies[processes] = Figure(
+            f"p99 latency over HTTP, {CONNECTIONS} connections{served}",
+            "ms",
+            "< 100 ms",
+            baseline_name="in-process p99, 8 threads",
+        )
     ceiling = Figure(
         "the load generator's ceiling: GET /health",
         "/s",
         "well above the commands' rate",
         baseline_name="approve_invoice over HTTP",
     )
-    port = free_port()
-    server = serve(settings, port)
+    ports = {processes: free_port() for processes in PROCESSES}
+    servers = [serve(settings, ports[processes], processes) for processes in PROCESSES]
     seconds = max(1, size // 1500)
+    batch = iter(batches)
     try:
-        for n in range(repeats):
-            paths = [f"/v1/companies/{COMPANY}/invoices/{i}/approve" for i in batches[2 * n]]
+        for _ in range(repeats):
             if which("wrk") and size >= 1500:
-                health, _ = wrk(port, ["/health"] * size, "GET", token, seconds)
-                over_http, over_http_p99 = wrk(port, paths, "POST", token, seconds)
+                health, _ = wrk(ports[1], ["/health"] * size, "GET", token, seconds)
             else:
-                health, _ = on_own_loop(load, port, ["/health"] * size, "GET", token)
-                over_http, latencies = on_own_loop(load, port, paths, "POST", token)
-                over_http_p99 = p99(latencies)
-            in_process, local_latencies = approvals(payments, batches[2 * n + 1][: size // 2])
-            rate.paysync.append(over_http)
-            rate.baseline.append(in_process)
-            latency.paysync.append(over_http_p99)
-            latency.baseline.append(p99(local_latencies))
+                health, _ = on_own_loop(load, ports[1], ["/health"] * size, "GET", token)
+            for processes in PROCESSES:
+                paths = [f"/v1/companies/{COMPANY}/invoices/{i}/approve" for i in next(batch)]
+                if which("wrk") and size >= 1500:
+                    over_http, over_http_p99 = wrk(ports[processes], paths, "POST", token, seconds)
+                else:
+                    over_http, answered = on_own_loop(load, ports[processes], paths, "POST", token)
+                    over_http_p99 = p99(answered)
+                rates[processes].paysync.append(over_http)
+                latencies[processes].paysync.append(over_http_p99)
+            in_process, local_latencies = approvals(payments, next(batch)[: size // 2])
+            for processes in PROCESSES:
+                rates[processes].baseline.append(in_process)
+                latencies[processes].baseline.append(p99(local_latencies))
             ceiling.paysync.append(health)
-            ceiling.baseline.append(over_http)
+            ceiling.baseline.append(rates[1].paysync[-1])
     finally:
-        server.terminate()
-        server.wait(10)
+        for server in servers:
+            server.terminate()
+            server.wait(10)
         payments.close()
-    return [rate, latency, ceiling]
+    return [figure for p in PROCESSES for figure in (rates[p], latencies[p])] + [ceiling]
 
 
 def approvals(payments: Payments, ids: list[UUID]) -> tuple[float, list[float]]:

@@ -6,6 +6,7 @@ projections_commands.py) and is added to `app` below with one line.
 
 from __future__ import annotations
 
+import socket
 import sys
 import threading
 from collections.abc import Sequence
@@ -64,6 +65,14 @@ def serve(
             help="leave the read models and the audit chain to `paysync projections`",
         ),
     ] = False,
+    processes: Annotated[
+        int,
+        typer.Option(
+            help="API processes serving the port (one core each); with more than one, the "
+            "ERP export and the read models run in this process, beside their supervisor",
+            min=1,
+        ),
+    ] = 1,
 ) -> None:
     """Serve the HTTP API (and, by default, the ERP export and the read models)."""
     from interfaces.process import bind, check_database
@@ -72,6 +81,9 @@ def serve(
     config = settings()
     sock = bind(host, port)  # before the slower imports: a port in use is said at once
     check_database(config)
+    if processes > 1:
+        serve_in_processes(sock, processes, worker=not no_worker, projections=not no_projections)
+        return
     from interfaces.api.app import create_app
     from interfaces.serving import serve as serve_app
 
@@ -82,6 +94,27 @@ def serve(
         projections=not no_projections,
     )
     serve_app(app, sock)  # on uvicorn's fast settings (serving.FAST, ADR 0052)
+
+
+def serve_in_processes(
+    sock: socket.socket, processes: int, *, worker: bool, projections: bool
+) -> None:
+    """API processes under a supervisor (ADR 0057); the export and the read models, when asked
+    for, run once, here, rather than once per API process."""
+    from interfaces.serving import ApiProcess
+    from interfaces.serving import serve_in_processes as supervise
+
+    paysync = open_paysync() if worker or projections else None
+    try:
+        if paysync is not None and worker:
+            paysync.start_worker()
+        if paysync is not None and projections:
+            paysync.start_audit_chain()
+            paysync.start_projections()
+        supervise(ApiProcess(), sock, processes)
+    finally:
+        if paysync is not None:
+            paysync.close()
 
 
 @app.command()

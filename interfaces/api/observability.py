@@ -17,8 +17,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from application.request_context import current_request_id
 from infrastructure.metrics import Metrics
+from interfaces.logs import ACCESS_LOGGER
 
-access = logging.getLogger("paysync.access")
+access = logging.getLogger(ACCESS_LOGGER)
 HEADER = b"x-request-id"
 # A caller's id is kept when it is a plausible id; anything else is replaced, not echoed.
 ACCEPTABLE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")

@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import sys
+import time
 
 import pytest
 
@@ -62,3 +63,23 @@ def test_a_burst_of_lines_is_written_in_order_a_batch_at_a_time(
     assert [line["event"] for line in lines] == [f"GET /health 200 {n}" for n in range(200)]
     # One write per wake-up of the writer, not one per line (each line woke it before).
     assert stream.writes <= 5
+
+
+def test_a_line_other_than_an_access_line_wakes_the_writer_without_waiting_for_its_round(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stream = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    monkeypatch.setattr(logs, "WRITE_EVERY_SECONDS", 3600)
+    logs.configure_logging("INFO")
+    try:
+        logging.getLogger("paysync.access").info("GET /health 200")
+        logging.getLogger("paysync.process").warning("stopping")
+        deadline = time.monotonic() + 10
+        while stream.getvalue().count("\n") < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)  # waiting for the writer's thread, not asserting on time
+        seen = [json.loads(line)["event"] for line in stream.getvalue().splitlines()]
+    finally:
+        logs._stop_writer()
+        logging.getLogger().handlers[:] = []
+    assert seen == ["GET /health 200", "stopping"]
