@@ -4,13 +4,15 @@ Per batch: load the states the batch touches from the view, fold the events over
 order, and hand the view the changed states with every row they now show, to write with the
 batch's tracking in one transaction. The view refuses a batch that starts at or before its
 position, so a state loaded before another follower's write is never written back over it.
+A rebuild folds over the states it holds in memory instead (`fold_held`), and writes each
+once (see rebuild.py).
 """
 
 from __future__ import annotations
 
 import json
 from abc import abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from eventsourcing.domain import DomainEvent
@@ -35,6 +37,29 @@ class FoldingProjection(BatchProjection):
         changed: set[str] = set()
         for event, tracking in batch:
             changed.update(self.fold(states, event, tracking.notification_id))
+        update = self.update_of(states, changed, replaced=changed & stored)
+        self.view.apply(update, first=batch[0][1].notification_id, tracking=batch[-1][1])
+
+    def fold_held(self, held: dict[str, Any], batch: Batch, *, read_view: bool) -> set[str]:
+        """Fold a batch over states held in memory (a rebuild's). With `read_view`, the
+        states the batch needs and `held` lacks are read from the view first; the keys read."""
+        loaded: dict[str, Any] = {}
+        if read_view:
+            touched = {key for event, _ in batch for key in self.keys_of(event)}
+            loaded = self._load(touched - held.keys())
+            held.update(loaded)
+            related = self.related_keys(held[key] for key in touched if key in held)
+            loaded.update(self._load(set(related) - held.keys()))
+            held.update(loaded)
+        for event, tracking in batch:
+            self.fold(held, event, tracking.notification_id)
+        return set(loaded)
+
+    def update_of(
+        self, states: dict[str, Any], changed: Collection[str], *, replaced: Collection[str]
+    ) -> ViewUpdate:
+        """The changed states, encoded, with every row they show now; `replaced` are those
+        the view stored before (their rows go)."""
         rows: dict[str, list[tuple[str, object]]] = {table: [] for table in self.tables}
         for key in sorted(changed):
             state = states.get(key)
@@ -42,12 +67,11 @@ class FoldingProjection(BatchProjection):
                 continue
             for table, table_rows in self.rows_of(state).items():
                 rows[table].extend((key, row) for row in table_rows)
-        update = ViewUpdate(
+        return ViewUpdate(
             states={key: encode(states.get(key)) for key in sorted(changed)},
             rows=rows,
-            replaced=sorted(changed & stored),
+            replaced=sorted(replaced),
         )
-        self.view.apply(update, first=batch[0][1].notification_id, tracking=batch[-1][1])
 
     def _load(self, keys: set[str]) -> dict[str, Any]:
         if not keys:

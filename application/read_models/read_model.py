@@ -47,6 +47,15 @@ class ReadModel(TrackingRecorder, ABC):
         """Forget every state, row and position (a rebuild starts from nothing)."""
 
     @abstractmethod
+    def replace_all(self, fill: Callable[[], tuple[ViewUpdate, Mapping[str, int]]]) -> None:
+        """Make a rebuild's states and rows the view's whole content, in one transaction.
+
+        Holds this view's write lock first, so no follower writes here meanwhile, then calls
+        `fill` for every state and row of the log to its end, and the position it reached per
+        upstream application. Readers keep reading the old rows until it commits.
+        """
+
+    @abstractmethod
     def replace_with(self, rebuilt: ReadModel, catch_up: Callable[[], object]) -> None:
         """Take over a rebuilt view's states, rows and position, in one transaction.
 

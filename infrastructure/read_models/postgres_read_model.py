@@ -2,8 +2,8 @@
 
 Writers lock the view's tracking table (SHARE ROW EXCLUSIVE: writers and swaps take turns,
 readers never wait) before they check the position, so a batch's check and its writes see the
-same state. A rebuilt view is swapped in by copying its tables in one transaction; readers
-keep reading the old rows (MVCC) until it commits.
+same state. A rebuild's rows are written in (or a large rebuild's scratch tables copied in)
+in one transaction; readers keep reading the old rows (MVCC) until it commits.
 """
 
 from __future__ import annotations
@@ -81,12 +81,7 @@ class PostgresReadModel(PostgresTrackingRecorder, SqlReadModel):
                 c.execute(f"DELETE FROM {self.table_name(suffix)}")
                 source, target = rebuilt.table_name(suffix), self.table_name(suffix)
                 c.execute(f"INSERT INTO {target} SELECT * FROM {source}")
-            c.executemany(
-                f"INSERT INTO {self.tracking_table()} (application_name, notification_id) "
-                "VALUES (%s, %s) ON CONFLICT (application_name) DO UPDATE "
-                "SET notification_id = EXCLUDED.notification_id",
-                list(positions.items()),
-            )
+            self.record_positions(c, positions)
 
     def drop(self) -> None:
         with self.datastore.transaction(commit=True) as c:

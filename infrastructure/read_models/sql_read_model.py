@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from abc import abstractmethod
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any, ClassVar
@@ -172,15 +172,38 @@ class SqlReadModel(ReadModel):
                 self.delete_owned(c, STATES, "key", replaced)
                 for table in self.tables:
                     self.delete_owned(c, table.suffix, "owner", replaced)
-            states: list[tuple[object, ...]] = [
-                (key, doc) for key, doc in update.states.items() if doc is not None
-            ]
-            self.insert_rows(c, STATES, states)
-            for table in self.tables:
-                rows = update.rows.get(table.suffix, ())
-                self.insert_rows(c, table.suffix, [table.values(owner, row) for owner, row in rows])
+            self.insert_update(c, update)
             # Last, so that a failure to record the position undoes the rows written above.
             self._insert_tracking(c, tracking)
+
+    def replace_all(self, fill: Callable[[], tuple[ViewUpdate, Mapping[str, int]]]) -> None:
+        with self.writing() as c:
+            update, positions = fill()
+            check_not_behind(self.kind, self.positions(c), dict(positions))
+            for suffix in (STATES, *(table.suffix for table in self.tables)):
+                c.execute(self.sql(f"DELETE FROM {self.table_name(suffix)}"))
+            self.insert_update(c, update)
+            self.record_positions(c, positions)
+
+    def insert_update(self, c: Any, update: ViewUpdate) -> None:
+        """The update's states (a forgotten one: none) and rows, into tables without them."""
+        states: list[tuple[object, ...]] = [
+            (key, doc) for key, doc in update.states.items() if doc is not None
+        ]
+        self.insert_rows(c, STATES, states)
+        for table in self.tables:
+            rows = update.rows.get(table.suffix, ())
+            self.insert_rows(c, table.suffix, [table.values(owner, row) for owner, row in rows])
+
+    def record_positions(self, c: Any, positions: Mapping[str, int]) -> None:
+        c.executemany(
+            self.sql(
+                f"INSERT INTO {self.tracking_table()} (application_name, notification_id) "
+                "VALUES (?, ?) ON CONFLICT (application_name) DO UPDATE "
+                "SET notification_id = excluded.notification_id"
+            ),
+            list(positions.items()),
+        )
 
     def delete_owned(self, c: Any, suffix: str, column: str, keys: list[str]) -> None:
         """Delete the rows whose `column` is one of `keys` (SQLite: IN lists of ? marks)."""

@@ -3,8 +3,8 @@
 Writers take the file's write lock up front (BEGIN IMMEDIATE), so a batch's check of the
 position and its writes see the same state; they commit without waiting for the disk
 (synchronous=NORMAL), since a view can always be built again from the events. In WAL mode
-readers are never blocked: they read the last committed rows, also while a rebuilt view is
-being copied in.
+readers are never blocked: they read the last committed rows, also while a rebuild's rows
+are being written in.
 """
 
 from __future__ import annotations
@@ -82,12 +82,7 @@ class SQLiteReadModel(SQLiteTrackingRecorder, SqlReadModel):
                     columns = 2 if suffix == STATES else 1 + len(self.table(suffix).fields)
                     source.execute(f"SELECT * FROM {name}")
                     c.executemany(f"INSERT INTO {name} VALUES ({marks(range(columns))})", source)
-            c.executemany(
-                "INSERT INTO tracking (application_name, notification_id) VALUES (?, ?) "
-                "ON CONFLICT (application_name) DO UPDATE "
-                "SET notification_id = excluded.notification_id",
-                list(positions.items()),
-            )
+            self.record_positions(c, positions)
 
     def drop(self) -> None:
         path = Path(self.datastore.pool.db_name)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 
 from application.following import Follower, LocalWakeup
 from application.payments.payments import Payments
 from application.read_models.payment_records import PaymentRecordsView
-from application.read_models.rebuild import Rebuild
+from application.read_models.rebuild import MAX_HELD, Rebuild
 from infrastructure.read_models.catalog import READ_MODELS
 from infrastructure.settings import Settings
 from interfaces.read_models import ReadModels
@@ -56,8 +57,24 @@ def test_a_rebuild_reproduces_the_view_byte_for_byte(
     assert progress[-1] == (end, end)
 
 
+class ReadingAsItCatchesUp(Rebuild):
+    """A rebuild that lists the live view's records each time it has caught up: the last
+    time is inside the swap, while it holds the live view's write lock."""
+
+    def __init__(self, *args: Any, live: PaymentRecordsView, **kwargs: Any) -> None:
+        super().__init__(*args, live=live, **kwargs)
+        self.seen: list[list[str]] = []
+
+    def catch_up(self) -> int:
+        applied = super().catch_up()
+        assert isinstance(self.live, PaymentRecordsView)
+        self.seen.append(listed(self.live))
+        return applied
+
+
+@pytest.mark.parametrize("max_held", [MAX_HELD, 2], ids=["held in memory", "written out"])
 def test_readers_see_the_old_rows_until_the_rebuilt_ones_are_swapped_in(
-    settings: Settings, payments: Payments
+    settings: Settings, payments: Payments, max_held: int
 ) -> None:
     world = a_story(payments)
     kind = READ_MODELS["payment_records"]
@@ -67,20 +84,39 @@ def test_readers_see_the_old_rows_until_the_rebuilt_ones_are_swapped_in(
         old = listed(live)
         world.funded_disbursement(invoices=1)  # the rebuild sees it; the live view not yet
         scratch = kind.open(settings, scratch=True)
-        rebuild = Rebuild(payments, kind.projection, live, scratch)
-        scratch.clear()
-        seen_while_swapping: list[list[str]] = []
+        rebuild = ReadingAsItCatchesUp(
+            payments, kind.projection, scratch=scratch, live=live, max_held=max_held
+        )
+        try:
+            rebuild.run()
+        finally:
+            scratch.close()
 
-        def catch_up_then_read() -> None:
-            rebuild.catch_up()
-            seen_while_swapping.append(listed(live))  # while the swap holds the write lock
-
-        live.replace_with(scratch, catch_up_then_read)
-        scratch.drop()
-
-        assert seen_while_swapping == [old]
+        assert rebuild.written_out is (max_held == 2)
+        assert rebuild.seen == [old, old]  # before the swap, and inside it
         assert len(listed(live)) == len(old) + 1
         assert live.dump() == replayed(settings, payments, "payment_records")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_rebuild_that_outgrows_its_memory_writes_out_and_reproduces_the_view(
+    settings: Settings, payments: Payments, read_models: ReadModels, name: str
+) -> None:
+    a_story(payments)
+    read_models.catch_up()
+    before = read_models.views[name].dump()
+    kind = READ_MODELS[name]
+    scratch = kind.open(settings, scratch=True)
+    try:
+        rebuild = Rebuild(
+            payments, kind.projection, read_models.views[name], scratch, batch_size=3, max_held=2
+        )
+        applied = rebuild.run()
+    finally:
+        scratch.close()
+    assert applied > 0
+    assert rebuild.written_out
+    assert read_models.views[name].dump() == before
 
 
 def test_the_live_follower_carries_on_from_the_rebuilt_position(
