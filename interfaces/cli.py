@@ -101,7 +101,6 @@ def serve_in_processes(
 ) -> None:
     """API processes under a supervisor (ADR 0057); the export and the read models, when asked
     for, run once, here, rather than once per API process."""
-    from interfaces.serving import ApiProcess
     from interfaces.serving import serve_in_processes as supervise
 
     paysync = open_paysync() if worker or projections else None
@@ -111,7 +110,7 @@ def serve_in_processes(
         if paysync is not None and projections:
             paysync.start_audit_chain()
             paysync.start_projections()
-        supervise(ApiProcess(), sock, processes)
+        supervise(sock, processes)
     finally:
         if paysync is not None:
             paysync.close()

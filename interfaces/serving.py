@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from dataclasses import dataclass
 from typing import Any
 
 import uvicorn
@@ -39,40 +38,28 @@ def serve(app: Any, sock: socket.socket, *, graceful_seconds: float = 10) -> Non
     uvicorn.Server(config(app, graceful_seconds)).run(sockets=[sock])
 
 
-@dataclass(frozen=True)
-class ApiProcess:
-    """What one of several API processes builds once it has started: the API alone, on the
-    settings of the environment it inherited (so it pickles as these three flags)."""
+def api_process() -> Any:
+    """What each of several API processes builds once it has started: the API alone, on the
+    settings of the environment it inherited (uvicorn calls it in the new process)."""
+    from interfaces.api.app import create_app
+    from interfaces.process import prepare, settings
 
-    worker: bool = False
-    audit_chain: bool = False
-    projections: bool = False
-
-    def __call__(self) -> Any:
-        from interfaces.api.app import create_app
-        from interfaces.process import prepare, settings
-
-        # Each process names itself to PostgreSQL, not with the supervisor's pid.
-        os.environ["PGAPPNAME"] = f"paysync serve {os.getpid()}"
-        prepare("serve")
-        # uvicorn's own access line stays off (FAST), as uvicorn's set-up had left it before
-        # paysync's logging was set up again here.
-        logging.getLogger("uvicorn.access").propagate = False
-        return create_app(
-            settings(),
-            worker=self.worker,
-            audit_chain=self.audit_chain,
-            projections=self.projections,
-        )
+    # Each process names itself to PostgreSQL, not with the supervisor's pid.
+    os.environ["PGAPPNAME"] = f"paysync serve {os.getpid()}"
+    prepare("serve")
+    # uvicorn's own access line stays off (FAST), as uvicorn's set-up had left it before
+    # paysync's logging was set up again here.
+    logging.getLogger("uvicorn.access").propagate = False
+    return create_app(settings())
 
 
 def serve_in_processes(
-    build: ApiProcess, sock: socket.socket, processes: int, *, graceful_seconds: float = 10
+    sock: socket.socket, processes: int, *, graceful_seconds: float = 10
 ) -> None:
     """`processes` API processes on `sock`, until SIGTERM or SIGINT to this one (the
     supervisor), which stops each of them as `serve` stops."""
     Multiprocess(
-        config(build, graceful_seconds, factory=True, workers=processes), sockets=[sock]
+        config(api_process, graceful_seconds, factory=True, workers=processes), sockets=[sock]
     ).run()
 
 
