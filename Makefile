@@ -28,7 +28,7 @@ reliability: $(INSTALLED)
 		$(VENV)/bin/pytest tests/reliability -q -p no:cacheprovider
 	$(VENV)/bin/python -m tests.reliability.figures var/reliability
 
-# Every figure of docs/benchmarks.md beside its same-run baseline (about fifteen minutes).
+# Every figure of docs/benchmarks.md beside its same-run baseline (about nine minutes here).
 # Debian's wrk is the HTTP load generator (C, not the bottleneck); installed when missing.
 bench: $(INSTALLED)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
