@@ -103,7 +103,7 @@ def create_app(
         app.include_router(module.router, responses=problem_responses())
 
     @app.get("/health", tags=["operations"])
-    def health() -> dict[str, bool]:
+    async def health() -> dict[str, bool]:  # on the event loop, as /healthz
         return {"ok": True}
 
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -193,3 +194,43 @@ def test_the_api_runs_as_many_blocking_requests_at_once_as_it_is_set_to(
 
 async def _thread_tokens() -> float:
     return to_thread.current_default_thread_limiter().total_tokens
+
+
+def test_the_liveness_check_answers_while_every_blocking_route_thread_is_taken(
+    settings: Settings,
+) -> None:
+    """An orchestrator's probe must not queue behind slow ERP calls holding every thread, or
+    it would restart a server that is only busy."""
+    one = settings.model_copy(update={"http_threads": 1})
+    paysync = bootstrap(one)
+    holder = object()
+    try:
+        with TestClient(create_app(one, paysync)) as client:
+            assert client.portal is not None
+            client.portal.call(_take_the_only_thread, holder)
+            answers: list[int] = []
+            probe = threading.Thread(
+                target=lambda: answers.extend(
+                    client.get(path).status_code for path in ("/healthz", "/health")
+                )
+            )
+            try:
+                probe.start()
+                probe.join(timeout=PATIENCE)  # a bound on a hang, not a speed
+                assert answers == [200, 200]
+            finally:
+                client.portal.call(_give_back_the_thread, holder)
+                probe.join()
+    finally:
+        paysync.close()
+
+
+PATIENCE = 30
+
+
+async def _take_the_only_thread(holder: object) -> None:
+    await to_thread.current_default_thread_limiter().acquire_on_behalf_of(holder)
+
+
+async def _give_back_the_thread(holder: object) -> None:
+    to_thread.current_default_thread_limiter().release_on_behalf_of(holder)

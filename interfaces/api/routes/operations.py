@@ -42,7 +42,9 @@ def index(request: Request) -> Response:
 
 
 @router.get("/healthz", summary="The process lives (no dependency is checked)")
-def healthz() -> dict[str, bool]:
+async def healthz() -> dict[str, bool]:
+    # On the event loop, not a worker thread: a probe must answer while slow ERP calls hold
+    # every thread of the blocking routes, or the orchestrator restarts a busy server.
     return {"ok": True}
 
 
