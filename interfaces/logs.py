@@ -109,8 +109,11 @@ class _Writer(threading.Thread):
             except Exception:  # a record that cannot be formatted must not stop the others
                 lines.append(f"unformattable log record from {record.name}: {record.msg!r}\n")
         if lines:
-            sys.stderr.write("".join(lines))
-            sys.stderr.flush()
+            try:
+                sys.stderr.write("".join(lines))
+                sys.stderr.flush()
+            except (OSError, ValueError):  # stderr closed or gone: these lines are lost, but
+                pass  # the writer lives on, or the queue would grow for the process's life
 
     def stop(self) -> None:
         """Writes what is queued, then returns."""

@@ -83,3 +83,26 @@ def test_a_line_other_than_an_access_line_wakes_the_writer_without_waiting_for_i
         logs._stop_writer()
         logging.getLogger().handlers[:] = []
     assert seen == ["GET /health 200", "stopping"]
+
+
+def test_the_writer_outlives_a_stderr_that_cannot_be_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    closed, working = io.StringIO(), io.StringIO()
+    closed.close()
+    monkeypatch.setattr(sys, "stderr", closed)
+    logs.configure_logging("INFO")
+    try:
+        logging.getLogger("paysync.test").warning("lost with the closed stream")
+        deadline = time.monotonic() + 10
+        while logs._writer is not None and not logs._writer.records.empty():
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.01)  # waiting for the writer's thread, not asserting on time
+        monkeypatch.setattr(sys, "stderr", working)
+        logging.getLogger("paysync.test").warning("written once stderr works again")
+        lines = written(working)
+    finally:
+        logs._stop_writer()
+        logging.getLogger().handlers[:] = []
+    assert [line["event"] for line in lines] == ["written once stderr works again"]
