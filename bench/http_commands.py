@@ -7,6 +7,11 @@ Baseline: the same command in-process (Payments.approve_invoice from 8 threads) 
 store, in the same run. The load generator is Debian's `wrk` (C, two threads, a Lua script
 handing each request the next invoice) when installed, else a few lines of asyncio on raw
 sockets; its ceiling is measured the same way, on GET /health.
+
+Beside them, the framework's own ceiling for a command: the same approvals through a bare
+FastAPI app, one sync route and nothing else (no middleware, no token), called in-process as
+ASGI from 32 concurrent tasks with paysync's 8 route threads. No network and no paysync HTTP
+code: what FastAPI's thread per sync route costs a command on this machine.
 """
 
 from __future__ import annotations
@@ -25,6 +30,10 @@ from pathlib import Path
 from shutil import which
 from typing import Any, TypeVar
 from uuid import UUID
+
+import uvloop
+from anyio import to_thread
+from fastapi import FastAPI
 
 from application.payments.payments import Payments
 from bench.harness import Figure, received_invoice
@@ -151,9 +160,10 @@ def free_port() -> int:
 
 def on_own_loop(coroutine: Callable[..., Coroutine[Any, Any, T]], *args: object) -> T:
     """Runs the load on an event loop of its own thread: the caller's thread may already run
-    one (a test session's browser driver does), and asyncio.run refuses to nest."""
+    one (a test session's browser driver does), and asyncio.run refuses to nest. uvloop, as
+    the server's."""
     with ThreadPoolExecutor(1) as thread:
-        return thread.submit(lambda: asyncio.run(coroutine(*args))).result()
+        return thread.submit(lambda: uvloop.run(coroutine(*args))).result()
 
 
 def serve(settings: Settings, port: int, processes: int) -> subprocess.Popen[bytes]:
@@ -192,7 +202,7 @@ def run(backend: str, settings: Settings, size: int, repeats: int) -> list[Figur
     if backend != "sqlite":
         return []  # the issue's figure is on the embedded default
     payments = Payments(event_store_env(settings))
-    batches = [invoices(payments, size) for _ in range((len(PROCESSES) + 1) * repeats)]
+    batches = [invoices(payments, size) for _ in range((len(PROCESSES) + 2) * repeats)]
     token = Tokens(settings.signing_key).issue("alice.approver", Role.ACCOUNTING_APPROVER, COMPANY)
     rates, latencies = {}, {}
     for processes in PROCESSES:
@@ -209,6 +219,12 @@ def run(backend: str, settings: Settings, size: int, repeats: int) -> list[Figur
             "< 100 ms",
             baseline_name="in-process p99, 8 threads",
         )
+    framework = Figure(
+        f"approve_invoice through a bare FastAPI sync route, in-process ASGI, {CONNECTIONS} tasks",
+        "/s",
+        "(none: the framework's own ceiling)",
+        baseline_name="in-process, 8 threads",
+    )
     ceiling = Figure(
         "the load generator's ceiling: GET /health",
         "/s",
@@ -238,6 +254,8 @@ def run(backend: str, settings: Settings, size: int, repeats: int) -> list[Figur
             for processes in PROCESSES:
                 rates[processes].baseline.append(in_process)
                 latencies[processes].baseline.append(p99(local_latencies))
+            framework.paysync.append(on_own_loop(bare_route, payments, next(batch)[: size // 2]))
+            framework.baseline.append(in_process)
             ceiling.paysync.append(health)
             ceiling.baseline.append(rates[1].paysync[-1])
     finally:
@@ -245,7 +263,8 @@ def run(backend: str, settings: Settings, size: int, repeats: int) -> list[Figur
             server.terminate()
             server.wait(10)
         payments.close()
-    return [figure for p in PROCESSES for figure in (rates[p], latencies[p])] + [ceiling]
+    figures = [figure for p in PROCESSES for figure in (rates[p], latencies[p])]
+    return [*figures, framework, ceiling]
 
 
 def approvals(payments: Payments, ids: list[UUID]) -> tuple[float, list[float]]:
@@ -260,3 +279,42 @@ def approvals(payments: Payments, ids: list[UUID]) -> tuple[float, list[float]]:
         started = time.perf_counter()
         list(pool.map(approve, ids))
         return len(ids) / (time.perf_counter() - started), latencies
+
+
+async def bare_route(payments: Payments, ids: list[UUID]) -> float:
+    """Approvals/s through a FastAPI app of one sync route, as ASGI calls from CONNECTIONS
+    concurrent tasks: FastAPI runs the route on a thread of its pool, as paysync's."""
+    app = FastAPI()
+
+    @app.post("/invoices/{invoice_id}/approve")
+    def approve(invoice_id: UUID) -> dict[str, bool]:
+        payments.approve_invoice(COMPANY, invoice_id, "alice.approver")
+        return {"ok": True}
+
+    to_thread.current_default_thread_limiter().total_tokens = 8  # paysync's http_threads
+    queue = [f"/invoices/{i}/approve" for i in reversed(ids)]
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def caller() -> None:
+        sent: list[Any] = []
+
+        async def send(message: Any) -> None:
+            sent.append(message)
+
+        while queue:
+            path = queue.pop()
+            sent.clear()
+            scope = {
+                "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+                "method": "POST", "scheme": "http", "path": path, "raw_path": path.encode(),
+                "query_string": b"", "root_path": "", "headers": [(b"host", b"bench")],
+                "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80), "state": {},
+            }  # fmt: skip
+            await app(scope, receive, send)
+            assert sent[0]["status"] == 200, sent
+
+    started = time.perf_counter()
+    await asyncio.gather(*(caller() for _ in range(CONNECTIONS)))
+    return len(ids) / (time.perf_counter() - started)
