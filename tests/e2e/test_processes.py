@@ -119,7 +119,7 @@ def test_a_worker_writes_to_a_file_as_it_goes_and_stops_cleanly_on_sigterm(
     try:
         assert "exporting" in wait_for(log.read_text, lambda t: "exporting" in t, PATIENCE)
         worker.send_signal(signal.SIGTERM)
-        assert worker.wait(timeout=PATIENCE) == 0
+        assert worker.wait(timeout=PATIENCE) == 0, log.read_text()
     finally:
         worker.kill()
     assert "stopped" in log.read_text()

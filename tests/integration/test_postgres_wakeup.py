@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import psycopg
@@ -33,13 +34,18 @@ def notify_soon() -> threading.Timer:
 
 
 def kill_listeners() -> int:
+    """Terminate the backends listening on CHANNEL; how many. Returns once they are gone:
+    pg_terminate_backend only signals, and a backend still alive would answer the next wait
+    (on a loaded machine the test then waited on a connection that died later)."""
+    listening = "FROM pg_stat_activity WHERE query LIKE %s AND pid <> pg_backend_pid()"
+    query = (f"LISTEN%{CHANNEL}%",)
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE query LIKE %s AND pid <> pg_backend_pid()",
-            (f"LISTEN%{CHANNEL}%",),
-        ).fetchall()
-    return len(rows)
+        killed = conn.execute(f"SELECT pg_terminate_backend(pid) {listening}", query).fetchall()
+        deadline = time.monotonic() + 10
+        while conn.execute(f"SELECT count(*) {listening}", query).fetchone() != (0,):
+            assert time.monotonic() < deadline, "a terminated backend is still listening"
+            time.sleep(0.01)
+    return len(killed)
 
 
 def woken_by_notify(wakeup: PostgresWakeup) -> bool:
