@@ -87,7 +87,7 @@ class AuditEvent:
 class AuditRecord:
     """Any aggregate as it was at one version: its type and every attribute it held."""
 
-    id: str
+    id: UUID
     type: str
     version: int
     created_at: str
@@ -97,7 +97,7 @@ class AuditRecord:
     @classmethod
     def of(cls, aggregate: Aggregate) -> AuditRecord:
         return cls(
-            id=str(aggregate.id),
+            id=aggregate.id,
             type=type(aggregate).__name__,
             version=aggregate.version,
             created_at=aggregate.created_on.isoformat(),

@@ -242,3 +242,16 @@ def test_a_deleted_event_of_the_company_is_named_by_its_own_position(
     answer = audit(api, "/verify")
     assert answer["ok"] is False
     assert answer["first_bad_event"] == {"sequence": len(ids), "problem": "deleted"}
+
+
+def test_the_schema_gives_a_past_records_id_as_a_uuid_as_it_gives_the_record_itself(
+    api: Api,
+) -> None:
+    schemas = api.client.app.openapi()["components"]["schemas"]  # type: ignore[attr-defined]
+    ids = {
+        name: schema["properties"]["id"]
+        for name, schema in schemas.items()
+        if "id" in schema.get("properties", {}) and "version" in schema["properties"]
+    }
+    assert "AuditRecord" in ids
+    assert {name: id_.get("format") for name, id_ in ids.items()} == dict.fromkeys(ids, "uuid")
