@@ -53,8 +53,9 @@ def postgres_env(url: str, pool_size: int = 9) -> dict[str, str]:
     Every application and view of the process shares one pool of at most `pool_size`
     connections (see connection_pool.py); one stays open, the rest open when work needs them.
     A thread waits POOL_WAIT_SECONDS for one; the library's recorders try ten times, so a
-    thread that cannot get one fails after about ten seconds, and the followers log it and
-    try again: a full server or pool never leaves a process silent. (psycopg's pool also
+    thread that cannot get one from a busy pool fails after about ten seconds (with the
+    database unreachable, after about three: see FailingFastPool), and the followers log it
+    and try again: a full server or pool never leaves a process silent. (psycopg's pool also
     logs each failed connection attempt, e.g. "too many clients", as it happens.)
 
     `?schema=NAME` picks a schema other than public (the tests give each test its own).
