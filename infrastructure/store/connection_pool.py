@@ -67,7 +67,7 @@ class FailingFastPool(ConnectionPool[Any]):
 
     Every read and write of the library, and of paysync's recorder, is retried ten times on
     an operational error, and each try waited the pool's whole timeout for a connection:
-    with the database gone, a request took 10 s to get its 503, not the 1 s of ADR 0034.
+    with the database gone, a request took 10 s to get its 503 (ADR 0034's addendum).
     Once a wait has timed out while the pool's attempts to connect were failing (the
     database is gone, not busy), each wait in the next `timeout` seconds is brief, so the
     ten tries take about the library's ten pauses between them. A wait that times out
@@ -94,8 +94,9 @@ class FailingFastPool(ConnectionPool[Any]):
                 self._unreachable_until = time.monotonic() + self.timeout
             self._errors_seen = errors
             raise
-        if self._unreachable_until:
+        if self._unreachable_until:  # back: the failures so far are the outage's
             self._unreachable_until = 0.0
+            self._errors_seen = self.get_stats().get("connections_errors", 0)
         return connection
 
 

@@ -49,19 +49,26 @@ def test_a_timed_out_wait_with_failing_connects_means_unreachable_until_a_connec
             pool.getconn()  # a brief wait, still failing
         assert pool.unreachable
 
-        proxy.start()
+        # The pool's own attempts go on failing while nobody asks for a connection ...
+        failed = errors(pool)
+        assert wait_for(lambda: errors(pool), lambda n: n > failed, 30) > failed
+        proxy.start()  # ... until the database is back and the pool has connected
+        assert wait_for(lambda: pool.get_stats().get("pool_available", 0), bool, 30)
 
-        def connected() -> bool:
-            try:
-                pool.putconn(pool.getconn())
-            except PoolTimeout:
-                return False
-            return True
-
-        assert wait_for(connected, bool, 30)
+        pool.putconn(pool.getconn())
         assert not pool.unreachable
+
+        held = pool.getconn()  # failures of the outage do not make a busy pool unreachable
+        with pytest.raises(PoolTimeout):
+            pool.getconn()
+        assert not pool.unreachable
+        pool.putconn(held)
     finally:
         pool.close()
+
+
+def errors(pool: FailingFastPool) -> int:
+    return pool.get_stats().get("connections_errors", 0)
 
 
 def test_a_wait_that_times_out_with_every_connection_busy_leaves_waits_whole() -> None:
