@@ -10,8 +10,8 @@ sockets; its ceiling is measured the same way, on GET /health.
 
 Beside them, the framework's own ceiling for a command: the same approvals through a bare
 FastAPI app, one sync route and nothing else (no middleware, no token), called in-process as
-ASGI from 32 concurrent tasks with paysync's 8 route threads. No network and no paysync HTTP
-code: what FastAPI's thread per sync route costs a command on this machine.
+ASGI from 32 concurrent tasks with paysync's route threads (`http_threads`, 8). No network
+and no paysync HTTP code: what FastAPI's thread per sync route costs a command here.
 """
 
 from __future__ import annotations
@@ -254,7 +254,8 @@ def run(backend: str, settings: Settings, size: int, repeats: int) -> list[Figur
             for processes in PROCESSES:
                 rates[processes].baseline.append(in_process)
                 latencies[processes].baseline.append(p99(local_latencies))
-            framework.paysync.append(on_own_loop(bare_route, payments, next(batch)[: size // 2]))
+            ids = next(batch)[: size // 2]
+            framework.paysync.append(on_own_loop(bare_route, payments, ids, settings.http_threads))
             framework.baseline.append(in_process)
             ceiling.paysync.append(health)
             ceiling.baseline.append(rates[1].paysync[-1])
@@ -281,9 +282,9 @@ def approvals(payments: Payments, ids: list[UUID]) -> tuple[float, list[float]]:
         return len(ids) / (time.perf_counter() - started), latencies
 
 
-async def bare_route(payments: Payments, ids: list[UUID]) -> float:
+async def bare_route(payments: Payments, ids: list[UUID], threads: int) -> float:
     """Approvals/s through a FastAPI app of one sync route, as ASGI calls from CONNECTIONS
-    concurrent tasks: FastAPI runs the route on a thread of its pool, as paysync's."""
+    concurrent tasks: FastAPI runs the route on one of `threads` threads, as paysync's."""
     app = FastAPI()
 
     @app.post("/invoices/{invoice_id}/approve")
@@ -291,7 +292,7 @@ async def bare_route(payments: Payments, ids: list[UUID]) -> float:
         payments.approve_invoice(COMPANY, invoice_id, "alice.approver")
         return {"ok": True}
 
-    to_thread.current_default_thread_limiter().total_tokens = 8  # paysync's http_threads
+    to_thread.current_default_thread_limiter().total_tokens = threads
     queue = [f"/invoices/{i}/approve" for i in reversed(ids)]
 
     async def receive() -> dict[str, Any]:
