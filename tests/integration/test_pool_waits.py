@@ -20,7 +20,12 @@ TARGET = urlsplit(POSTGRES_URL)
 
 def pool_on(port: int) -> FailingFastPool:
     return FailingFastPool(
-        kwargs={"host": TARGET.hostname, "port": port, "dbname": "postgres", "user": "postgres"},
+        kwargs={
+            "host": TARGET.hostname,
+            "port": port,
+            "dbname": TARGET.path.lstrip("/") or "postgres",
+            "user": TARGET.username or "postgres",
+        },
         min_size=1,
         max_size=1,
         timeout=0.5,
