@@ -89,15 +89,19 @@ class FailingFastPool(ConnectionPool[Any]):
         try:
             connection = super().getconn(timeout)
         except PoolTimeout:
-            errors = self.get_stats().get("connections_errors", 0)
+            errors = self.failed_connects()
             if errors > self._errors_seen:  # attempts failed since the last timed-out wait
                 self._unreachable_until = time.monotonic() + self.timeout
             self._errors_seen = errors
             raise
         if self._unreachable_until:  # back: the failures so far are the outage's
             self._unreachable_until = 0.0
-            self._errors_seen = self.get_stats().get("connections_errors", 0)
+            self._errors_seen = self.failed_connects()
         return connection
+
+    def failed_connects(self) -> int:
+        """How many of the pool's attempts to connect have failed, ever."""
+        return int(self.get_stats().get("connections_errors", 0))
 
 
 class SharedPostgresFactory(PostgresFactory):

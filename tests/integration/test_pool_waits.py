@@ -55,35 +55,33 @@ def test_a_timed_out_wait_with_failing_connects_means_unreachable_until_a_connec
         assert pool.unreachable
 
         # The pool's own attempts go on failing while nobody asks for a connection ...
-        failed = errors(pool)
-        assert wait_for(lambda: errors(pool), lambda n: n > failed, 30) > failed
+        failed = pool.failed_connects()
+        assert wait_for(pool.failed_connects, lambda n: n > failed, 30) > failed
         proxy.start()  # ... until the database is back and the pool has connected
         assert wait_for(lambda: pool.get_stats().get("pool_available", 0), bool, 30)
 
         pool.putconn(pool.getconn())
         assert not pool.unreachable
 
-        held = pool.getconn()  # failures of the outage do not make a busy pool unreachable
-        with pytest.raises(PoolTimeout):
-            pool.getconn()
-        assert not pool.unreachable
-        pool.putconn(held)
+        assert_a_busy_wait_leaves_it_reachable(pool)  # the outage's failures do not count
     finally:
         pool.close()
-
-
-def errors(pool: FailingFastPool) -> int:
-    return pool.get_stats().get("connections_errors", 0)
 
 
 def test_a_wait_that_times_out_with_every_connection_busy_leaves_waits_whole() -> None:
     pool = pool_on(TARGET.port or 5432)
     pool.open(wait=True)
     try:
-        held = pool.getconn()
-        with pytest.raises(PoolTimeout):
-            pool.getconn()
-        assert not pool.unreachable
-        pool.putconn(held)
+        assert_a_busy_wait_leaves_it_reachable(pool)
     finally:
         pool.close()
+
+
+def assert_a_busy_wait_leaves_it_reachable(pool: FailingFastPool) -> None:
+    """Its one connection held, a wait for another times out, and the pool is not taken
+    for unreachable."""
+    held = pool.getconn()
+    with pytest.raises(PoolTimeout):
+        pool.getconn()
+    assert not pool.unreachable
+    pool.putconn(held)
