@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 from uuid import UUID
@@ -61,17 +62,24 @@ class GroupCommit(Generic[Q]):
             self._queues.setdefault(aggregate_id, []).append(request)
         with self._locks.holding(aggregate_id):
             if not request.answered:
-                with self._queues_lock:
-                    batch = self._queues.pop(aggregate_id)
+                batch: list[Q] = []
                 try:
-                    if self._between is None:
+                    with self._between_processes(aggregate_id):
+                        # Taken once this process's turn has come, not before: what queued
+                        # while another process's batch held the account goes in this one.
+                        batch = self._take(aggregate_id)
                         decide(batch)
-                    else:  # leaders of other processes queue too, instead of colliding
-                        with self._between.holding(aggregate_id):
-                            decide(batch)
                 except BaseException as error:
-                    for queued in batch:
+                    for queued in batch or self._take(aggregate_id):
                         if not queued.answered:
                             queued.fail(error)
         if request.error is not None:
             raise request.error
+
+    def _between_processes(self, aggregate_id: UUID) -> AbstractContextManager[None]:
+        """Leaders of other processes queue too, instead of colliding."""
+        return nullcontext() if self._between is None else self._between.holding(aggregate_id)
+
+    def _take(self, aggregate_id: UUID) -> list[Q]:
+        with self._queues_lock:
+            return self._queues.pop(aggregate_id)
