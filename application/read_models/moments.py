@@ -14,7 +14,9 @@ def stamp(moment: datetime) -> str:
 
 
 def moment(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    """A stored moment read back. `fromisoformat`, not `strptime`: a rebuild of the export
+    latencies reads two per record, and `strptime` was an eighth of that rebuild."""
+    return datetime.fromisoformat(text)
 
 
 def start_of(day: date) -> str:
