@@ -49,16 +49,15 @@ class ErpSettings:
     connection: Mapping[str, str] = field(default_factory=dict)
 
 
-def checked_connection(connection: object) -> dict[str, str]:
-    """A connection object as events hold it: names to text, nothing that looks like a secret.
+def checked_connection(connection: Mapping[str, str] | None) -> dict[str, str]:
+    """A connection as events hold it: names to text, nothing that looks like a secret.
 
     Which names a connector needs is the connector's business (checked before this); the
-    domain keeps only the promise that no secret itself reaches the history.
+    domain keeps only the promise that no secret itself reaches the history. The types are
+    checked again here, since a value of any other kind would be stored as it came.
     """
     if connection is None:
         return {}
-    if not isinstance(connection, Mapping):
-        raise InvalidConnection("the connection must be an object of names to text values")
     checked: dict[str, str] = {}
     for name, value in connection.items():
         if not isinstance(name, str) or not isinstance(value, str):
@@ -154,7 +153,7 @@ class Company(CopiedForCommands, Aggregate):
         override_subcontractor_invoice_number: bool,
         erp_base_url: str | None,
         actor: str,
-        connection: object = None,
+        connection: Mapping[str, str] | None = None,
     ) -> None:
         """Choose the ERP connector and whether payment records sync to it.
 

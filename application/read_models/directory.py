@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import DomainEvent
 from eventsourcing.utils import get_topic
@@ -166,11 +167,11 @@ class DirectoryView(ReadModel):
         """The company's invoices passing every filter given, in the order received."""
 
 
-def account_key(account_id: object) -> str:
+def account_key(account_id: UUID | str) -> str:
     return f"account:{account_id}"
 
 
-def invoice_key(invoice_id: object) -> str:
+def invoice_key(invoice_id: UUID | str) -> str:
     return f"invoice:{invoice_id}"
 
 
