@@ -28,10 +28,12 @@ from uuid import UUID
 
 from eventsourcing.persistence import InterfaceError, Notification, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 from eventsourcing.utils import retry
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composable, Identifier
+
+from infrastructure.store.sqlite_writers import WritersBetweenProcesses
 
 EVENT_COLUMNS = "originator_id, originator_version, topic, state"
 CHUNK = 250  # (id, version) pairs per statement on SQLite: 500 ? marks
@@ -40,6 +42,16 @@ retried = retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
 
 
 class SQLiteHistories(SQLiteApplicationRecorder):
+    def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self._writers = WritersBetweenProcesses(datastore.pool.db_name)
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        with self._writers.holding():
+            return super().insert_events(stored_events, **kwargs)
+
     def select_events_of(
         self, originator_ids: Sequence[UUID], *, after: Mapping[UUID, int] | None = None
     ) -> list[StoredEvent]:
